@@ -1,0 +1,15 @@
+# Warning and sanitizer flags in one place (cf. curl PickyWarnings.cmake).
+function(hil_apply_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow -Wpointer-arith
+    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+    # Messages are cut to fixed buffers on purpose (bounded memory).
+    -Wno-format-truncation)
+  if(HIL_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+if(HIL_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,54 @@
+/* Simulated console: what the simulated board prints (its boot banner at
+ * power-on). Silent while the board is off. */
+#include "drivers/console/console.h"
+#include "drivers/sim/board.h"
+#include "harness/clock.h"
+#include "harness/error.h"
+#include "harness/rack.h"
+
+struct sim_console {
+	struct hil_sim_board *board;
+};
+
+static int sim_open(struct hil_console *c)
+{
+	struct sim_console *sc = c->priv;
+	int error;
+
+	if ((error = hil_sim_world_acquire(c->ctx)) < 0)
+		return error;
+	if (!(sc->board = hil_sim_board_by_name(c->board->name))) {
+		hil_sim_world_release();
+		return hil_error_set(HIL_ECONFIG, "[%s] console: board is not simulated",
+				     c->board->name);
+	}
+	return 0;
+}
+
+static void sim_close(struct hil_console *c)
+{
+	(void)c;
+	hil_sim_world_release();
+}
+
+static int sim_read(struct hil_console *c, char *buf, size_t size, unsigned timeout_ms,
+		    size_t *got_out)
+{
+	struct sim_console *sc = c->priv;
+	unsigned waited = 0;
+
+	while ((*got_out = hil_sim_board_console_read(sc->board, buf, size)) == 0 &&
+	       waited < timeout_ms) {
+		hil_clock_sleep_ms(10);
+		waited += 10;
+	}
+	return 0;
+}
+
+const struct hil_console_ops hil_console_sim = {
+	.name = "sim",
+	.priv_size = sizeof(struct sim_console),
+	.open = sim_open,
+	.close = sim_close,
+	.read = sim_read,
+};

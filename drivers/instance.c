@@ -1,0 +1,186 @@
+/* Driver instances: the core side of the ops contracts. The core allocates
+ * each instance and its priv_size bytes, calls open(), and calls close()
+ * only when open() succeeded (then frees both). */
+#include "drivers/console/console.h"
+#include "drivers/power/power.h"
+#include "drivers/probe/probe.h"
+#include "drivers/programmer/programmer.h"
+#include "drivers/registry.h"
+#include "harness/clock.h"
+#include "harness/error.h"
+#include "harness/rack.h"
+#include "harness/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One allocation: the instance struct followed by the backend's state. */
+static void *instance_alloc(size_t size, size_t priv_size, void **priv_out)
+{
+	size_t head = (size + 15) & ~(size_t)15;
+	char *mem = hil_xcalloc(1, head + priv_size);
+
+	*priv_out = priv_size ? mem + head : NULL;
+	return mem;
+}
+
+static int unknown_driver(enum hil_role role, const char *name)
+{
+	return hil_error_set(HIL_ECONFIG, "driver '%s' is not available (available: %s)",
+			     name ? name : "?", hil_registry_names(role));
+}
+
+int hil_power_open(struct hil_power **out, const struct hil_driver_ctx *ctx,
+		   const struct hil_rack_power *cfg)
+{
+	const struct hil_power_ops *ops = hil_registry_power(cfg->driver);
+	struct hil_power *pw;
+	void *priv;
+	int error;
+
+	*out = NULL;
+	if (!ops)
+		return unknown_driver(HIL_ROLE_POWER, cfg->driver);
+	pw = instance_alloc(sizeof(*pw), ops->priv_size, &priv);
+	pw->priv = priv;
+	pw->ops = ops;
+	pw->ctx = ctx;
+	pw->cfg = cfg;
+	if ((error = ops->open(pw)) < 0) {
+		free(pw);
+		return error;
+	}
+	*out = pw;
+	return 0;
+}
+
+void hil_power_close(struct hil_power *pw)
+{
+	if (!pw)
+		return;
+	pw->ops->close(pw);
+	free(pw);
+}
+
+int hil_probe_open(struct hil_probe **out, const struct hil_driver_ctx *ctx, const char *driver)
+{
+	const struct hil_probe_ops *ops = hil_registry_probe(driver);
+	struct hil_probe *p;
+	void *priv;
+	int error;
+
+	*out = NULL;
+	if (!ops)
+		return unknown_driver(HIL_ROLE_PROBE, driver);
+	p = instance_alloc(sizeof(*p), ops->priv_size, &priv);
+	p->priv = priv;
+	p->ops = ops;
+	p->ctx = ctx;
+	if ((error = ops->open(p)) < 0) {
+		free(p);
+		return error;
+	}
+	*out = p;
+	return 0;
+}
+
+void hil_probe_close(struct hil_probe *p)
+{
+	if (!p)
+		return;
+	p->ops->close(p);
+	free(p);
+}
+
+int hil_probe_wait(struct hil_probe *p, const char *serial, unsigned timeout_ms)
+{
+	double start = hil_clock_now();
+
+	for (;;) {
+		struct hil_probe_info *list = NULL;
+		size_t n = 0;
+		bool found = false;
+		int error = p->ops->list(p, &list, &n);
+
+		for (size_t i = 0; error == 0 && i < n; i++)
+			found = found || strcmp(list[i].serial, serial) == 0;
+		free(list);
+		if (error < 0)
+			return error;
+		if (found)
+			return 0;
+		if ((hil_clock_now() - start) * 1e3 >= timeout_ms)
+			return hil_error_set(HIL_ETIMEOUT, "ST-LINK %s not seen after %u ms", serial,
+					     timeout_ms);
+		hil_clock_sleep_ms(50);
+	}
+}
+
+int hil_programmer_open(struct hil_programmer **out, const struct hil_driver_ctx *ctx,
+			const char *driver)
+{
+	const struct hil_programmer_ops *ops = hil_registry_programmer(driver);
+	struct hil_programmer *p;
+	void *priv;
+	int error;
+
+	*out = NULL;
+	if (!ops)
+		return unknown_driver(HIL_ROLE_PROGRAMMER, driver);
+	p = instance_alloc(sizeof(*p), ops->priv_size, &priv);
+	p->priv = priv;
+	p->ops = ops;
+	p->ctx = ctx;
+	if ((error = ops->open(p)) < 0) {
+		free(p);
+		return error;
+	}
+	*out = p;
+	return 0;
+}
+
+void hil_programmer_close(struct hil_programmer *p)
+{
+	if (!p)
+		return;
+	p->ops->close(p);
+	free(p);
+}
+
+void hil_prog_output_clear(struct hil_prog_output *out)
+{
+	free(out->transcript);
+	memset(out, 0, sizeof(*out));
+}
+
+int hil_console_open(struct hil_console **out, const struct hil_driver_ctx *ctx,
+		     const struct hil_rack_board *board)
+{
+	const struct hil_console_ops *ops = hil_registry_console(board->console_driver);
+	struct hil_console *c;
+	void *priv;
+	int error;
+
+	*out = NULL;
+	if (!ops)
+		return unknown_driver(HIL_ROLE_CONSOLE, board->console_driver);
+	c = instance_alloc(sizeof(*c), ops->priv_size, &priv);
+	c->priv = priv;
+	c->ops = ops;
+	c->ctx = ctx;
+	c->board = board;
+	if ((error = ops->open(c)) < 0) {
+		free(c);
+		return error;
+	}
+	*out = c;
+	return 0;
+}
+
+void hil_console_close(struct hil_console *c)
+{
+	if (!c)
+		return;
+	c->ops->close(c);
+	free(c);
+}

@@ -1,0 +1,63 @@
+/* Simulated power controller: its lines are wired, through the rack, to
+ * the power and reset inputs of simulated boards. */
+#include "drivers/power/power.h"
+#include "drivers/sim/board.h"
+#include "harness/error.h"
+#include "harness/rack.h"
+
+#include <string.h>
+
+static int sim_open(struct hil_power *pw)
+{
+	return hil_sim_world_acquire(pw->ctx);
+}
+
+static void sim_close(struct hil_power *pw)
+{
+	(void)pw;
+	hil_sim_world_release();
+}
+
+static size_t controller_index(const struct hil_power *pw)
+{
+	return (size_t)(pw->cfg - pw->ctx->rack->power);
+}
+
+static int sim_set(struct hil_power *pw, const struct hil_rack_line *line, bool on)
+{
+	const struct hil_rack *rack = pw->ctx->rack;
+	size_t self = controller_index(pw);
+	int wired = 0;
+
+	for (size_t i = 0; i < rack->board_count; i++) {
+		const struct hil_rack_board *rb = &rack->boards[i];
+		struct hil_sim_board *b = hil_sim_board_by_name(rb->name);
+		bool is_power = rb->power.present && rb->power.controller == self &&
+				rb->power.pin == line->pin;
+		bool is_reset = rb->reset.present && rb->reset.controller == self &&
+				rb->reset.pin == line->pin;
+
+		if (!b || (!is_power && !is_reset))
+			continue;
+		if (hil_sim_board_fault_take(b, HIL_SIM_POINT_POWER) == HIL_SIM_FAULT_ERROR)
+			return hil_error_set(HIL_EHW, "[%s] power controller %s: simulated relay "
+					     "failure on pin %u", rb->name, pw->cfg->id, line->pin);
+		if (is_power)
+			hil_sim_board_set_power(b, on);
+		else
+			hil_sim_board_set_reset(b, on);
+		wired++;
+	}
+	if (!wired)
+		return hil_error_set(HIL_ENOTFOUND, "power controller %s: nothing wired to pin %u",
+				     pw->cfg->id, line->pin);
+	return 0;
+}
+
+const struct hil_power_ops hil_power_sim = {
+	.name = "sim",
+	.priv_size = 0,
+	.open = sim_open,
+	.close = sim_close,
+	.set = sim_set,
+};

@@ -1,0 +1,48 @@
+/* Probe role: find debug probes (ST-LINKs) and wait for one to appear.
+ *
+ * Lifecycle as for every role: the core allocates the instance and
+ * priv_size bytes, calls open(), and calls close() iff open() returned 0.
+ */
+#ifndef HIL_DRIVERS_PROBE_PROBE_H
+#define HIL_DRIVERS_PROBE_PROBE_H
+
+#include "drivers/driver.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hil_probe_info {
+	char serial[64];
+	char product[32];     /* "STLINK-V3SET" */
+	char firmware[32];    /* "V3J9M3B5S1", "" when unknown */
+	uint16_t vid, pid;
+	char port_path[32];   /* "1-2.3", "" when unknown */
+};
+
+struct hil_probe {
+	const struct hil_probe_ops *ops;
+	const struct hil_driver_ctx *ctx;
+	void *priv;
+};
+
+struct hil_probe_ops {
+	const char *name;
+	unsigned caps;
+	size_t priv_size;
+
+	int (*open)(struct hil_probe *p);
+	void (*close)(struct hil_probe *p);
+	/* Lists the probes present now. *list_out: free() it. */
+	int (*list)(struct hil_probe *p, struct hil_probe_info **list_out, size_t *count_out);
+};
+
+extern const struct hil_probe_ops hil_probe_sim;
+
+int hil_probe_open(struct hil_probe **out, const struct hil_driver_ctx *ctx, const char *driver);
+void hil_probe_close(struct hil_probe *p);
+
+/* Waits until a probe with @serial is listed. Polls every 50 ms (of
+ * harness time) until @timeout_ms has passed: then HIL_ETIMEOUT. */
+int hil_probe_wait(struct hil_probe *p, const char *serial, unsigned timeout_ms);
+
+#endif

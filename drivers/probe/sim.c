@@ -1,0 +1,54 @@
+/* Simulated probe enumeration: lists the ST-LINK of every simulated board
+ * whose probe is on the bus right now (an on-board probe needs power). */
+#include "drivers/probe/probe.h"
+#include "drivers/sim/board.h"
+#include "harness/strbuf.h"
+#include "harness/xalloc.h"
+
+#include <stdio.h>
+
+static int sim_open(struct hil_probe *p)
+{
+	return hil_sim_world_acquire(p->ctx);
+}
+
+static void sim_close(struct hil_probe *p)
+{
+	(void)p;
+	hil_sim_world_release();
+}
+
+static int sim_list(struct hil_probe *p, struct hil_probe_info **list_out, size_t *count_out)
+{
+	struct hil_sim_board *b;
+	struct hil_probe_info *list = NULL;
+	size_t n = 0;
+
+	(void)p;
+	for (size_t i = 0; (b = hil_sim_board_at(i)); i++) {
+		const struct hil_sim_profile *prof = hil_sim_board_profile(b);
+
+		if (!hil_sim_board_probe_present(b) ||
+		    hil_sim_board_fault_take(b, HIL_SIM_POINT_PROBE) == HIL_SIM_FAULT_UNPLUG)
+			continue;
+		list = hil_xrealloc(list, (n + 1) * sizeof(*list));
+		hil_copy_str(list[n].serial, sizeof(list[n].serial), hil_sim_board_serial(b));
+		hil_copy_str(list[n].product, sizeof(list[n].product), prof->probe_product);
+		hil_copy_str(list[n].firmware, sizeof(list[n].firmware), prof->probe_firmware);
+		list[n].vid = 0x0483;
+		list[n].pid = 0x374F;
+		snprintf(list[n].port_path, sizeof(list[n].port_path), "sim-%zu", i + 1);
+		n++;
+	}
+	*list_out = list;
+	*count_out = n;
+	return 0;
+}
+
+const struct hil_probe_ops hil_probe_sim = {
+	.name = "sim",
+	.priv_size = 0,
+	.open = sim_open,
+	.close = sim_close,
+	.list = sim_list,
+};

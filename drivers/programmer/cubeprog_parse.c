@@ -1,0 +1,344 @@
+/* STM32_Programmer_CLI transcript parser and classifier; see the header. */
+#include "drivers/programmer/cubeprog_parse.h"
+#include "harness/strbuf.h"
+#include "harness/ycheck.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_MAX_BYTES 4096
+
+struct parse_state {
+	struct hil_transcript *t;
+	bool in_ob_dump;
+	struct hil_tx_area *area;   /* the area "Parsing Area i/N" opened */
+};
+
+static void copy_field(char *dst, size_t size, const char *src)
+{
+	hil_copy_str(dst, size, src);
+}
+
+/* Drops a GUI-log timestamp: "12:34:56 : " or "12:34:56:789 : ". */
+static const char *skip_gui_prefix(const char *s)
+{
+	const char *p = s;
+
+	for (int group = 0; group < 4; group++) {
+		if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+			break;
+		p += 2;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (group >= 2 && (p[0] == ' ' && p[1] == ':'))
+			return p[2] == ' ' ? p + 3 : p + 2;
+		if (*p != ':')
+			break;
+		p++;
+	}
+	return s;
+}
+
+/* CR, tabs, NULs and runs of spaces become single spaces; trimmed. */
+static void normalise(char *line)
+{
+	char *w = line;
+	bool space = true;
+
+	for (char *r = line; *r; r++) {
+		unsigned char c = (unsigned char)*r;
+		if (c == '\r' || c == '\t' || c == ' ' || c < 0x20) {
+			if (!space)
+				*w++ = ' ';
+			space = true;
+			continue;
+		}
+		*w++ = (char)c;
+		space = false;
+	}
+	if (w > line && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	memmove(line, skip_gui_prefix(line), strlen(skip_gui_prefix(line)) + 1);
+}
+
+/* "Key : value" (any spacing around the colon). Returns the value or NULL. */
+static const char *field(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(line, key, n) != 0)
+		return NULL;
+	line += n;
+	while (*line == ' ')
+		line++;
+	if (*line != ':')
+		return NULL;
+	line++;
+	while (*line == ' ')
+		line++;
+	return line;
+}
+
+static bool hex_prefix(const char *s, uint32_t *out)
+{
+	char buf[16];
+	size_t n = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	while (n < sizeof(buf) - 1 && (n < 2 || isxdigit((unsigned char)s[n]))) {
+		buf[n] = s[n];
+		n++;
+	}
+	buf[n] = '\0';
+	return hil_parse_hex32(buf, out);
+}
+
+static void add_msg(char msgs[][HIL_TX_MSG_LEN], size_t *count, const char *text)
+{
+	if (*count < HIL_TX_MAX_MSGS)
+		copy_field(msgs[*count], HIL_TX_MSG_LEN, text);
+	(*count)++;
+}
+
+static void classify_error_line(struct hil_transcript *t, const char *e)
+{
+	if (strstr(e, "No ST-Link detected") || strstr(e, "No debug probe detected") ||
+	    strstr(e, "DEV_CONNECT_ERR") || strstr(e, "ST-LINK error"))
+		t->saw_no_probe = true;
+	else if (strstr(e, "No STM32 target found") || strstr(e, "Connection to device") ||
+		 strstr(e, "connection to the device") || strstr(e, "Target not found"))
+		t->saw_no_target = true;
+	if (strstr(e, "SECURITY State Fail") || strstr(e, "Invalid state after SFI install"))
+		t->saw_security_state = true;
+	if (strstr(e, "Activating security Failure"))
+		t->saw_activation_fail = true;
+	if (strstr(e, "failed to reconnect after reset"))
+		t->saw_reconnect_fail = true;
+	if (strstr(e, "Option Byte Programming failed") || strstr(e, "Expected value for Option Byte"))
+		t->saw_ob_error = true;
+	if ((strstr(e, "License") || strstr(e, "license") || strstr(e, "HSM")) &&
+	    !strstr(e, "RSS internal system error"))
+		t->saw_license_error = true;
+	if ((strstr(e, "SFI file") && (strstr(e, "cannot be used") || strstr(e, "not found") ||
+				       strstr(e, "cannot open") || strstr(e, "Unable to open"))) ||
+	    strstr(e, "File not found") || strstr(e, "Wrong file") || strstr(e, "does not exist"))
+		t->saw_file_error = true;
+}
+
+static void parse_ob_line(struct parse_state *st, const char *line)
+{
+	struct hil_transcript *t = st->t;
+	const char *colon = strchr(line, ':');
+	char name[32];
+	uint32_t v;
+	size_t n;
+
+	if (!colon)
+		return;
+	n = (size_t)(colon - line);
+	while (n && line[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= sizeof(name))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)line[i]) && line[i] != '_')
+			return;
+	colon++;
+	while (*colon == ' ')
+		colon++;
+	if (!hex_prefix(colon, &v) || t->ob_count >= HIL_TX_MAX_OB)
+		return;
+	memcpy(name, line, n);
+	name[n] = '\0';
+	copy_field(t->ob[t->ob_count].name, sizeof(t->ob[0].name), name);
+	t->ob[t->ob_count++].value = v;
+}
+
+static void parse_area_line(struct parse_state *st, const char *line)
+{
+	struct hil_transcript *t = st->t;
+	const char *v;
+	unsigned i, n;
+
+	if (sscanf(line, "Parsing Area %u/%u", &i, &n) == 2) {
+		st->area = t->area_count < HIL_TX_MAX_AREAS ? &t->areas[t->area_count++] : NULL;
+		if (st->area) {
+			memset(st->area, 0, sizeof(*st->area));
+			st->area->index = i;
+		}
+		return;
+	}
+	if (!st->area)
+		return;
+	if ((v = field(line, "Area type")) && v[0])
+		st->area->type = v[0];
+	else if ((v = field(line, "Area size")))
+		st->area->size = (uint32_t)strtoul(v, NULL, 10);
+	else if ((v = field(line, "Area destination address")))
+		hex_prefix(v, &st->area->address);
+}
+
+static void parse_device_line(struct hil_transcript *t, const char *line)
+{
+	const char *v;
+
+	if ((v = strstr(line, "STM32CubeProgrammer v")))
+		copy_field(t->tool_version, sizeof(t->tool_version), v + strlen("STM32CubeProgrammer v"));
+	else if ((v = field(line, "ST-LINK SN")))
+		copy_field(t->probe_serial, sizeof(t->probe_serial), v);
+	else if ((v = field(line, "ST-LINK FW")))
+		copy_field(t->probe_firmware, sizeof(t->probe_firmware), v);
+	else if ((v = field(line, "Board")))
+		copy_field(t->probe_board, sizeof(t->probe_board), v);
+	else if ((v = field(line, "Device ID")))
+		t->has_device_id = hex_prefix(v, &t->device_id);
+	else if ((v = field(line, "Revision ID")))
+		copy_field(t->revision, sizeof(t->revision), v);
+	else if ((v = field(line, "Device name")))
+		copy_field(t->device_name, sizeof(t->device_name), v);
+	else if ((v = field(line, "BL Version")))
+		t->has_bl_version = hex_prefix(v, &t->bl_version);
+	else if (!strncmp(line, "RSS version = ", 14))
+		copy_field(t->rss_version, sizeof(t->rss_version), line + 14);
+}
+
+static void parse_sfi_line(struct parse_state *st, const char *line)
+{
+	struct hil_transcript *t = st->t;
+	const char *v;
+	unsigned k;
+
+	if ((v = field(line, "SFI protocol version")))
+		t->sfi_protocol = atoi(v);
+	else if ((v = field(line, "SFI total number of areas")))
+		t->sfi_areas_total = atoi(v);
+	else if ((v = field(line, "SFI image version")))
+		t->sfi_image_version = atoi(v);
+	else if (sscanf(line, "Starting SFI part %u", &k) == 1 && k > t->parts_started)
+		t->parts_started = k;
+	else if ((v = strstr(line, "RSS complete Value = ")) && t->rss_count < HIL_TX_MAX_RSS &&
+		 hex_prefix(v + strlen("RSS complete Value = "), &t->rss_complete[t->rss_count]))
+		t->rss_count++;
+	else if ((v = strstr(line, "Execution of RSS CMD failed, returned value = ")))
+		t->rss_cmd_failed = hex_prefix(v + strlen("Execution of RSS CMD failed, returned value = "),
+					       &t->rss_cmd_value) || true;
+	else if (strstr(line, "SFI Process Finished!") || strstr(line, "Install Operation Success"))
+		t->sfi_finished = true;
+	else if (!strncmp(line, "Reconnected !", 13) || !strncmp(line, "Reconnected!", 12))
+		t->reconnected = true;
+	else if (strstr(line, "Data read successfully"))
+		t->read_ok = true;
+	else
+		parse_area_line(st, line);
+}
+
+static void parse_line(struct parse_state *st, char *line)
+{
+	struct hil_transcript *t = st->t;
+
+	normalise(line);
+	if (!line[0])
+		return;
+	if (!strncmp(line, "Error:", 6) || !strncmp(line, "ERROR:", 6)) {
+		const char *e = line + 6 + (line[6] == ' ');
+		add_msg(t->errors, &t->error_count, e);
+		classify_error_line(t, e);
+		st->in_ob_dump = false;
+		return;
+	}
+	if (!strncmp(line, "Warning:", 8)) {
+		add_msg(t->warnings, &t->warning_count, line + 8 + (line[8] == ' '));
+		if (strstr(line, "Connection to device") && strstr(line, "lost"))
+			t->saw_no_target = true;
+		return;
+	}
+	if (strstr(line, "ST-LINK error") || strstr(line, "DEV_CONNECT_ERR"))
+		t->saw_no_probe = true;
+	if (strstr(line, "OPTION BYTES BANK") || strstr(line, "Display OB after Abort")) {
+		st->in_ob_dump = true;
+		return;
+	}
+	if (st->in_ob_dump) {
+		parse_ob_line(st, line);
+		return;
+	}
+	parse_device_line(t, line);
+	parse_sfi_line(st, line);
+}
+
+void hil_cubeprog_parse(struct hil_transcript *out, const char *text, size_t len)
+{
+	struct parse_state st = { .t = out };
+	char line[LINE_MAX_BYTES + 1];
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->sfi_protocol = out->sfi_areas_total = out->sfi_image_version = -1;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || text[i] == '\n') {
+			line[n] = '\0';
+			parse_line(&st, line);
+			n = 0;
+			continue;
+		}
+		if (n < LINE_MAX_BYTES)
+			line[n++] = text[i] ? text[i] : ' ';
+	}
+}
+
+static bool any_rss_nonzero(const struct hil_transcript *t)
+{
+	for (size_t i = 0; i < t->rss_count; i++)
+		if (t->rss_complete[i] != 0)
+			return true;
+	return t->rss_cmd_failed;
+}
+
+/* The operation's own success marker. */
+static bool concluded(const struct hil_transcript *t, enum hil_prog_op op)
+{
+	switch (op) {
+	case HIL_PROG_IDENTIFY: return t->has_device_id;
+	case HIL_PROG_READ_OB: return t->ob_count > 0;
+	case HIL_PROG_READ_FLASH: return t->read_ok;
+	case HIL_PROG_SFI_INSTALL: return t->sfi_finished;
+	}
+	return false;
+}
+
+enum hil_class hil_cubeprog_classify(const struct hil_transcript *t, enum hil_prog_op op,
+				     const struct hil_prog_output *run)
+{
+	if (run && run->timed_out)
+		return HIL_CLASS_TIMEOUT;
+	if (run && (run->start_failed || run->signaled))
+		return HIL_CLASS_TOOL_CRASH;
+	if (any_rss_nonzero(t))
+		return HIL_CLASS_RSS_ERROR;
+	if (t->saw_security_state)
+		return HIL_CLASS_SECURITY_STATE_FAIL;
+	if (t->saw_activation_fail)
+		return HIL_CLASS_SECURITY_ACTIVATION_FAIL;
+	if (t->saw_license_error)
+		return HIL_CLASS_LICENSE_ERROR;
+	if (t->saw_ob_error)
+		return HIL_CLASS_OPTION_BYTES_ERROR;
+	if (t->saw_reconnect_fail)
+		return HIL_CLASS_RECONNECT_FAIL;
+	if (t->saw_file_error)
+		return HIL_CLASS_FILE_ERROR;
+	if (t->saw_no_probe)
+		return HIL_CLASS_NO_PROBE;
+	if (t->saw_no_target)
+		return HIL_CLASS_NO_TARGET;
+	if (t->error_count)
+		return HIL_CLASS_UNKNOWN_ERROR;
+	if (concluded(t, op))
+		/* Markers present but the tool said it failed: do not trust either. */
+		return run && run->exit_status != 0 ? HIL_CLASS_UNKNOWN_ERROR : HIL_CLASS_SUCCESS;
+	return HIL_CLASS_INCOMPLETE;
+}

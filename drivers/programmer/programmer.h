@@ -1,0 +1,75 @@
+/* Programmer role: run one programming operation and hand back what the
+ * tool printed.
+ *
+ * The backend only runs the operation; it does not judge it. The core
+ * parses and classifies the transcript with cubeprog_parse, the same way
+ * for the real STM32_Programmer_CLI and for the simulator, so the sim
+ * exercises the parser on every run.
+ *
+ * Lifecycle: core-allocated instance and priv_size bytes; close() iff
+ * open() returned 0.
+ */
+#ifndef HIL_DRIVERS_PROGRAMMER_PROGRAMMER_H
+#define HIL_DRIVERS_PROGRAMMER_PROGRAMMER_H
+
+#include "drivers/driver.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum hil_prog_op {
+	HIL_PROG_IDENTIFY,    /* connect and print the device block */
+	HIL_PROG_SFI_INSTALL, /* -sfi protocol=static FILE hsm=1 slot=N | hsm=0 LICENSE */
+	HIL_PROG_READ_OB,     /* -ob displ */
+	HIL_PROG_READ_FLASH,  /* -u FILE ADDRESS SIZE */
+};
+
+struct hil_prog_request {
+	enum hil_prog_op op;
+	const char *probe_serial;
+	const char *image;          /* SFI_INSTALL */
+	int hsm_slot;               /* SFI_INSTALL; -1 when license_file is used */
+	const char *license_file;
+	uint32_t address, size;     /* READ_FLASH */
+	const char *upload_path;    /* READ_FLASH: where the data goes */
+	unsigned timeout_s;         /* deadline for the whole operation */
+};
+
+struct hil_prog_output {
+	char *transcript;           /* owned; what the tool printed (stdout+stderr) */
+	size_t length;
+	int exit_status;            /* valid when !signaled */
+	int term_signal;            /* valid when signaled */
+	bool signaled;
+	bool timed_out;             /* the harness deadline stopped it */
+	bool start_failed;          /* the tool could not be started */
+};
+
+struct hil_programmer {
+	const struct hil_programmer_ops *ops;
+	const struct hil_driver_ctx *ctx;
+	void *priv;
+};
+
+struct hil_programmer_ops {
+	const char *name;
+	unsigned caps;
+	size_t priv_size;
+
+	int (*open)(struct hil_programmer *p);
+	void (*close)(struct hil_programmer *p);
+	/* Runs @req. Returns 0 whenever an outcome is in @out, including a tool
+	 * that crashed or timed out; negative only for harness faults. */
+	int (*run)(struct hil_programmer *p, const struct hil_prog_request *req,
+		   struct hil_prog_output *out);
+};
+
+extern const struct hil_programmer_ops hil_programmer_sim;
+
+int hil_programmer_open(struct hil_programmer **out, const struct hil_driver_ctx *ctx,
+			const char *driver);
+void hil_programmer_close(struct hil_programmer *p);
+void hil_prog_output_clear(struct hil_prog_output *out);
+
+#endif

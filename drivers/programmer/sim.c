@@ -1,0 +1,255 @@
+/* Simulated STM32_Programmer_CLI: runs an operation against the sim board
+ * model and prints what the real tool would print. It does not classify
+ * anything; the core parses this text like the real tool's. */
+#include "drivers/programmer/programmer.h"
+#include "drivers/sim/board.h"
+#include "drivers/sim/cli_text.h"
+#include "harness/clock.h"
+#include "harness/error.h"
+#include "harness/sfi_image.h"
+#include "harness/xalloc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int sim_open(struct hil_programmer *p)
+{
+	return hil_sim_world_acquire(p->ctx);
+}
+
+static void sim_close(struct hil_programmer *p)
+{
+	(void)p;
+	hil_sim_world_release();
+}
+
+static void install_failure_tail(struct hil_strbuf *t, struct hil_sim_board *b, const char *path)
+{
+	const struct hil_sim_profile *prof = hil_sim_board_profile(b);
+
+	hil_cli_elapsed(t, "option Bytes configuration", 0.019);
+	hil_cli_elapsed(t, "option Bytes configuration", 0.028);
+	hil_strbuf_printf(t, "Waiting %us for end of regression...\n",
+			  (prof->regression_wait_ms + 999) / 1000);
+	hil_clock_sleep_ms(prof->regression_wait_ms);
+	hil_cli_ob_dump(t, b, "Display OB after Abort for sanity check");
+	hil_strbuf_printf(t, "Error: %s SFI file Install Operation Failure! Please, try again\n", path);
+}
+
+static void reconnect(struct hil_strbuf *t, struct hil_sim_board *b)
+{
+	hil_clock_sleep_ms(hil_sim_board_profile(b)->connect_ms);
+	hil_cli_connect_block(t, b, false);
+	hil_strbuf_puts(t, "Reconnected !\n");
+}
+
+static void write_areas(struct hil_sim_board *b, const struct hil_sfi_image *img,
+			const struct hil_sim_rule *rule)
+{
+	for (size_t i = 0; i < img->areas_read; i++) {
+		const struct hil_sfi_area *a = &img->areas[i];
+		if (a->type != 'F')
+			continue;
+		hil_sim_board_flash_write(b, a->address, a->payload, a->size);
+		if (rule && hil_sim_board_random(b) < rule->corruption_rate)
+			hil_sim_board_flash_corrupt(b, a->address, a->size);
+	}
+}
+
+/* The last SFI part and its conclusion, per the profile's rule. */
+static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b, const char *path,
+		      const struct hil_sfi_image *img, const struct hil_sim_rule *rule)
+{
+	enum hil_sim_outcome outcome = rule ? rule->outcome : HIL_SIM_SUCCESS;
+
+	hil_clock_sleep_ms(hil_sim_board_profile(b)->rss_ms);
+	if (outcome == HIL_SIM_SUCCESS) {
+		hil_strbuf_puts(t, "all areas processed\nRSS process started...\nhalt ap 0\nrun ap 0\n"
+			       "RSS command execution OK\n");
+		if (rule && rule->unverified_warning)
+			hil_strbuf_puts(t, "Warning: Could not verify security state after last "
+				       "chunk programming\n");
+		hil_strbuf_printf(t, "SFI Process Finished!\nSFI file %s Install Operation Success\n",
+				  path);
+		write_areas(b, img, rule);
+		return 0;
+	}
+	hil_cli_rss_complete(t, outcome == HIL_SIM_RSS_ERROR ? rule->rss : 0);
+	reconnect(t, b);
+	hil_strbuf_puts(t, "Error: SECURITY State Fail\nError: Invalid state after SFI install !\n");
+	if (outcome == HIL_SIM_RSS_ERROR)
+		hil_strbuf_puts(t, "Error: RSS internal system error or License is invalid !\n");
+	install_failure_tail(t, b, path);
+	return 1;
+}
+
+static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct hil_prog_request *req)
+{
+	const struct hil_sim_profile *prof = hil_sim_board_profile(b);
+	const struct hil_sim_rule *rule;
+	struct hil_sfi_image *img = NULL;
+	struct hil_sim_ob ob[16];
+	unsigned parts = 1, kib;
+	bool secured = false;
+	int status;
+
+	if (hil_sfi_image_load(&img, req->image) < 0) {
+		/* sim wording */
+		hil_strbuf_printf(t, "Error: SFI file %s cannot be used: %s\n", req->image,
+				  hil_error_last());
+		return 1;
+	}
+	rule = hil_sim_profile_match(prof, req->image);
+	hil_cli_sfi_parse(t, req->image, req->hsm_slot, req->license_file, img);
+	hil_cli_license(t, req->hsm_slot, !rule || rule->outcome != HIL_SIM_LICENSE_ERROR);
+	if (rule && rule->outcome == HIL_SIM_LICENSE_ERROR) {
+		hil_sfi_image_free(img);
+		return 1;
+	}
+	for (size_t i = 0, n = hil_sim_board_ob(b, ob, 16); i < n; i++)
+		secured = secured || (!strcmp(ob[i].name, "SECURITY") && ob[i].value);
+	hil_cli_activate_security(t, secured, !rule || rule->outcome != HIL_SIM_ACTIVATION_FAIL);
+	if (rule && rule->outcome == HIL_SIM_ACTIVATION_FAIL) {
+		hil_strbuf_printf(t, "Error: %s SFI file Install Operation Failure! Please, try again\n",
+				  req->image);
+		hil_sfi_image_free(img);
+		return 1;
+	}
+	hil_sim_board_ob_set(b, "SECURITY", 1);
+	hil_cli_set_write_mode(t);
+	for (size_t i = 0; i < img->areas_read; i++)
+		parts += img->areas[i].type == 'P';
+	kib = (unsigned)(img->length / 1024 / parts + 1);
+	for (unsigned part = 1; part < parts; part++) {
+		hil_cli_part_start(t, part);
+		hil_clock_sleep_ms(prof->per_kib_ms * kib + prof->rss_ms);
+		hil_cli_rss_complete(t, 0);
+		hil_strbuf_puts(t, "Reconnecting...\n");
+		reconnect(t, b);
+		hil_strbuf_puts(t, "Requesting security state...\n");
+	}
+	hil_cli_part_start(t, parts);
+	hil_clock_sleep_ms(prof->per_kib_ms * kib);
+	status = sfi_finish(t, b, req->image, img, rule);
+	hil_sfi_image_free(img);
+	return status;
+}
+
+static int sim_read_flash(struct hil_strbuf *t, struct hil_sim_board *b,
+			  const struct hil_prog_request *req)
+{
+	uint8_t *data = hil_xmalloc(req->size);
+	FILE *f = NULL;
+	int status = 1;
+
+	hil_strbuf_printf(t, "UPLOADING ...\n  Size          : %u Bytes\n  Address       : 0x%X\n\n"
+			  "Read progress:\n", req->size, req->address);
+	hil_clock_sleep_ms(hil_sim_board_profile(b)->per_kib_ms * (req->size / 1024 + 1) / 4);
+	if (hil_sim_board_flash_read(b, req->address, data, req->size) < 0) {
+		hil_strbuf_printf(t, "Error: failed to read memory at address 0x%X\n", req->address);
+	} else if (!(f = fopen(req->upload_path, "wb")) ||
+		   fwrite(data, 1, req->size, f) != req->size) {
+		hil_strbuf_printf(t, "Error: failed to write file %s: %s\n", req->upload_path,
+				  strerror(errno));
+	} else {
+		hil_strbuf_puts(t, "Data read successfully\n");
+		hil_cli_elapsed(t, "the read operation is", 0.01);
+		status = 0;
+	}
+	if (f)
+		fclose(f);
+	free(data);
+	return status;
+}
+
+/* Misbehaviour scheduled through the fault API or the profile. */
+static void apply_fault(enum hil_sim_fault fault, const struct hil_prog_request *req,
+			struct hil_strbuf *t, struct hil_prog_output *out)
+{
+	size_t half = t->len / 2;
+
+	switch (fault) {
+	case HIL_SIM_FAULT_HANG:
+		hil_clock_sleep_ms(req->timeout_s * 1000u);
+		t->len = half;
+		out->timed_out = true;
+		out->signaled = true;
+		out->term_signal = SIGKILL;
+		break;
+	case HIL_SIM_FAULT_CRASH:
+		t->len = half;
+		out->signaled = true;
+		out->term_signal = SIGSEGV;
+		break;
+	case HIL_SIM_FAULT_TRUNCATE:
+		t->len = half;
+		out->exit_status = 0;
+		break;
+	case HIL_SIM_FAULT_GARBAGE:
+		t->len = 0;
+		hil_strbuf_puts(t, "\x1b[31m\x01\x02 ?? ST-LINK \xff\xfe usb_bulk_transfer -7 ...\n");
+		out->exit_status = 1;
+		break;
+	default:
+		return;
+	}
+	if (t->buf)
+		t->buf[t->len] = '\0';
+}
+
+static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
+		   struct hil_prog_output *out)
+{
+	struct hil_sim_board *b = hil_sim_board_by_serial(req->probe_serial);
+	struct hil_strbuf t = HIL_STRBUF_INIT;
+	enum hil_sim_fault fault = HIL_SIM_FAULT_NONE;
+	int status = 1;
+
+	(void)p;
+	memset(out, 0, sizeof(*out));
+	if (!b || !hil_sim_board_probe_present(b)) {
+		hil_cli_no_probe(&t);
+		goto done;
+	}
+	fault = hil_sim_board_fault_take(b, HIL_SIM_POINT_PROGRAMMER);
+	hil_cli_banner(&t, hil_sim_board_profile(b));
+	hil_clock_sleep_ms(hil_sim_board_profile(b)->connect_ms);
+	if (!hil_sim_board_target_alive(b)) {
+		hil_cli_no_target(&t);
+		goto done;
+	}
+	hil_cli_connect_block(&t, b, true);
+	switch (req->op) {
+	case HIL_PROG_IDENTIFY:
+		hil_cli_rss_version(&t, hil_sim_board_profile(b));
+		status = 0;
+		break;
+	case HIL_PROG_READ_OB:
+		hil_cli_ob_dump(&t, b, "      OPTION BYTES BANK: 0\n");
+		status = 0;
+		break;
+	case HIL_PROG_READ_FLASH:
+		status = sim_read_flash(&t, b, req);
+		break;
+	case HIL_PROG_SFI_INSTALL:
+		status = sim_sfi(&t, b, req);
+		break;
+	}
+done:
+	out->exit_status = status;
+	apply_fault(fault, req, &t, out);
+	out->length = t.len;
+	out->transcript = hil_strbuf_detach(&t);
+	return 0;
+}
+
+const struct hil_programmer_ops hil_programmer_sim = {
+	.name = "sim",
+	.priv_size = 0,
+	.open = sim_open,
+	.close = sim_close,
+	.run = sim_run,
+};

@@ -1,0 +1,105 @@
+/* The backend table of every role, and backend-specific rack checks.
+ * Keep each table in alphabetical order; the sim backends are always
+ * built (CI and the default rack need them). */
+#include "drivers/registry.h"
+#include "drivers/console/console.h"
+#include "drivers/power/power.h"
+#include "drivers/probe/probe.h"
+#include "drivers/programmer/programmer.h"
+#include "drivers/sim/profile.h"
+#include "harness/rack.h"
+
+#include <string.h>
+
+static const struct hil_power_ops *const power_backends[] = { &hil_power_sim, NULL };
+static const struct hil_probe_ops *const probe_backends[] = { &hil_probe_sim, NULL };
+static const struct hil_programmer_ops *const programmer_backends[] = { &hil_programmer_sim, NULL };
+static const struct hil_console_ops *const console_backends[] = { &hil_console_sim, NULL };
+
+/* Each ops struct starts with its name, so one lookup serves all roles. */
+#define FIND(table, wanted)                                              \
+	do {                                                             \
+		for (size_t i_ = 0; (wanted) && (table)[i_]; i_++)       \
+			if (strcmp((table)[i_]->name, (wanted)) == 0)    \
+				return (table)[i_];                      \
+		return NULL;                                             \
+	} while (0)
+
+const struct hil_power_ops *hil_registry_power(const char *name)
+{
+	FIND(power_backends, name);
+}
+
+const struct hil_probe_ops *hil_registry_probe(const char *name)
+{
+	FIND(probe_backends, name);
+}
+
+const struct hil_programmer_ops *hil_registry_programmer(const char *name)
+{
+	FIND(programmer_backends, name);
+}
+
+const struct hil_console_ops *hil_registry_console(const char *name)
+{
+	FIND(console_backends, name);
+}
+
+bool hil_registry_known(enum hil_role role, const char *name)
+{
+	switch (role) {
+	case HIL_ROLE_POWER: return hil_registry_power(name) != NULL;
+	case HIL_ROLE_PROBE: return hil_registry_probe(name) != NULL;
+	case HIL_ROLE_PROGRAMMER: return hil_registry_programmer(name) != NULL;
+	case HIL_ROLE_CONSOLE: return hil_registry_console(name) != NULL;
+	}
+	return false;
+}
+
+const char *hil_registry_names(enum hil_role role)
+{
+	/* Written out by hand with the tables above; tests/unit/registry.c
+	 * checks that they agree. */
+	switch (role) {
+	case HIL_ROLE_POWER: return "sim";
+	case HIL_ROLE_PROBE: return "sim";
+	case HIL_ROLE_PROGRAMMER: return "sim";
+	case HIL_ROLE_CONSOLE: return "sim";
+	}
+	return "";
+}
+
+static bool board_uses_sim(const struct hil_rack *rack, const struct hil_rack_board *b)
+{
+	bool sim = !strcmp(rack->programmer_driver, "sim") || !strcmp(rack->probe_driver, "sim");
+
+	if (b->power.present && !strcmp(rack->power[b->power.controller].driver, "sim"))
+		sim = true;
+	if (b->reset.present && !strcmp(rack->power[b->reset.controller].driver, "sim"))
+		sim = true;
+	return sim || (b->console_driver && !strcmp(b->console_driver, "sim"));
+}
+
+bool hil_registry_check_rack(const struct hil_rack *rack, struct hil_diag *diag)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < rack->board_count; i++) {
+		const struct hil_rack_board *b = &rack->boards[i];
+		struct hil_sim_profile *prof = NULL;
+
+		if (!b->sim_profile) {
+			if (board_uses_sim(rack, b)) {
+				hil_diag_add(diag, rack->file, b->line, b->col, "board '%s' uses a sim "
+					     "driver but has no 'sim:' profile (expected sim: "
+					     "path/to/profile.yaml)", b->name);
+				ok = false;
+			}
+			continue;
+		}
+		if (hil_sim_profile_load(&prof, b->sim_profile, diag) < 0)
+			ok = false;
+		hil_sim_profile_free(prof);
+	}
+	return ok;
+}

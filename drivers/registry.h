@@ -1,0 +1,42 @@
+/* The one table of driver backends, per role.
+ *
+ * Adding a backend: one .c file under drivers/<role>/, one extern line in
+ * the role's ops header, one entry in registry.c (see docs/drivers.md).
+ * The core finds backends only through these functions and never includes
+ * a backend's header.
+ */
+#ifndef HIL_DRIVERS_REGISTRY_H
+#define HIL_DRIVERS_REGISTRY_H
+
+#include "harness/diag.h"
+
+#include <stdbool.h>
+
+struct hil_power_ops;
+struct hil_probe_ops;
+struct hil_programmer_ops;
+struct hil_console_ops;
+struct hil_rack;
+
+enum hil_role {
+	HIL_ROLE_POWER,
+	HIL_ROLE_PROBE,
+	HIL_ROLE_PROGRAMMER,
+	HIL_ROLE_CONSOLE,
+};
+
+const struct hil_power_ops *hil_registry_power(const char *name);
+const struct hil_probe_ops *hil_registry_probe(const char *name);
+const struct hil_programmer_ops *hil_registry_programmer(const char *name);
+const struct hil_console_ops *hil_registry_console(const char *name);
+
+bool hil_registry_known(enum hil_role role, const char *name);
+
+/* "sim, ftdi_gpio" — the backends of @role in this build, for messages. Borrowed. */
+const char *hil_registry_names(enum hil_role role);
+
+/* Backend-specific checks of a loaded rack (simulated board profiles, ...).
+ * Adds diagnostics; returns false when something is wrong. */
+bool hil_registry_check_rack(const struct hil_rack *rack, struct hil_diag *diag);
+
+#endif

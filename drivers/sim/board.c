@@ -1,0 +1,408 @@
+/* The simulated board model; see board.h. */
+#include "drivers/sim/board.h"
+#include "harness/clock.h"
+#include "harness/error.h"
+#include "harness/rack.h"
+#include "harness/strbuf.h"
+#include "harness/xalloc.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FLASH_BASE 0x08000000u
+#define CONSOLE_MAX (64u * 1024)
+
+struct fault_schedule {
+	enum hil_sim_fault fault;
+	int after, repeat;
+	bool armed;
+};
+
+struct hil_sim_board {
+	pthread_mutex_t lock;
+	char *name, *serial;
+	struct hil_sim_profile *profile;
+	bool powered, in_reset;
+	double powered_at;
+	uint8_t *flash;                 /* lazily allocated, erased = 0xFF */
+	size_t flash_size;
+	struct hil_sim_ob ob[16];
+	size_t ob_count;
+	uint64_t rng;
+	struct fault_schedule faults[HIL_SIM_POINT_COUNT];
+	unsigned calls[HIL_SIM_POINT_COUNT];
+	struct hil_strbuf console;
+};
+
+static pthread_mutex_t world_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hil_sim_board **world;
+static size_t world_count;
+static unsigned world_refs;
+
+/* The option bytes of an H7A/B as the seed's "-ob displ" shows them,
+ * before SFI (SECURITY still 0). */
+static const struct hil_sim_ob initial_ob[] = {
+	{ "RDP", 0xAA, "Level 0, no protection" },
+	{ "BOR_LEV", 0x0, "reset level OFF" },
+	{ "IWDG1_SW", 0x1, "Independent watchdog is controlled by software" },
+	{ "NRST_STOP", 0x1, "STOP mode on Domain 1 is entering without reset" },
+	{ "NRST_STBY", 0x1, "STANDBY mode on Domain 1 is entering without reset" },
+	{ "SECURITY", 0x0, "Security feature disabled" },
+	{ "SWAP_BANK_OPT", 0x0, "after boot loading, no swap for user sectors" },
+	{ "BOOT_CM7_ADD0", 0x800, "0x8000000" },
+	{ "BOOT_CM7_ADD1", 0x1FF0, "0x1FF00000" },
+	{ "ST_RAM_SIZE", 0x3, "16 KB" },
+	{ "nWRP0", 0x1, "Write protection not active" },
+};
+
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void board_free(struct hil_sim_board *b)
+{
+	if (!b)
+		return;
+	pthread_mutex_destroy(&b->lock);
+	hil_sim_profile_free(b->profile);
+	hil_strbuf_free(&b->console);
+	free(b->flash);
+	free(b->name);
+	free(b->serial);
+	free(b);
+}
+
+static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb,
+		     const struct hil_driver_ctx *ctx)
+{
+	struct hil_diag diag = { 0 };
+	struct hil_sim_board *b = hil_xcalloc(1, sizeof(*b));
+	int error;
+
+	pthread_mutex_init(&b->lock, NULL);
+	b->name = hil_xstrdup(rb->name);
+	b->serial = hil_xstrdup(rb->probe_serial);
+	if ((error = hil_sim_profile_load(&b->profile, rb->sim_profile, &diag)) < 0) {
+		error = hil_error_set(HIL_ECONFIG, "%s", diag.count ? diag.lines[0] : "bad profile");
+		hil_diag_clear(&diag);
+		board_free(b);
+		return error;
+	}
+	b->flash_size = (size_t)b->profile->flash_kb * 1024;
+	memcpy(b->ob, initial_ob, sizeof(initial_ob));
+	b->ob_count = sizeof(initial_ob) / sizeof(*initial_ob);
+	b->rng = ctx->seed ^ name_hash(rb->name);
+	for (size_t i = 0; i < b->profile->fault_count; i++) {
+		const struct hil_sim_fault_rule *f = &b->profile->faults[i];
+		b->faults[f->point] = (struct fault_schedule){ f->fault, f->after, f->repeat, true };
+	}
+	*out = b;
+	return 0;
+}
+
+int hil_sim_world_acquire(const struct hil_driver_ctx *ctx)
+{
+	const struct hil_rack *rack = ctx->rack;
+	int error = 0;
+
+	pthread_mutex_lock(&world_lock);
+	if (world_refs++ > 0)
+		goto out;
+	world = hil_xcalloc(rack->board_count, sizeof(*world));
+	world_count = 0;
+	for (size_t i = 0; i < rack->board_count; i++) {
+		if (!rack->boards[i].sim_profile)
+			continue;
+		if ((error = board_new(&world[world_count], &rack->boards[i], ctx)) < 0)
+			break;
+		world_count++;
+	}
+	if (error < 0) {
+		for (size_t i = 0; i < world_count; i++)
+			board_free(world[i]);
+		free(world);
+		world = NULL;
+		world_count = 0;
+		world_refs = 0;
+	}
+out:
+	pthread_mutex_unlock(&world_lock);
+	return error;
+}
+
+void hil_sim_world_release(void)
+{
+	pthread_mutex_lock(&world_lock);
+	if (world_refs > 0 && --world_refs == 0) {
+		for (size_t i = 0; i < world_count; i++)
+			board_free(world[i]);
+		free(world);
+		world = NULL;
+		world_count = 0;
+	}
+	pthread_mutex_unlock(&world_lock);
+}
+
+struct hil_sim_board *hil_sim_board_at(size_t i)
+{
+	struct hil_sim_board *b;
+
+	pthread_mutex_lock(&world_lock);
+	b = i < world_count ? world[i] : NULL;
+	pthread_mutex_unlock(&world_lock);
+	return b;
+}
+
+struct hil_sim_board *hil_sim_board_by_name(const char *name)
+{
+	struct hil_sim_board *b;
+
+	for (size_t i = 0; (b = hil_sim_board_at(i)); i++)
+		if (!strcmp(b->name, name))
+			return b;
+	return NULL;
+}
+
+struct hil_sim_board *hil_sim_board_by_serial(const char *probe_serial)
+{
+	struct hil_sim_board *b;
+
+	for (size_t i = 0; probe_serial && (b = hil_sim_board_at(i)); i++)
+		if (!strcmp(b->serial, probe_serial))
+			return b;
+	return NULL;
+}
+
+const char *hil_sim_board_name(const struct hil_sim_board *b)
+{
+	return b->name;
+}
+
+const char *hil_sim_board_serial(const struct hil_sim_board *b)
+{
+	return b->serial;
+}
+
+const struct hil_sim_profile *hil_sim_board_profile(const struct hil_sim_board *b)
+{
+	return b->profile;
+}
+
+void hil_sim_board_set_power(struct hil_sim_board *b, bool on)
+{
+	pthread_mutex_lock(&b->lock);
+	if (on && !b->powered) {
+		b->powered_at = hil_clock_now();
+		if (b->profile->console_banner && b->console.len < CONSOLE_MAX) {
+			hil_strbuf_puts(&b->console, b->profile->console_banner);
+			hil_strbuf_putc(&b->console, '\n');
+		}
+	}
+	b->powered = on;
+	pthread_mutex_unlock(&b->lock);
+}
+
+void hil_sim_board_set_reset(struct hil_sim_board *b, bool asserted)
+{
+	pthread_mutex_lock(&b->lock);
+	if (b->in_reset && !asserted)
+		b->powered_at = hil_clock_now();
+	b->in_reset = asserted;
+	pthread_mutex_unlock(&b->lock);
+}
+
+bool hil_sim_board_probe_present(struct hil_sim_board *b)
+{
+	bool present;
+
+	pthread_mutex_lock(&b->lock);
+	present = !b->profile->probe_on_board ||
+		  (b->powered && hil_clock_now() - b->powered_at >= b->profile->boot_ms / 1e3);
+	pthread_mutex_unlock(&b->lock);
+	return present;
+}
+
+bool hil_sim_board_target_alive(struct hil_sim_board *b)
+{
+	bool alive;
+
+	pthread_mutex_lock(&b->lock);
+	alive = b->powered && !b->in_reset;
+	pthread_mutex_unlock(&b->lock);
+	return alive;
+}
+
+static bool flash_range(const struct hil_sim_board *b, uint32_t address, size_t len, size_t *off)
+{
+	if (address < FLASH_BASE || address - FLASH_BASE > b->flash_size ||
+	    len > b->flash_size - (address - FLASH_BASE))
+		return false;
+	*off = address - FLASH_BASE;
+	return true;
+}
+
+static void flash_ensure(struct hil_sim_board *b)
+{
+	if (!b->flash) {
+		b->flash = hil_xmalloc(b->flash_size);
+		memset(b->flash, 0xFF, b->flash_size);
+	}
+}
+
+int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
+			      const uint8_t *data, size_t len)
+{
+	size_t off;
+	int error = 0;
+
+	pthread_mutex_lock(&b->lock);
+	if (!flash_range(b, address, len, &off)) {
+		error = hil_error_set(HIL_ERROR, "[%s] write outside flash: 0x%08X+%zu", b->name,
+				      address, len);
+	} else {
+		flash_ensure(b);
+		memcpy(b->flash + off, data, len);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return error;
+}
+
+int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address, uint8_t *out, size_t len)
+{
+	size_t off;
+	int error = 0;
+
+	pthread_mutex_lock(&b->lock);
+	if (!flash_range(b, address, len, &off)) {
+		error = hil_error_set(HIL_ERROR, "[%s] read outside flash: 0x%08X+%zu", b->name,
+				      address, len);
+	} else {
+		flash_ensure(b);
+		memcpy(out, b->flash + off, len);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return error;
+}
+
+void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len)
+{
+	size_t off;
+
+	pthread_mutex_lock(&b->lock);
+	if (len && flash_range(b, address, len, &off)) {
+		uint64_t r = splitmix64(&b->rng);
+		flash_ensure(b);
+		b->flash[off + (size_t)(r % len)] ^= (uint8_t)(1u << ((r >> 32) % 8));
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+size_t hil_sim_board_ob(struct hil_sim_board *b, struct hil_sim_ob *out, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&b->lock);
+	n = b->ob_count < max ? b->ob_count : max;
+	memcpy(out, b->ob, n * sizeof(*out));
+	pthread_mutex_unlock(&b->lock);
+	return n;
+}
+
+void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t value)
+{
+	pthread_mutex_lock(&b->lock);
+	for (size_t i = 0; i < b->ob_count; i++) {
+		if (strcmp(b->ob[i].name, name))
+			continue;
+		b->ob[i].value = value;
+		if (!strcmp(name, "SECURITY"))
+			b->ob[i].meaning = value ? "Security feature enabled" : "Security feature disabled";
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+double hil_sim_board_random(struct hil_sim_board *b)
+{
+	double r;
+
+	pthread_mutex_lock(&b->lock);
+	r = (double)(splitmix64(&b->rng) >> 11) / 9007199254740992.0;
+	pthread_mutex_unlock(&b->lock);
+	return r;
+}
+
+size_t hil_sim_board_console_read(struct hil_sim_board *b, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&b->lock);
+	if (b->console.buf) {
+		n = b->console.len < size ? b->console.len : size;
+		memcpy(buf, b->console.buf, n);
+		memmove(b->console.buf, b->console.buf + n, b->console.len - n + 1);
+		b->console.len -= n;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return n;
+}
+
+void hil_sim_board_console_write(struct hil_sim_board *b, const char *text)
+{
+	pthread_mutex_lock(&b->lock);
+	if (b->powered && b->console.len < CONSOLE_MAX)
+		hil_strbuf_puts(&b->console, text);
+	pthread_mutex_unlock(&b->lock);
+}
+
+void hil_sim_board_fail(struct hil_sim_board *b, enum hil_sim_point point,
+			enum hil_sim_fault fault, int after, int repeat)
+{
+	pthread_mutex_lock(&b->lock);
+	b->faults[point] = (struct fault_schedule){ fault, after, repeat, fault != HIL_SIM_FAULT_NONE };
+	pthread_mutex_unlock(&b->lock);
+}
+
+enum hil_sim_fault hil_sim_board_fault_take(struct hil_sim_board *b, enum hil_sim_point point)
+{
+	struct fault_schedule *f = &b->faults[point];
+	enum hil_sim_fault fault = HIL_SIM_FAULT_NONE;
+
+	pthread_mutex_lock(&b->lock);
+	b->calls[point]++;
+	if (f->armed) {
+		if (f->after > 0) {
+			f->after--;
+		} else {
+			fault = f->fault;
+			if (f->repeat > 0 && --f->repeat == 0)
+				f->armed = false;
+		}
+	}
+	pthread_mutex_unlock(&b->lock);
+	return fault;
+}
+
+unsigned hil_sim_board_calls(struct hil_sim_board *b, enum hil_sim_point point)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&b->lock);
+	n = b->calls[point];
+	pthread_mutex_unlock(&b->lock);
+	return n;
+}

@@ -1,0 +1,83 @@
+/* The simulated board: ONE model behind all four sim backends.
+ *
+ * Cutting the power rail makes an on-board probe vanish from the probe
+ * list, makes the programmer fail the way the real CLI fails ("No STM32
+ * target found"), and silences the console. Flash contents and option
+ * bytes survive power cycles, as on silicon.
+ *
+ * Boards live in a process-wide table keyed by rack board name, created by
+ * the first sim backend that opens and freed when the last one closes.
+ * Every accessor takes the board's lock itself unless it says otherwise.
+ *
+ * The second half of this header is the test-side fault API (cf. SQLite
+ * faultsimConfig): schedule failures at a point, count calls.
+ */
+#ifndef HIL_DRIVERS_SIM_BOARD_H
+#define HIL_DRIVERS_SIM_BOARD_H
+
+#include "drivers/driver.h"
+#include "drivers/sim/profile.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hil_sim_board;
+
+/* Loads (or takes another reference to) every simulated board of the
+ * rack. Pair each successful call with hil_sim_world_release(). */
+int hil_sim_world_acquire(const struct hil_driver_ctx *ctx);
+void hil_sim_world_release(void);
+
+/* Borrowed; valid while the world is acquired. NULL when unknown. */
+struct hil_sim_board *hil_sim_board_by_name(const char *name);
+struct hil_sim_board *hil_sim_board_by_serial(const char *probe_serial);
+/* For listing: the i-th board, NULL past the end. */
+struct hil_sim_board *hil_sim_board_at(size_t i);
+
+const char *hil_sim_board_name(const struct hil_sim_board *b);
+const char *hil_sim_board_serial(const struct hil_sim_board *b);
+const struct hil_sim_profile *hil_sim_board_profile(const struct hil_sim_board *b);
+
+void hil_sim_board_set_power(struct hil_sim_board *b, bool on);
+void hil_sim_board_set_reset(struct hil_sim_board *b, bool asserted);
+bool hil_sim_board_probe_present(struct hil_sim_board *b);
+bool hil_sim_board_target_alive(struct hil_sim_board *b);
+
+/* Flash at absolute @address (0x08000000-based). Out of range: HIL_ERROR. */
+int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
+			      const uint8_t *data, size_t len);
+int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address,
+			     uint8_t *out, size_t len);
+/* Flips one random bit inside [address, address+len). */
+void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len);
+
+/* Option bytes, in the order -ob displ prints them. */
+struct hil_sim_ob {
+	const char *name;
+	uint32_t value;
+	const char *meaning;
+};
+size_t hil_sim_board_ob(struct hil_sim_board *b, struct hil_sim_ob *out, size_t max);
+void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t value);
+
+/* Uniform in [0, 1), from the run's seed and the board's name. */
+double hil_sim_board_random(struct hil_sim_board *b);
+
+/* Console output since the last read; *got_out bytes copied. */
+size_t hil_sim_board_console_read(struct hil_sim_board *b, char *buf, size_t size);
+void hil_sim_board_console_write(struct hil_sim_board *b, const char *text);
+
+/* --- test-side fault API --------------------------------------------- */
+
+/* After @after more calls at @point succeed, the next @repeat calls (0:
+ * all further) get @fault. Replaces any earlier schedule at that point. */
+void hil_sim_board_fail(struct hil_sim_board *b, enum hil_sim_point point,
+			enum hil_sim_fault fault, int after, int repeat);
+
+/* Counts a call at @point and returns the fault it gets (FAULT_NONE). */
+enum hil_sim_fault hil_sim_board_fault_take(struct hil_sim_board *b, enum hil_sim_point point);
+
+unsigned hil_sim_board_calls(struct hil_sim_board *b, enum hil_sim_point point);
+
+#endif

@@ -1,0 +1,20 @@
+/* Command-line front end: `sfi-harness COMMAND [options]`. */
+#ifndef HIL_HARNESS_CLI_H
+#define HIL_HARNESS_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+int hil_cli_main(int argc, char **argv);
+
+int hil_cli_run(int argc, char **argv);
+int hil_cli_check(int argc, char **argv);
+
+/* The per-board/cell verdict table and report paths printed after a run. */
+void hil_cli_print_summary(FILE *f, const json_t *results, const char *out_dir);
+
+/* Prints "sfi-harness CMD: <message>" and a hint to --help; returns 2. */
+int hil_cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,191 @@
+/* `sfi-harness run SCENARIO...`: load, validate and plan everything first
+ * (nothing runs if any input is bad), then run each campaign into its own
+ * results folder. */
+#include "harness/cli.h"
+#include "harness/clock.h"
+#include "harness/error.h"
+#include "harness/outcome.h"
+#include "harness/plan.h"
+#include "harness/rack.h"
+#include "harness/runner.h"
+#include "harness/scenario.h"
+#include "harness/xalloc.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] =
+	"usage: sfi-harness run [options] SCENARIO...\n"
+	"\n"
+	"Runs each SCENARIO on the rack and writes journal.jsonl, junit.xml,\n"
+	"summary.json and logs/ into one results folder per campaign.\n"
+	"\n"
+	"  --rack RACK        rack file (default: $SFI_HARNESS_RACK or the simulated rack)\n"
+	"  --out DIR          results folder (default: results/CAMPAIGN-UTCTIME);\n"
+	"                     with several scenarios, DIR/CAMPAIGN for each\n"
+	"  --repeat N         override the scenario's repeat\n"
+	"  --seed N           seed for simulated randomness (default: the scenario's)\n"
+	"  --time-scale F     simulated racks only: wait F x each simulated delay (0..1)\n"
+	"  --dry-run          validate and print the plan; run nothing\n"
+	"  --verbose          a line per install (default: a mark per install,\n"
+	"                     . pass  x xfail  F fail  X xpass  E error  s skip)\n"
+	"  --quiet            no progress output\n"
+	"  --help\n"
+	"\n"
+	"Exit codes: 0 all as expected, 1 a failure or unexpected pass (xpass),\n"
+	"2 bad usage or input, 3 infrastructure errors only, 130 interrupted.\n";
+
+struct run_args {
+	const char *rack, *out;
+	unsigned long repeat, seed;
+	double time_scale;         /* < 0: the rack's */
+	bool dry_run, quiet, verbose;
+};
+
+static int parse_args(struct run_args *a, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "rack", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "repeat", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "time-scale", required_argument, NULL, 't' },
+		{ "dry-run", no_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvh", options, NULL)) != -1) {
+		switch (c) {
+		case 'r': a->rack = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'd': a->dry_run = true; break;
+		case 'q': a->quiet = true; break;
+		case 'v': a->verbose = true; break;
+		case 'h': fputs(usage, stdout); return 1;
+		case 'n':
+			a->repeat = strtoul(optarg, &end, 10);
+			if (*end || !a->repeat || a->repeat > 100000)
+				return hil_cli_usage_error("run", "--repeat: '%s' is not a whole number "
+							   "from 1 to 100000", optarg);
+			break;
+		case 's':
+			a->seed = strtoul(optarg, &end, 10);
+			if (*end || !optarg[0])
+				return hil_cli_usage_error("run", "--seed: '%s' is not a whole number", optarg);
+			break;
+		case 't':
+			a->time_scale = strtod(optarg, &end);
+			if (*end || !optarg[0] || a->time_scale < 0 || a->time_scale > 1)
+				return hil_cli_usage_error("run", "--time-scale: '%s' is not a number "
+							   "from 0 to 1", optarg);
+			break;
+		default:
+			return hil_cli_usage_error("run", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return hil_cli_usage_error("run", "no SCENARIO given");
+	return 0;
+}
+
+static char *out_dir_for(const struct run_args *a, const struct hil_scenario *s, bool several)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (a->out)
+		return several ? hil_xasprintf("%s/%s", a->out, s->campaign) : hil_xstrdup(a->out);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	return hil_xasprintf("results/%s-%s", s->campaign, stamp);
+}
+
+/* 1 beats 3 beats 0; 130 when interrupted and nothing failed. */
+static int combine(int a, int b)
+{
+	static const int rank[] = { [0] = 0, [3] = 1, [1] = 3 };
+
+	if (a == HIL_EXIT_INTERRUPTED || b == HIL_EXIT_INTERRUPTED)
+		return a == HIL_EXIT_FAIL || b == HIL_EXIT_FAIL ? HIL_EXIT_FAIL : HIL_EXIT_INTERRUPTED;
+	return rank[a] >= rank[b] ? a : b;
+}
+
+static void print_plan(const struct hil_plan *plan)
+{
+	printf("%s: campaign %s, %u run(s) of each cell\n", plan->scenario->file,
+	       plan->scenario->campaign, plan->repeat);
+	for (size_t i = 0; i < plan->board_count; i++)
+		printf("  board %-20s %s%s\n", plan->boards[i].board->name,
+		       plan->boards[i].skip_reason ? "skipped: " : "",
+		       plan->boards[i].skip_reason ? plan->boards[i].skip_reason : "");
+	for (size_t k = 0; k < plan->cell_count; k++)
+		printf("  cell  %s\n", plan->cells[k].label[0] ? plan->cells[k].label : "(no matrix)");
+}
+
+int hil_cli_run(int argc, char **argv)
+{
+	struct run_args a = { .rack = hil_rack_default_path(), .time_scale = -1 };
+	struct hil_diag diag = { 0 };
+	struct hil_rack *rack = NULL;
+	struct hil_scenario **scen = NULL;
+	struct hil_plan **plans = NULL;
+	int status, n, bad = 0;
+
+	if ((status = parse_args(&a, argc, argv)) != 0)
+		return status > 0 ? HIL_EXIT_OK : status;
+	n = argc - optind;
+	scen = hil_xcalloc((size_t)n, sizeof(*scen));
+	plans = hil_xcalloc((size_t)n, sizeof(*plans));
+	bad = hil_rack_load(&rack, a.rack, &diag) < 0;
+	for (int i = 0; i < n; i++)
+		if (hil_scenario_load(&scen[i], argv[optind + i], &diag) == 0 && rack)
+			bad |= hil_plan_build(&plans[i], scen[i], rack, (unsigned)a.repeat, &diag) < 0;
+		else
+			bad = 1;
+	if (!bad && a.time_scale >= 0 && a.time_scale < 1 && !hil_rack_is_simulated(rack)) {
+		hil_diag_add(&diag, a.rack, 0, 0, "--time-scale below 1 needs a fully simulated rack");
+		bad = 1;
+	}
+	hil_diag_print(&diag, stderr);
+	hil_diag_clear(&diag);
+	status = bad ? HIL_EXIT_USAGE : HIL_EXIT_OK;
+	if (bad)
+		fprintf(stderr, "sfi-harness run: nothing was run; fix the input above\n");
+	hil_clock_set_scale(a.time_scale >= 0 ? a.time_scale : rack ? rack->time_scale : 1.0);
+	hil_runner_install_signals();
+	for (int i = 0; !bad && i < n && !hil_stop_requested; i++) {
+		char *out = out_dir_for(&a, scen[i], n > 1);
+		struct hil_run_opts opts = { .out_dir = out, .progress = a.quiet ? NULL : stdout,
+					     .seed = a.seed };
+		json_t *results = NULL;
+		int code;
+
+		if (a.dry_run) {
+			print_plan(plans[i]);
+		} else if (hil_run(plans[i], &opts, &code, &results) < 0) {
+			fprintf(stderr, "sfi-harness run: %s\n", hil_error_last());
+			status = combine(status, HIL_EXIT_INFRA);
+		} else {
+			hil_cli_print_summary(stdout, results, out);
+			status = combine(status, code);
+		}
+		json_decref(results);
+		free(out);
+	}
+	for (int i = 0; i < n; i++) {
+		hil_plan_free(plans[i]);
+		hil_scenario_free(scen[i]);
+	}
+	free(plans);
+	free(scen);
+	hil_rack_free(rack);
+	return status;
+}

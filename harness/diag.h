@@ -1,0 +1,28 @@
+/* Diagnostics for user input: a list of "file:line:col: message" lines.
+ *
+ * Loaders keep going after an error where they can, so one `check` shows
+ * every problem of a file, not just the first.
+ */
+#ifndef HIL_HARNESS_DIAG_H
+#define HIL_HARNESS_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct hil_diag {
+	char **lines; /* owned */
+	size_t count;
+	size_t cap;
+};
+
+/* Appends "file:line:col: <message>". line/col are 1-based; 0 omits them. */
+void hil_diag_add(struct hil_diag *d, const char *file, unsigned line,
+		  unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+void hil_diag_print(const struct hil_diag *d, FILE *f);
+
+/* Frees the lines; the struct itself may be on the stack. */
+void hil_diag_clear(struct hil_diag *d);
+
+#endif

@@ -1,0 +1,21 @@
+/* Small file-system helpers: atomic writes and directory creation. */
+#ifndef HIL_HARNESS_FILEUTIL_H
+#define HIL_HARNESS_FILEUTIL_H
+
+#include <stddef.h>
+
+/* Writes @len bytes to @path through a temporary file in the same
+ * directory, fsync and rename: readers see the old file or the new one,
+ * never half of it. */
+int hil_write_file_atomic(const char *path, const void *data, size_t len);
+
+/* mkdir -p. */
+int hil_mkdir_p(const char *path);
+
+/* Reads a whole file of at most @max bytes. *out: free(). */
+int hil_read_file(char **out, size_t *len_out, const char *path, size_t max);
+
+/* A file-name-safe version of @s: [A-Za-z0-9._-], others become '_'. */
+char *hil_slug(const char *s);
+
+#endif

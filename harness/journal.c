@@ -1,0 +1,108 @@
+/* Append-only, fsync'ed JSON-lines journal; see journal.h. */
+#include "harness/journal.h"
+#include "harness/error.h"
+#include "harness/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct hil_journal {
+	int fd;
+	char *path;
+};
+
+int hil_journal_open(struct hil_journal **out, const char *path)
+{
+	struct hil_journal *j;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	*out = NULL;
+	if (fd < 0)
+		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	j = hil_xcalloc(1, sizeof(*j));
+	j->fd = fd;
+	j->path = hil_xstrdup(path);
+	*out = j;
+	return 0;
+}
+
+int hil_journal_append(struct hil_journal *j, json_t *record)
+{
+	char *line = json_dumps(record, JSON_COMPACT | JSON_ENSURE_ASCII);
+	size_t len, done = 0;
+	int error = 0;
+
+	json_decref(record);
+	if (!line)
+		return hil_error_set(HIL_ENOMEM, "journal: cannot encode record");
+	len = strlen(line);
+	line[len++] = '\n'; /* json_dumps leaves room: we overwrite the NUL */
+	while (done < len) {
+		ssize_t n = write(j->fd, line + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = hil_error_set(HIL_EIO, "%s: %s", j->path, strerror(errno));
+			break;
+		}
+		done += (size_t)n;
+	}
+	free(line);
+	if (!error && fsync(j->fd) != 0)
+		error = hil_error_set(HIL_EIO, "%s: fsync: %s", j->path, strerror(errno));
+	return error;
+}
+
+void hil_journal_close(struct hil_journal *j)
+{
+	if (!j)
+		return;
+	close(j->fd);
+	free(j->path);
+	free(j);
+}
+
+int hil_journal_read(json_t **records_out, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	json_t *records;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+
+	*records_out = NULL;
+	if (!f)
+		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	records = json_array();
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		json_error_t jerr;
+		json_t *rec;
+		bool torn = n == 0 || line[n - 1] != '\n';
+
+		lineno++;
+		if (n <= 1)
+			continue;
+		rec = json_loadb(line, (size_t)n, 0, &jerr);
+		if (!rec || !json_is_object(rec)) {
+			json_decref(rec);
+			if (torn)
+				break; /* crash mid-write: the record never finished */
+			free(line);
+			fclose(f);
+			json_decref(records);
+			return hil_error_set(HIL_EPROTO, "%s:%u: not a journal record: %s", path,
+					     lineno, jerr.text);
+		}
+		json_array_append_new(records, rec);
+	}
+	free(line);
+	fclose(f);
+	*records_out = records;
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* journal.jsonl: the campaign's single source of truth.
+ *
+ * One JSON object per line, appended and fsync'ed as each step and each
+ * case finishes, so a crash loses at most the step in flight. Report
+ * writers read only this file (docs/journal.md lists the record types).
+ */
+#ifndef HIL_HARNESS_JOURNAL_H
+#define HIL_HARNESS_JOURNAL_H
+
+#include <jansson.h>
+
+struct hil_journal;
+
+/* Creates (or appends to) @path. *out: close with hil_journal_close(). */
+int hil_journal_open(struct hil_journal **out, const char *path);
+
+/* Writes @record as one line and fsyncs. Steals the reference to @record. */
+int hil_journal_append(struct hil_journal *j, json_t *record);
+
+void hil_journal_close(struct hil_journal *j);
+
+/* Reads every record of @path into a new array. A torn last line (crash
+ * while writing) is ignored; any other bad line is an error that names
+ * its line number. */
+int hil_journal_read(json_t **records_out, const char *path);
+
+#endif

@@ -1,0 +1,359 @@
+/* Rack loader: YAML -> struct hil_rack, with full validation. */
+#include "harness/rack.h"
+#include "harness/error.h"
+#include "harness/xalloc.h"
+#include "harness/ycheck.h"
+#include "drivers/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const rack_keys[] = { "rack", "programmer", "probe", "power", "boards",
+					 "lock_dir", "time_scale", NULL };
+static const char *const programmer_keys[] = { "driver", "path", "timeout_s", NULL };
+static const char *const probe_keys[] = { "driver", NULL };
+static const char *const power_keys[] = { "id", "driver", "usb", "interface", "on", "off", NULL };
+static const char *const usb_keys[] = { "vid", "pid", "serial", NULL };
+static const char *const board_keys[] = { "name", "kind", "probe", "power", "reset", "console",
+					  "identity", "sacrificial", "sim", NULL };
+static const char *const board_probe_keys[] = { "serial", NULL };
+static const char *const line_keys[] = { "controller", "pin", "active", NULL };
+static const char *const console_keys[] = { "driver", "device", "baud", NULL };
+static const char *const identity_keys[] = { "device_id", NULL };
+static const char *const active_names[] = { "high", "low", NULL };
+
+static void check_driver(struct hil_ycheck *c, const struct hil_ynode *node,
+			 enum hil_role role, const char *what, char **out)
+{
+	if (!hil_ycheck_str(c, node, what, out))
+		return;
+	if (!hil_registry_known(role, *out))
+		hil_ycheck_error(c, node, "%s: driver '%.60s' is not available in this build "
+				 "(expected one of: %s)", what, *out, hil_registry_names(role));
+}
+
+static char **load_argv(struct hil_ycheck *c, const struct hil_ynode *node, const char *what)
+{
+	char **argv;
+
+	if (!hil_ycheck_seq(c, node, what))
+		return NULL;
+	if (node->count == 0) {
+		hil_ycheck_error(c, node, "%s is empty (expected a program and its arguments)", what);
+		return NULL;
+	}
+	argv = hil_xcalloc(node->count + 1, sizeof(*argv));
+	for (size_t i = 0; i < node->count; i++)
+		if (!hil_ycheck_str(c, node->items[i], what, &argv[i]))
+			argv[i] = hil_xstrdup("");
+	return argv;
+}
+
+static void load_power(struct hil_ycheck *c, const struct hil_ynode *node,
+		       struct hil_rack_power *pw)
+{
+	const struct hil_ynode *v;
+
+	pw->line = node->line;
+	pw->col = node->col;
+	if (!hil_ycheck_map(c, node, "power controller", power_keys) && node->kind != HIL_YNODE_MAP)
+		return;
+	if ((v = hil_ycheck_require(c, node, "id", "power controller")))
+		hil_ycheck_str(c, v, "power controller id", &pw->id);
+	if ((v = hil_ycheck_require(c, node, "driver", "power controller")))
+		check_driver(c, v, HIL_ROLE_POWER, "power controller driver", &pw->driver);
+	if ((v = hil_ymap_get(node, "usb")) &&
+	    (hil_ycheck_map(c, v, "power controller usb", usb_keys) || v->kind == HIL_YNODE_MAP)) {
+		const struct hil_ynode *f;
+		if ((f = hil_ycheck_require(c, v, "vid", "usb")))
+			hil_ycheck_hex(c, f, "usb vid", &pw->usb_vid);
+		if ((f = hil_ycheck_require(c, v, "pid", "usb")))
+			hil_ycheck_hex(c, f, "usb pid", &pw->usb_pid);
+		if ((f = hil_ymap_get(v, "serial")))
+			hil_ycheck_str(c, f, "usb serial", &pw->usb_serial);
+	}
+	if ((v = hil_ymap_get(node, "interface"))) {
+		static const char *const ifaces[] = { "A", "B", "C", "D", NULL };
+		int i;
+		if (hil_ycheck_enum(c, v, "interface", ifaces, &i))
+			pw->interface = (char)('A' + i);
+	}
+	if ((v = hil_ymap_get(node, "on")))
+		pw->on_argv = load_argv(c, v, "power 'on' command");
+	if ((v = hil_ymap_get(node, "off")))
+		pw->off_argv = load_argv(c, v, "power 'off' command");
+	if (pw->driver && strcmp(pw->driver, "ftdi_gpio") == 0 && !hil_ymap_get(node, "usb"))
+		hil_ycheck_error(c, node, "missing field 'usb' in ftdi_gpio power controller "
+				 "(required: {vid, pid, serial})");
+	if (pw->driver && strcmp(pw->driver, "command") == 0 &&
+	    (!hil_ymap_get(node, "on") || !hil_ymap_get(node, "off")))
+		hil_ycheck_error(c, node, "command power controller needs both 'on' and 'off' "
+				 "(expected argv lists, e.g. on: [uhubctl, -a, on, -p, 2])");
+}
+
+static void load_line(struct hil_ycheck *c, const struct hil_rack *rack,
+		      const struct hil_ynode *node, const char *what,
+		      struct hil_rack_line *line)
+{
+	const struct hil_ynode *v;
+	unsigned long pin;
+	int active = 0;
+
+	if (!hil_ycheck_map(c, node, what, line_keys) && node->kind != HIL_YNODE_MAP)
+		return;
+	line->present = true;
+	line->active_high = true;
+	if ((v = hil_ycheck_require(c, node, "controller", what)) &&
+	    v->kind == HIL_YNODE_SCALAR) {
+		size_t i;
+		for (i = 0; i < rack->power_count; i++)
+			if (rack->power[i].id && strcmp(rack->power[i].id, v->text) == 0)
+				break;
+		if (i == rack->power_count)
+			hil_ycheck_error(c, v, "%s: unknown power controller '%.60s' "
+					 "(expected the id of an entry under 'power:')", what, v->text);
+		line->controller = i;
+	} else if (v) {
+		hil_ycheck_error(c, v, "%s controller: wrong type (expected a controller id)", what);
+	}
+	if ((v = hil_ycheck_require(c, node, "pin", what)) &&
+	    hil_ycheck_uint(c, v, "pin", 0, 63, &pin))
+		line->pin = (unsigned)pin;
+	if ((v = hil_ymap_get(node, "active")) &&
+	    hil_ycheck_enum(c, v, "active", active_names, &active))
+		line->active_high = active == 0;
+}
+
+static void load_console(struct hil_ycheck *c, const struct hil_ynode *node,
+			 struct hil_rack_board *b)
+{
+	const struct hil_ynode *v;
+	unsigned long baud = 115200;
+
+	if (!hil_ycheck_map(c, node, "console", console_keys) && node->kind != HIL_YNODE_MAP)
+		return;
+	if ((v = hil_ymap_get(node, "driver")))
+		check_driver(c, v, HIL_ROLE_CONSOLE, "console driver", &b->console_driver);
+	else
+		b->console_driver = hil_xstrdup("serial");
+	if ((v = hil_ymap_get(node, "device")))
+		hil_ycheck_str(c, v, "console device", &b->console_device);
+	else if (strcmp(b->console_driver, "sim") != 0)
+		hil_ycheck_error(c, node, "missing field 'device' in console (required unless "
+				 "driver: sim)");
+	if ((v = hil_ymap_get(node, "baud")))
+		hil_ycheck_uint(c, v, "baud", 300, 12000000, &baud);
+	b->console_baud = (unsigned)baud;
+}
+
+static void load_board(struct hil_ycheck *c, const struct hil_rack *rack,
+		       const struct hil_ynode *node, struct hil_rack_board *b)
+{
+	const struct hil_ynode *v, *f;
+	char what[128];
+
+	b->line = node->line;
+	b->col = node->col;
+	if (!hil_ycheck_map(c, node, "board", board_keys) && node->kind != HIL_YNODE_MAP)
+		return;
+	if ((v = hil_ycheck_require(c, node, "name", "board")))
+		hil_ycheck_str(c, v, "board name", &b->name);
+	snprintf(what, sizeof(what), "board '%.60s'", b->name ? b->name : "?");
+	if ((v = hil_ycheck_require(c, node, "kind", what)))
+		hil_ycheck_str(c, v, "board kind", &b->kind);
+	if ((v = hil_ymap_get(node, "sim"))) {
+		char *rel = NULL;
+		if (hil_ycheck_str(c, v, "sim profile", &rel))
+			b->sim_profile = hil_path_relative_to(c->file, rel);
+		free(rel);
+	}
+	if ((v = hil_ymap_get(node, "probe")) &&
+	    (hil_ycheck_map(c, v, "board probe", board_probe_keys) || v->kind == HIL_YNODE_MAP)) {
+		if ((f = hil_ycheck_require(c, v, "serial", "board probe")))
+			hil_ycheck_str(c, f, "probe serial", &b->probe_serial);
+	} else if (!v) {
+		hil_ycheck_error(c, node, "missing field 'probe' in %s (required: {serial: ...})",
+				 what);
+	}
+	if ((v = hil_ymap_get(node, "power")))
+		load_line(c, rack, v, "power", &b->power);
+	if ((v = hil_ymap_get(node, "reset")))
+		load_line(c, rack, v, "reset", &b->reset);
+	if ((v = hil_ymap_get(node, "console")))
+		load_console(c, v, b);
+	if ((v = hil_ymap_get(node, "identity")) &&
+	    (hil_ycheck_map(c, v, "identity", identity_keys) || v->kind == HIL_YNODE_MAP) &&
+	    (f = hil_ycheck_require(c, v, "device_id", "identity")))
+		b->has_device_id = hil_ycheck_hex(c, f, "device_id", &b->device_id);
+	if ((v = hil_ymap_get(node, "sacrificial")))
+		hil_ycheck_bool(c, v, "sacrificial", &b->sacrificial);
+}
+
+static void load_programmer(struct hil_ycheck *c, struct hil_rack *rack,
+			    const struct hil_ynode *node)
+{
+	const struct hil_ynode *v;
+	unsigned long timeout = 180;
+
+	if (!hil_ycheck_map(c, node, "programmer", programmer_keys) && node->kind != HIL_YNODE_MAP)
+		return;
+	if ((v = hil_ycheck_require(c, node, "driver", "programmer")))
+		check_driver(c, v, HIL_ROLE_PROGRAMMER, "programmer driver", &rack->programmer_driver);
+	if ((v = hil_ymap_get(node, "path"))) {
+		char *rel = NULL;
+		if (hil_ycheck_str(c, v, "programmer path", &rel))
+			rack->programmer_path = rel[0] == '/' || !strchr(rel, '/')
+				? hil_xstrdup(rel) : hil_path_relative_to(c->file, rel);
+		free(rel);
+	}
+	if ((v = hil_ymap_get(node, "timeout_s")))
+		hil_ycheck_uint(c, v, "timeout_s", 1, 86400, &timeout);
+	rack->programmer_timeout_s = (unsigned)timeout;
+}
+
+static void load_rack(struct hil_ycheck *c, struct hil_rack *rack, const struct hil_ynode *root)
+{
+	const struct hil_ynode *v;
+
+	if (!hil_ycheck_map(c, root, "rack file", rack_keys) && root->kind != HIL_YNODE_MAP)
+		return;
+	if ((v = hil_ycheck_require(c, root, "rack", "rack file")))
+		hil_ycheck_str(c, v, "rack name", &rack->name);
+	rack->time_scale = 1.0;
+	if ((v = hil_ymap_get(root, "time_scale")))
+		hil_ycheck_double(c, v, "time_scale", 0.0, 1.0, &rack->time_scale);
+	if ((v = hil_ymap_get(root, "lock_dir")))
+		hil_ycheck_str(c, v, "lock_dir", &rack->lock_dir);
+	if ((v = hil_ycheck_require(c, root, "programmer", "rack file")))
+		load_programmer(c, rack, v);
+	rack->probe_driver = hil_xstrdup("sim");
+	if ((v = hil_ymap_get(root, "probe")) &&
+	    (hil_ycheck_map(c, v, "probe", probe_keys) || v->kind == HIL_YNODE_MAP) &&
+	    (v = hil_ycheck_require(c, v, "driver", "probe"))) {
+		free(rack->probe_driver);
+		rack->probe_driver = NULL;
+		check_driver(c, v, HIL_ROLE_PROBE, "probe driver", &rack->probe_driver);
+	}
+	if ((v = hil_ymap_get(root, "power")) && hil_ycheck_seq(c, v, "power")) {
+		rack->power = hil_xcalloc(v->count, sizeof(*rack->power));
+		rack->power_count = v->count;
+		for (size_t i = 0; i < v->count; i++) {
+			load_power(c, v->items[i], &rack->power[i]);
+			for (size_t j = 0; j < i && rack->power[i].id; j++)
+				if (rack->power[j].id && !strcmp(rack->power[j].id, rack->power[i].id))
+					hil_ycheck_error(c, v->items[i], "duplicate power controller id "
+							 "'%.60s' (expected unique ids)", rack->power[i].id);
+		}
+	}
+	if ((v = hil_ycheck_require(c, root, "boards", "rack file")) &&
+	    hil_ycheck_seq(c, v, "boards")) {
+		if (v->count == 0)
+			hil_ycheck_error(c, v, "boards is empty (expected at least one board)");
+		rack->boards = hil_xcalloc(v->count, sizeof(*rack->boards));
+		rack->board_count = v->count;
+		for (size_t i = 0; i < v->count; i++) {
+			load_board(c, rack, v->items[i], &rack->boards[i]);
+			for (size_t j = 0; j < i && rack->boards[i].name; j++)
+				if (rack->boards[j].name &&
+				    !strcmp(rack->boards[j].name, rack->boards[i].name))
+					hil_ycheck_error(c, v->items[i], "duplicate board name '%.60s' "
+							 "(first defined at line %u; expected unique names)",
+							 rack->boards[i].name, rack->boards[j].line);
+		}
+	}
+}
+
+int hil_rack_load(struct hil_rack **out, const char *path, struct hil_diag *diag)
+{
+	struct hil_ycheck c = { .file = path, .diag = diag };
+	struct hil_ynode *root = NULL;
+	struct hil_rack *rack = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = hil_yaml_load_file(&root, path, diag)) < 0)
+		return error == HIL_EIO ? HIL_EIO : HIL_ECONFIG;
+	rack = hil_xcalloc(1, sizeof(*rack));
+	rack->file = hil_xstrdup(path);
+	load_rack(&c, rack, root);
+	hil_ynode_free(root);
+	if (c.errors == 0 && !hil_registry_check_rack(rack, diag))
+		c.errors++;
+	if (c.errors == 0 && rack->time_scale < 1.0 && !hil_rack_is_simulated(rack)) {
+		hil_diag_add(diag, path, 0, 0, "time_scale below 1 on a rack with real drivers "
+			     "(expected 1: hold times and deadlines on hardware are not scaled)");
+		c.errors++;
+	}
+	if (c.errors) {
+		hil_rack_free(rack);
+		return hil_error_set(HIL_ECONFIG, "%s: invalid rack", path);
+	}
+	*out = rack;
+	return 0;
+}
+
+static void free_argv(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+void hil_rack_free(struct hil_rack *rack)
+{
+	if (!rack)
+		return;
+	for (size_t i = 0; i < rack->power_count; i++) {
+		free(rack->power[i].id);
+		free(rack->power[i].driver);
+		free(rack->power[i].usb_serial);
+		free_argv(rack->power[i].on_argv);
+		free_argv(rack->power[i].off_argv);
+	}
+	for (size_t i = 0; i < rack->board_count; i++) {
+		struct hil_rack_board *b = &rack->boards[i];
+		free(b->name);
+		free(b->kind);
+		free(b->probe_serial);
+		free(b->console_driver);
+		free(b->console_device);
+		free(b->sim_profile);
+	}
+	free(rack->power);
+	free(rack->boards);
+	free(rack->file);
+	free(rack->name);
+	free(rack->programmer_driver);
+	free(rack->programmer_path);
+	free(rack->probe_driver);
+	free(rack->lock_dir);
+	free(rack);
+}
+
+const struct hil_rack_board *hil_rack_board_find(const struct hil_rack *rack, const char *name)
+{
+	for (size_t i = 0; i < rack->board_count; i++)
+		if (rack->boards[i].name && strcmp(rack->boards[i].name, name) == 0)
+			return &rack->boards[i];
+	return NULL;
+}
+
+const char *hil_rack_default_path(void)
+{
+	const char *env = getenv("SFI_HARNESS_RACK");
+
+	return env && env[0] ? env : HIL_DATA_DIR "/fixtures/racks/sim.yaml";
+}
+
+bool hil_rack_is_simulated(const struct hil_rack *rack)
+{
+	bool sim = !strcmp(rack->programmer_driver, "sim") && !strcmp(rack->probe_driver, "sim");
+
+	for (size_t i = 0; i < rack->power_count; i++)
+		sim = sim && !strcmp(rack->power[i].driver, "sim");
+	for (size_t i = 0; i < rack->board_count; i++)
+		sim = sim && (!rack->boards[i].console_driver ||
+			      !strcmp(rack->boards[i].console_driver, "sim"));
+	return sim;
+}

@@ -1,0 +1,430 @@
+/* Campaign runner: boards one after another; per board a pre-flight
+ * (power, probe, identity), then every matrix cell x repetition as one
+ * case. Every finished step and case goes to the journal first; reports
+ * are rendered from the journal at the end. */
+#include "drivers/programmer/cubeprog_parse.h"
+#include "harness/clock.h"
+#include "harness/error.h"
+#include "harness/fileutil.h"
+#include "harness/rack.h"
+#include "harness/strbuf.h"
+#include "harness/runner_internal.h"
+#include "harness/xalloc.h"
+#include "reports/results.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+volatile sig_atomic_t hil_stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	hil_stop_requested = 1;
+}
+
+void hil_runner_install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static json_t *hex_or_null(bool has, uint32_t v, const char *fmt)
+{
+	char buf[16];
+
+	if (!has)
+		return json_null();
+	snprintf(buf, sizeof(buf), fmt, v);
+	return json_string(buf);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+static json_t *rss_array(const uint32_t *rss, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, hex_or_null(true, rss[i], "0x%X"));
+	return a;
+}
+
+static void journal(struct hil_run_state *run, json_t *rec)
+{
+	if (hil_journal_append(run->journal, rec) < 0)
+		fprintf(stderr, "sfi-harness: journal: %s\n", hil_error_last());
+}
+
+static void progress(struct hil_run_state *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void progress(struct hil_run_state *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!run->opts->progress)
+		return;
+	va_start(ap, fmt);
+	vfprintf(run->opts->progress, fmt, ap);
+	va_end(ap);
+	fflush(run->opts->progress);
+}
+
+/* Power on, wait for the probe, connect and read what the board reports. */
+static void preflight(struct hil_board_run *br, struct hil_step_result *res)
+{
+	const struct hil_rack_board *rb = br->rb;
+	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
+	struct hil_prog_request req = { .op = HIL_PROG_IDENTIFY, .timeout_s = 60 };
+	char *log = hil_xasprintf("logs/%s/identify.log", rb->name);
+
+	memset(res, 0, sizeof(*res));
+	if (rb->reset.present && hil_runner_line(br, &rb->reset, false) < 0)
+		snprintf(res->message, sizeof(res->message), "%s", hil_error_last());
+	else if (rb->power.present && hil_runner_line(br, &rb->power, true) < 0)
+		snprintf(res->message, sizeof(res->message), "%s", hil_error_last());
+	if (res->message[0]) {
+		res->cls = HIL_CLASS_POWER_ERROR;
+		goto out;
+	}
+	if (hil_probe_wait(br->run->probe, rb->probe_serial, HIL_PROBE_WAIT_MS) < 0) {
+		res->cls = HIL_CLASS_NO_PROBE;
+		snprintf(res->message, sizeof(res->message), "%s", hil_error_last());
+		goto out;
+	}
+	hil_runner_program(br, &req, log, tx, res);
+	br->id.has_device_id = tx->has_device_id;
+	br->id.device_id = tx->device_id;
+	br->id.has_bl_version = tx->has_bl_version;
+	br->id.bl_version = tx->bl_version;
+	memcpy(br->id.revision, tx->revision, sizeof(br->id.revision));
+	memcpy(br->id.rss_version, tx->rss_version, sizeof(br->id.rss_version));
+	if (res->cls == HIL_CLASS_SUCCESS && rb->has_device_id &&
+	    (!tx->has_device_id || tx->device_id != rb->device_id)) {
+		res->cls = HIL_CLASS_IDENTITY_MISMATCH;
+		snprintf(res->message, sizeof(res->message), "rack says device 0x%03X, the board "
+			 "reports %s%03X: wrong board on probe %s?", rb->device_id,
+			 tx->has_device_id ? "0x" : "no device id", tx->has_device_id ? tx->device_id : 0,
+			 rb->probe_serial);
+	}
+out:
+	free(log);
+	free(tx);
+}
+
+static void journal_board(struct hil_board_run *br, const struct hil_step_result *pre)
+{
+	const struct hil_identity *id = &br->id;
+
+	journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o}",
+				   "type", "board", "board", br->rb->name, "kind", br->rb->kind,
+				   "probe_serial", br->rb->probe_serial,
+				   "device_id", hex_or_null(id->has_device_id, id->device_id, "0x%03X"),
+				   "bl_version", hex_or_null(id->has_bl_version, id->bl_version, "0x%02X"),
+				   "revision", str_or_null(id->revision),
+				   "rss_version", str_or_null(id->rss_version),
+				   "class", hil_class_name(pre->cls),
+				   "message", str_or_null(pre->message)));
+}
+
+static json_t *expected_json(const struct hil_expectation *e)
+{
+	static const char *const results[] = { "pass", "fail", "skip" };
+
+	if (!e)
+		return json_pack("{s:s, s:n, s:n, s:n, s:n}", "result", "pass", "class", "rss",
+				 "reason", "max_failure_rate");
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "result", results[e->result],
+			 "class", e->cls == HIL_CLASS_NONE ? json_null() : json_string(hil_class_name(e->cls)),
+			 "rss", hex_or_null(e->has_rss, e->rss, "0x%X"),
+			 "reason", str_or_null(e->reason),
+			 "max_failure_rate", e->has_max_failure_rate ? json_real(e->max_failure_rate)
+								      : json_null());
+}
+
+static json_t *params_json(const struct hil_plan_cell *cell)
+{
+	json_t *p = json_object();
+
+	for (size_t i = 0; i < cell->param_count; i++)
+		json_object_set_new(p, cell->names[i], json_string(cell->values[i]));
+	return p;
+}
+
+struct case_outcome {
+	enum hil_verdict verdict;
+	enum hil_class cls;
+	uint32_t rss[HIL_STEP_MAX_RSS];
+	size_t rss_count;
+	char message[512];
+	double duration_s;
+};
+
+static void journal_case(struct hil_board_run *br, const char *name,
+			 const struct hil_plan_cell *cell, unsigned iteration,
+			 const struct hil_expectation *e, const struct case_outcome *o)
+{
+	journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:f}",
+				   "type", "case", "board", br->rb->name, "case", name,
+				   "cell", cell->label, "params", params_json(cell),
+				   "iteration", (int)iteration,
+				   "verdict", hil_verdict_name(o->verdict), "class", hil_class_name(o->cls),
+				   "rss", rss_array(o->rss, o->rss_count), "expected", expected_json(e),
+				   "message", str_or_null(o->message), "duration_s", o->duration_s));
+}
+
+/* Saves what the console printed during the case, if anything. */
+static void drain_console(struct hil_board_run *br, const char *case_dir)
+{
+	char buf[4096];
+	size_t got = 0;
+	FILE *f = NULL;
+
+	if (!br->console)
+		return;
+	while (br->console->ops->read(br->console, buf, sizeof(buf), 0, &got) == 0 && got) {
+		if (!f) {
+			char *path = hil_xasprintf("%s/%s/console.log", br->run->opts->out_dir, case_dir);
+			f = fopen(path, "ab");
+			free(path);
+			if (!f)
+				return;
+		}
+		fwrite(buf, 1, got, f);
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Verbose: a line per install. Default: a character per install on the
+ * cell's line (pytest style) and a line for each surprise after it. */
+static void report_case(struct hil_board_run *br, const char *name, const struct case_outcome *o)
+{
+	static const char marks[HIL_VERDICT_COUNT] = { '.', 'F', 'x', 'X', 'E', 's' };
+	char rss[96] = "";
+	size_t used = 0;
+	bool quiet_ok = o->verdict == HIL_VERDICT_XFAIL || o->verdict == HIL_VERDICT_PASS;
+
+	for (size_t i = 0; i < o->rss_count && used < sizeof(rss); i++)
+		if (o->rss[i])
+			used += (size_t)snprintf(rss + used, sizeof(rss) - used, "%s0x%X",
+						 used ? "," : "RSS ", o->rss[i]);
+	if (!br->run->opts->verbose) {
+		progress(br->run, "%c", marks[o->verdict]);
+		if (!quiet_ok)
+			hil_strbuf_printf(&br->surprises, "    %s: %s %s %s%s%s\n", name,
+					  hil_verdict_name(o->verdict), hil_class_name(o->cls), rss,
+					  rss[0] ? " " : "", o->message);
+		return;
+	}
+	progress(br->run, "  %-44s %-6s %-20s %s%s%s\n", name, hil_verdict_name(o->verdict),
+		 o->cls == HIL_CLASS_NONE ? "-" : hil_class_name(o->cls), rss,
+		 rss[0] && !quiet_ok ? " " : "", quiet_ok ? "" : o->message);
+}
+
+static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell,
+		      const char *name, const char *case_dir, struct case_outcome *o)
+{
+	for (size_t i = 0; i < br->run->plan->scenario->step_count; i++) {
+		const struct hil_step *st = &cell->steps[i];
+		struct hil_step_result res;
+
+		hil_step_run(br, st, i, case_dir, &res);
+		o->duration_s += res.duration_s;
+		journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:f, s:o}",
+					   "type", "step", "board", br->rb->name, "case", name,
+					   "index", (int)i, "kind", hil_step_kind_name(st->kind),
+					   "class", hil_class_name(res.cls),
+					   "rss", rss_array(res.rss, res.rss_count),
+					   "message", str_or_null(res.message), "duration_s", res.duration_s,
+					   "log", str_or_null(res.log)));
+		free(res.log);
+		if (st->kind == HIL_STEP_SFI_INSTALL) {
+			memcpy(o->rss, res.rss, sizeof(res.rss));
+			o->rss_count = res.rss_count;
+		}
+		if (res.cls != HIL_CLASS_SUCCESS) {
+			o->cls = res.cls;
+			snprintf(o->message, sizeof(o->message), "%s: %s", hil_step_kind_name(st->kind),
+				 res.message[0] ? res.message : hil_class_name(res.cls));
+			return;
+		}
+	}
+}
+
+static void run_case(struct hil_board_run *br, const struct hil_plan_cell *cell,
+		     unsigned iteration, const struct hil_step_result *pre)
+{
+	const struct hil_plan *plan = br->run->plan;
+	const struct hil_expectation *e = hil_expect_match(plan->scenario, &br->id,
+		(const char *const *)cell->names, (const char *const *)cell->values, cell->param_count);
+	struct case_outcome o = { .cls = HIL_CLASS_SUCCESS };
+	char *name = hil_xasprintf("install%s%s%s run %0*u", cell->label[0] ? "[" : "", cell->label,
+				   cell->label[0] ? "]" : "", plan->repeat >= 100 ? 3 : 2, iteration);
+	char *slug = hil_slug(name);
+	char *case_dir = hil_xasprintf("logs/%s/%s", br->rb->name, slug);
+	char *abs_dir = hil_xasprintf("%s/%s", br->run->opts->out_dir, case_dir);
+	char why[512];
+
+	if (br->pb->skip_reason || (e && e->result == HIL_EXPECT_SKIP)) {
+		o.verdict = HIL_VERDICT_SKIP;
+		o.cls = HIL_CLASS_NONE;
+		snprintf(o.message, sizeof(o.message), "%s", br->pb->skip_reason ? br->pb->skip_reason
+			 : e->reason ? e->reason : "skipped by the scenario for this board");
+	} else if (pre->cls != HIL_CLASS_SUCCESS) {
+		o.verdict = HIL_VERDICT_ERROR;
+		o.cls = pre->cls;
+		snprintf(o.message, sizeof(o.message), "pre-flight: %s", pre->message);
+	} else {
+		hil_mkdir_p(abs_dir);
+		run_steps(br, cell, name, case_dir, &o);
+		drain_console(br, case_dir);
+		o.verdict = hil_expect_verdict(e, o.cls, o.rss, o.rss_count, why, sizeof(why));
+		if (o.verdict != HIL_VERDICT_PASS && !o.message[0])
+			snprintf(o.message, sizeof(o.message), "%s", why);
+		else if (o.verdict != HIL_VERDICT_PASS)
+			snprintf(o.message + strlen(o.message), sizeof(o.message) - strlen(o.message),
+				 " — %s", why);
+	}
+	journal_case(br, name, cell, iteration, e, &o);
+	report_case(br, name, &o);
+	free(name);
+	free(slug);
+	free(case_dir);
+	free(abs_dir);
+}
+
+static void run_board(struct hil_run_state *run, const struct hil_plan_board *pb)
+{
+	struct hil_board_run br = { .run = run, .pb = pb, .rb = pb->board };
+	struct hil_step_result pre = { .cls = HIL_CLASS_SUCCESS };
+	const struct hil_plan *plan = run->plan;
+
+	br.id.board_kind = pb->board->kind;
+	progress(run, "\n== %s (%s, probe %s)\n", pb->board->name, pb->board->kind,
+		 pb->board->probe_serial);
+	if (!pb->skip_reason) {
+		char *dir = hil_xasprintf("%s/logs/%s", run->opts->out_dir, pb->board->name);
+		hil_mkdir_p(dir);
+		free(dir);
+		if (pb->board->console_driver &&
+		    hil_console_open(&br.console, &run->ctx, pb->board) < 0)
+			fprintf(stderr, "sfi-harness: [%s] console: %s (continuing without it)\n",
+				pb->board->name, hil_error_last());
+		preflight(&br, &pre);
+		free(pre.log);
+		pre.log = NULL;
+		progress(run, "   reports device 0x%03X, revision %s, BL 0x%02X, RSS %s%s%s\n",
+			 br.id.device_id, br.id.revision[0] ? br.id.revision : "?", br.id.bl_version,
+			 br.id.rss_version[0] ? br.id.rss_version : "n/a",
+			 pre.cls != HIL_CLASS_SUCCESS ? " — pre-flight failed: " : "",
+			 pre.cls != HIL_CLASS_SUCCESS ? pre.message : "");
+	}
+	journal_board(&br, &pre);
+	for (size_t k = 0; k < plan->cell_count && !hil_stop_requested; k++) {
+		if (!run->opts->verbose)
+			progress(run, "   %-32s ", plan->cells[k].label[0] ? plan->cells[k].label : "install");
+		for (unsigned it = 1; it <= plan->repeat && !hil_stop_requested; it++)
+			run_case(&br, &plan->cells[k], it, &pre);
+		if (!run->opts->verbose)
+			progress(run, "\n%s", hil_strbuf_str(&br.surprises));
+		hil_strbuf_free(&br.surprises);
+	}
+	hil_console_close(br.console);
+}
+
+static int open_drivers(struct hil_run_state *run)
+{
+	const struct hil_rack *rack = run->plan->rack;
+	int error;
+
+	run->power = hil_xcalloc(rack->power_count ? rack->power_count : 1, sizeof(*run->power));
+	if ((error = hil_programmer_open(&run->programmer, &run->ctx, rack->programmer_driver)) < 0)
+		return error;
+	return hil_probe_open(&run->probe, &run->ctx, rack->probe_driver);
+}
+
+static void close_drivers(struct hil_run_state *run)
+{
+	for (size_t i = 0; run->power && i < run->plan->rack->power_count; i++)
+		hil_power_close(run->power[i]);
+	free(run->power);
+	hil_probe_close(run->probe);
+	hil_programmer_close(run->programmer);
+}
+
+static int start_journal(struct hil_run_state *run)
+{
+	const struct hil_plan *plan = run->plan;
+	char *path = hil_xasprintf("%s/journal.jsonl", run->opts->out_dir);
+	char started[32], host[256] = "localhost";
+	int error;
+
+	if (access(path, F_OK) == 0) {
+		error = hil_error_set(HIL_EIO, "%s already holds a campaign (journal.jsonl); choose "
+				      "another --out", run->opts->out_dir);
+		free(path);
+		return error;
+	}
+	error = hil_journal_open(&run->journal, path);
+	free(path);
+	if (error < 0)
+		return error;
+	hil_clock_utc_iso(started);
+	gethostname(host, sizeof(host) - 1);
+	journal(run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f}",
+			       "type", "campaign", "campaign", plan->scenario->campaign,
+			       "scenario", plan->scenario->file, "rack", plan->rack->name,
+			       "started", started, "host", host, "seed", (json_int_t)run->ctx.seed,
+			       "xpass_fails", plan->scenario->xpass_fails, "repeat", (int)plan->repeat,
+			       "time_scale", hil_clock_scale()));
+	return 0;
+}
+
+int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
+	    int *exit_code_out, json_t **results_out)
+{
+	struct hil_run_state run = { .plan = plan, .opts = opts };
+	char *journal_path = hil_xasprintf("%s/journal.jsonl", opts->out_dir);
+	char finished[32];
+	json_t *results = NULL;
+	int error;
+
+	*exit_code_out = HIL_EXIT_INFRA;
+	run.ctx.rack = plan->rack;
+	run.ctx.seed = opts->seed ? opts->seed : plan->scenario->seed;
+	if ((error = hil_mkdir_p(opts->out_dir)) < 0 || (error = start_journal(&run)) < 0)
+		goto out;
+	if ((error = open_drivers(&run)) < 0)
+		goto out;
+	for (size_t i = 0; i < plan->board_count && !hil_stop_requested; i++)
+		run_board(&run, &plan->boards[i]);
+	hil_clock_utc_iso(finished);
+	journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
+				"interrupted", (int)hil_stop_requested));
+	hil_journal_close(run.journal);
+	run.journal = NULL;
+	if ((error = hil_results_load(&results, journal_path)) < 0 ||
+	    (error = hil_reports_write_all(results, opts->out_dir)) < 0)
+		goto out;
+	*exit_code_out = (int)json_integer_value(json_object_get(results, "exit_code"));
+out:
+	close_drivers(&run);
+	hil_journal_close(run.journal);
+	free(journal_path);
+	if (results_out && !error)
+		*results_out = results;
+	else
+		json_decref(results);
+	return error;
+}

@@ -1,0 +1,61 @@
+/* Shared between runner.c (campaign and board loop) and steps.c (one step
+ * on one board). Not for use elsewhere. */
+#ifndef HIL_HARNESS_RUNNER_INTERNAL_H
+#define HIL_HARNESS_RUNNER_INTERNAL_H
+
+#include "drivers/console/console.h"
+#include "drivers/power/power.h"
+#include "drivers/probe/probe.h"
+#include "drivers/programmer/programmer.h"
+#include "harness/expect.h"
+#include "harness/journal.h"
+#include "harness/runner.h"
+#include "harness/strbuf.h"
+
+#define HIL_STEP_MAX_RSS 16
+#define HIL_PROBE_WAIT_MS 15000u
+
+struct hil_run_state {
+	const struct hil_plan *plan;
+	const struct hil_run_opts *opts;
+	struct hil_driver_ctx ctx;
+	struct hil_journal *journal;
+	struct hil_programmer *programmer;
+	struct hil_probe *probe;
+	struct hil_power **power;        /* one per rack controller, opened lazily */
+};
+
+struct hil_board_run {
+	struct hil_run_state *run;
+	const struct hil_plan_board *pb;
+	const struct hil_rack_board *rb;
+	struct hil_console *console;     /* NULL: none */
+	struct hil_identity id;
+	struct hil_strbuf surprises;     /* per-cell lines for the default progress */
+};
+
+struct hil_step_result {
+	enum hil_class cls;
+	uint32_t rss[HIL_STEP_MAX_RSS];
+	size_t rss_count;
+	char message[512];
+	double duration_s;
+	char *log;                       /* relative to out_dir, or NULL */
+};
+
+/* Runs one step of a case; @case_dir is the case's log folder relative to
+ * out_dir. Fills @res (free res->log). */
+void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t index,
+		  const char *case_dir, struct hil_step_result *res);
+
+/* Switches a board line through its controller (opened on first use). */
+int hil_runner_line(struct hil_board_run *br, const struct hil_rack_line *line, bool on);
+
+/* Runs one programmer operation and classifies it; saves the transcript
+ * to @log_rel (relative to out_dir) when non-NULL. The parse goes to @tx. */
+struct hil_transcript;
+void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
+			const char *log_rel, struct hil_transcript *tx,
+			struct hil_step_result *res);
+
+#endif

@@ -1,0 +1,252 @@
+/* One scenario step on one board: power, sfi_install, read_ob,
+ * verify_flash, wait. Each step ends in a class (DESIGN §4); a harness
+ * fault is an infrastructure class, never a device verdict. */
+#include "drivers/programmer/cubeprog_parse.h"
+#include "harness/clock.h"
+#include "harness/error.h"
+#include "harness/fileutil.h"
+#include "harness/rack.h"
+#include "harness/runner_internal.h"
+#include "harness/xalloc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *out_path(const struct hil_board_run *br, const char *rel)
+{
+	return hil_xasprintf("%s/%s", br->run->opts->out_dir, rel);
+}
+
+static void set_result(struct hil_step_result *res, enum hil_class cls, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_result(struct hil_step_result *res, enum hil_class cls, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->cls = cls;
+	va_start(ap, fmt);
+	vsnprintf(res->message, sizeof(res->message), fmt, ap);
+	va_end(ap);
+}
+
+int hil_runner_line(struct hil_board_run *br, const struct hil_rack_line *line, bool on)
+{
+	struct hil_run_state *run = br->run;
+	const struct hil_rack_power *cfg = &run->plan->rack->power[line->controller];
+	int error;
+
+	if (!run->power[line->controller] &&
+	    (error = hil_power_open(&run->power[line->controller], &run->ctx, cfg)) < 0)
+		return error;
+	return run->power[line->controller]->ops->set(run->power[line->controller], line, on);
+}
+
+static void save_log(struct hil_board_run *br, const char *rel, const char *text, size_t len)
+{
+	char *path = out_path(br, rel);
+
+	if (hil_write_file_atomic(path, text, len) < 0)
+		fprintf(stderr, "sfi-harness: [%s] cannot save %s: %s\n", br->rb->name, path,
+			hil_error_last());
+	free(path);
+}
+
+void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
+			const char *log_rel, struct hil_transcript *tx,
+			struct hil_step_result *res)
+{
+	struct hil_prog_output out = { 0 };
+	int error;
+
+	req->probe_serial = br->rb->probe_serial;
+	if (!req->timeout_s)
+		req->timeout_s = br->run->plan->rack->programmer_timeout_s;
+	error = br->run->programmer->ops->run(br->run->programmer, req, &out);
+	if (error < 0) {
+		memset(tx, 0, sizeof(*tx));
+		set_result(res, HIL_CLASS_TOOL_CRASH, "programmer: %s", hil_error_last());
+		hil_prog_output_clear(&out);
+		return;
+	}
+	hil_cubeprog_parse(tx, out.transcript ? out.transcript : "", out.length);
+	res->cls = hil_cubeprog_classify(tx, req->op, &out);
+	for (size_t i = 0; i < tx->rss_count && res->rss_count < HIL_STEP_MAX_RSS; i++)
+		res->rss[res->rss_count++] = tx->rss_complete[i];
+	if (tx->rss_cmd_failed && res->rss_count < HIL_STEP_MAX_RSS)
+		res->rss[res->rss_count++] = tx->rss_cmd_value;
+	if (out.timed_out)
+		snprintf(res->message, sizeof(res->message), "programmer stopped after the %u s deadline",
+			 req->timeout_s);
+	else if (out.signaled)
+		snprintf(res->message, sizeof(res->message), "programmer died on signal %d",
+			 out.term_signal);
+	else if (tx->error_count)
+		snprintf(res->message, sizeof(res->message), "%s", tx->errors[tx->error_count > HIL_TX_MAX_MSGS
+								     ? HIL_TX_MAX_MSGS - 1 : tx->error_count - 1]);
+	else if (res->cls == HIL_CLASS_INCOMPLETE)
+		snprintf(res->message, sizeof(res->message), "no conclusion in the programmer output "
+			 "(exit %d)", out.exit_status);
+	if (log_rel) {
+		save_log(br, log_rel, out.transcript ? out.transcript : "", out.length);
+		res->log = hil_xstrdup(log_rel);
+	}
+	hil_prog_output_clear(&out);
+}
+
+static void step_power(struct hil_board_run *br, const struct hil_step *st,
+		       struct hil_step_result *res)
+{
+	const struct hil_rack_board *rb = br->rb;
+	int error = 0;
+
+	if (!rb->power.present) {
+		set_result(res, HIL_CLASS_POWER_ERROR, "board %s has no power line in the rack", rb->name);
+		return;
+	}
+	if (st->power != HIL_POWER_ON)
+		error = hil_runner_line(br, &rb->power, false);
+	if (!error && st->power == HIL_POWER_CYCLE)
+		hil_clock_sleep_ms(st->off_ms);
+	if (!error && st->power != HIL_POWER_OFF) {
+		error = hil_runner_line(br, &rb->power, true);
+		if (!error)
+			hil_clock_sleep_ms(st->settle_ms);
+	}
+	if (error < 0) {
+		set_result(res, HIL_CLASS_POWER_ERROR, "%s", hil_error_last());
+		return;
+	}
+	if (st->power != HIL_POWER_OFF &&
+	    hil_probe_wait(br->run->probe, rb->probe_serial, HIL_PROBE_WAIT_MS) < 0) {
+		set_result(res, HIL_CLASS_NO_PROBE, "%s", hil_error_last());
+		return;
+	}
+	res->cls = HIL_CLASS_SUCCESS;
+}
+
+static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const char *log,
+		     struct hil_step_result *res)
+{
+	struct hil_prog_request req = {
+		.op = HIL_PROG_SFI_INSTALL,
+		.image = st->image,
+		.hsm_slot = st->hsm_slot,
+		.license_file = st->license_file,
+		.timeout_s = st->timeout_s,
+	};
+	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
+
+	hil_runner_program(br, &req, log, tx, res);
+	free(tx);
+}
+
+static void step_read_ob(struct hil_board_run *br, const struct hil_step *st, const char *log,
+			 struct hil_step_result *res)
+{
+	struct hil_prog_request req = { .op = HIL_PROG_READ_OB };
+	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
+
+	hil_runner_program(br, &req, log, tx, res);
+	for (size_t i = 0; res->cls == HIL_CLASS_SUCCESS && i < st->ob_expect_count; i++) {
+		const struct hil_ob_expect *want = &st->ob_expect[i];
+		size_t k;
+		for (k = 0; k < tx->ob_count && strcmp(tx->ob[k].name, want->name); k++)
+			;
+		if (k == tx->ob_count)
+			set_result(res, HIL_CLASS_OPTION_BYTES_ERROR, "option byte %s not in the dump",
+				   want->name);
+		else if (tx->ob[k].value != want->value)
+			set_result(res, HIL_CLASS_OPTION_BYTES_ERROR, "option byte %s: expected 0x%X, "
+				   "read 0x%X", want->name, want->value, tx->ob[k].value);
+	}
+	free(tx);
+}
+
+static void compare_flash(const struct hil_step *st, const char *want, const char *got,
+			  size_t len, struct hil_step_result *res)
+{
+	size_t first = len, diffs = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (want[i] == got[i])
+			continue;
+		if (first == len)
+			first = i;
+		diffs++;
+	}
+	if (!diffs) {
+		res->cls = HIL_CLASS_SUCCESS;
+		return;
+	}
+	set_result(res, HIL_CLASS_VERIFY_MISMATCH, "flash differs from %s: %zu byte(s), first at "
+		   "0x%08zX (expected 0x%02X, read 0x%02X)", st->expect_file, diffs,
+		   (size_t)st->address + first, (unsigned char)want[first], (unsigned char)got[first]);
+}
+
+static void step_verify(struct hil_board_run *br, const struct hil_step *st, const char *log,
+			struct hil_step_result *res)
+{
+	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
+	char *want = NULL, *got = NULL, *readback_rel = NULL, *readback = NULL;
+	size_t want_len = 0, got_len = 0;
+
+	if (hil_read_file(&want, &want_len, st->expect_file, 64u << 20) < 0) {
+		set_result(res, HIL_CLASS_FILE_ERROR, "%s", hil_error_last());
+		goto out;
+	}
+	readback_rel = hil_xasprintf("%.*s.bin", (int)(strlen(log) - 4), log);
+	readback = out_path(br, readback_rel);
+	struct hil_prog_request req = {
+		.op = HIL_PROG_READ_FLASH,
+		.address = st->address,
+		.size = (uint32_t)want_len,
+		.upload_path = readback,
+	};
+	hil_runner_program(br, &req, log, tx, res);
+	if (res->cls != HIL_CLASS_SUCCESS)
+		goto out;
+	if (hil_read_file(&got, &got_len, readback, 64u << 20) < 0 || got_len != want_len) {
+		set_result(res, HIL_CLASS_INCOMPLETE, "read-back %s has %zu bytes, expected %zu",
+			   readback_rel, got_len, want_len);
+		goto out;
+	}
+	compare_flash(st, want, got, want_len, res);
+out:
+	free(tx);
+	free(want);
+	free(got);
+	free(readback);
+	free(readback_rel);
+}
+
+void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t index,
+		  const char *case_dir, struct hil_step_result *res)
+{
+	char *log = hil_xasprintf("%s/%02zu-%s.log", case_dir, index + 1, hil_step_kind_name(st->kind));
+	double start = hil_clock_now();
+
+	memset(res, 0, sizeof(*res));
+	res->cls = HIL_CLASS_SUCCESS;
+	switch (st->kind) {
+	case HIL_STEP_POWER:
+		step_power(br, st, res);
+		break;
+	case HIL_STEP_SFI_INSTALL:
+		step_sfi(br, st, log, res);
+		break;
+	case HIL_STEP_READ_OB:
+		step_read_ob(br, st, log, res);
+		break;
+	case HIL_STEP_VERIFY_FLASH:
+		step_verify(br, st, log, res);
+		break;
+	case HIL_STEP_WAIT:
+		hil_clock_sleep_ms(st->wait_ms);
+		break;
+	}
+	res->duration_s = hil_clock_now() - start;
+	free(log);
+}

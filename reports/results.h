@@ -1,0 +1,29 @@
+/* The results model every report is rendered from, built from the
+ * journal alone (so run, resume, merge and report render the same).
+ *
+ * A JSON object:
+ *   campaign, scenario, rack, started, finished, seed, xpass_fails,
+ *   boards: [{board, kind, probe_serial, device_id, bl_version, revision,
+ *             rss_version, class, message, cases: [{..., steps: [...]}]}],
+ *   cells:  [{board, bl_version, cell, params, runs, failures,
+ *             failure_rate, ci95: [lo, hi], verdict, classes: {class: n},
+ *             max_failure_rate, more_runs}],
+ *   totals: {pass, fail, xfail, xpass, error, skip},
+ *   exit_code
+ * docs/reports.md describes each field.
+ */
+#ifndef HIL_REPORTS_RESULTS_H
+#define HIL_REPORTS_RESULTS_H
+
+#include <jansson.h>
+
+/* Builds the model from journal @records (not modified). *out: decref. */
+int hil_results_build(json_t **out, const json_t *records);
+
+/* Reads @journal_path and builds the model. */
+int hil_results_load(json_t **out, const char *journal_path);
+
+/* Writes junit.xml and summary.json into @dir from @results. */
+int hil_reports_write_all(const json_t *results, const char *dir);
+
+#endif
