@@ -1,9 +1,11 @@
 # Warning and sanitizer flags in one place (cf. curl PickyWarnings.cmake).
 function(hil_apply_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow -Wpointer-arith
-    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral)
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
     # Messages are cut to fixed buffers on purpose (bounded memory).
-    -Wno-format-truncation)
+    target_compile_options(${target} PRIVATE -Wno-format-truncation)
+  endif()
   if(HIL_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -68,7 +68,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		case 'd': a->dry_run = true; break;
 		case 'q': a->quiet = true; break;
 		case 'v': a->verbose = true; break;
-		case 'h': fputs(usage, stdout); return 1;
+		case 'h': fputs(usage, stdout); return -1;
 		case 'n':
 			a->repeat = strtoul(optarg, &end, 10);
 			if (*end || !a->repeat || a->repeat > 100000)
@@ -140,7 +140,7 @@ int hil_cli_run(int argc, char **argv)
 	int status, n, bad = 0;
 
 	if ((status = parse_args(&a, argc, argv)) != 0)
-		return status > 0 ? HIL_EXIT_OK : status;
+		return status < 0 ? HIL_EXIT_OK : status;
 	n = argc - optind;
 	scen = hil_xcalloc((size_t)n, sizeof(*scen));
 	plans = hil_xcalloc((size_t)n, sizeof(*plans));

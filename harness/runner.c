@@ -8,6 +8,7 @@
 #include "harness/fileutil.h"
 #include "harness/rack.h"
 #include "harness/strbuf.h"
+#include "harness/utf8.h"
 #include "harness/runner_internal.h"
 #include "harness/xalloc.h"
 #include "reports/results.h"
@@ -45,9 +46,19 @@ static json_t *hex_or_null(bool has, uint32_t v, const char *fmt)
 	return json_string(buf);
 }
 
+/* Messages carry text from tools and boards: repaired to valid UTF-8,
+ * which JSON requires (jansson refuses anything else). */
 static json_t *str_or_null(const char *s)
 {
-	return s && s[0] ? json_string(s) : json_null();
+	char *clean;
+	json_t *j;
+
+	if (!s || !s[0])
+		return json_null();
+	clean = hil_utf8_clean(s, strlen(s), false);
+	j = json_string(clean);
+	free(clean);
+	return j;
 }
 
 static json_t *rss_array(const uint32_t *rss, size_t n)
@@ -61,6 +72,11 @@ static json_t *rss_array(const uint32_t *rss, size_t n)
 
 static void journal(struct hil_run_state *run, json_t *rec)
 {
+	if (!rec) {
+		/* json_pack() found a bad value: a harness bug, never silent */
+		fprintf(stderr, "sfi-harness: internal error: a journal record could not be encoded\n");
+		return;
+	}
 	if (hil_journal_append(run->journal, rec) < 0)
 		fprintf(stderr, "sfi-harness: journal: %s\n", hil_error_last());
 }

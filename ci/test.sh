@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# ci/test.sh — the whole test suite, as CI runs it and as you run it.
+#
+#   1. installs what the build needs (ci/setup.sh)
+#   2. builds with -Werror and runs every test through ctest
+#   3. builds again with ASan+UBSan and runs every test again
+#   4. builds the libFuzzer targets with clang and fuzzes each briefly
+#
+# Exits non-zero on any failure, and when no test ran at all.
+# Environment: HIL_SKIP_SANITIZE=1 and HIL_SKIP_FUZZ=1 skip steps 3 and 4;
+# HIL_FUZZ_SECONDS (default 30) is the time per fuzz target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash ci/setup.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+export TMPDIR=${TMPDIR:-/tmp}
+
+run_suite() { # build-dir, extra cmake args...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DHIL_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs" >/dev/null
+  local log="$dir/ctest.log"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  if ! grep -Eq '^[0-9]+% tests passed, [0-9]+ tests failed out of [1-9][0-9]*' "$log"; then
+    echo "ci/test.sh: no test ran in $dir" >&2
+    return 1
+  fi
+  return "$rc"
+}
+
+echo "== build and test (-Werror)"
+run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+if [ "${HIL_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DHIL_SANITIZE=ON
+fi
+
+if [ "${HIL_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzz the readers of outside input (libFuzzer)"
+  bash ci/fuzz.sh
+fi
+echo "ci/test.sh: all green"

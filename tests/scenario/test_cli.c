@@ -1,0 +1,90 @@
+/* The sfi-harness binary as a user runs it: exit codes and messages. */
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+TestSuite(cli, .timeout = 120);
+
+Test(cli, check_reports_a_type_error_with_position_and_exits_2)
+{
+	char *dir = test_tmpdir();
+	char *path = test_write(dir, "bad.yaml", "campaign: c\nrepeat: ten\nsteps:\n  - power: on\n");
+	char *out = NULL;
+	char *argv[] = { HIL_BINARY, "check", path, NULL };
+	char *want = NULL;
+
+	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
+	cr_assert(asprintf(&want, "%s:2:9: repeat: wrong type, got 'ten'", path) > 0);
+	cr_assert(strstr(out, want), "%s", out);
+	free(want);
+	free(out);
+	free(path);
+	free(dir);
+}
+
+Test(cli, check_accepts_the_shipped_files)
+{
+	char *out = NULL;
+	char *argv[] = { HIL_BINARY, "check", HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml",
+			 HIL_SOURCE_DIR "/fixtures/racks/sim.yaml",
+			 HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl91.yaml", NULL };
+
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	cr_assert(strstr(out, "ok (campaign errata-2.2.3"), "%s", out);
+	free(out);
+}
+
+Test(cli, bad_input_runs_nothing)
+{
+	char *dir = test_tmpdir();
+	char *path = test_write(dir, "bad.yaml", "campaign: c\nboards: [nosuch]\nsteps:\n  - power: on\n");
+	char *outdir = NULL, *out = NULL;
+
+	cr_assert(asprintf(&outdir, "%s/results", dir) > 0);
+	char *argv[] = { HIL_BINARY, "run", "--out", outdir, path, NULL };
+	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
+	cr_assert(strstr(out, "unknown board 'nosuch'"), "%s", out);
+	cr_assert(strstr(out, "nothing was run"), "%s", out);
+	FILE *f = fopen(outdir, "r");
+	cr_assert_null(f, "no results folder may be created");
+	free(out);
+	free(outdir);
+	free(path);
+	free(dir);
+}
+
+Test(cli, run_prints_verdicts_and_report_paths)
+{
+	char *dir = test_tmpdir(), *outdir = NULL, *out = NULL;
+
+	cr_assert(asprintf(&outdir, "%s/r", dir) > 0);
+	char *argv[] = { HIL_BINARY, "run", "--time-scale", "0", "--repeat", "2", "--out", outdir,
+			 HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", NULL };
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	cr_assert(strstr(out, "custom-bl91      0x91  image=sbsfu_bb.sfi"), "%s", out);
+	cr_assert(strstr(out, "xfail         rss_error x2 RSS 0x16"), "%s", out);
+	cr_assert(strstr(out, "/junit.xml"), "%s", out);
+	cr_assert(strstr(out, "Exit code 0: all as expected"), "%s", out);
+	free(out);
+	free(outdir);
+	free(dir);
+}
+
+Test(cli, usage_errors_exit_2)
+{
+	char *out = NULL;
+	char *a1[] = { HIL_BINARY, "frobnicate", NULL };
+	char *a2[] = { HIL_BINARY, "run", "--repeat", "zero", "x.yaml", NULL };
+	char *a3[] = { HIL_BINARY, "--version", NULL };
+
+	cr_assert_eq(test_spawn(a1, &out), 2, "%s", out);
+	free(out);
+	cr_assert_eq(test_spawn(a2, &out), 2, "%s", out);
+	cr_assert(strstr(out, "--repeat: 'zero'"), "%s", out);
+	free(out);
+	cr_assert_eq(test_spawn(a3, &out), 0, "%s", out);
+	cr_assert(strstr(out, "sfi-harness "), "%s", out);
+	free(out);
+}

@@ -1,0 +1,95 @@
+/* Test helpers; see support.h. */
+#include "support.h"
+#include "harness/strbuf.h"
+#include "harness/xalloc.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+char *test_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *tmpl = hil_xasprintf("%s/sfi-test.XXXXXX", base && base[0] ? base : "/tmp");
+
+	cr_assert_not_null(mkdtemp(tmpl), "mkdtemp failed");
+	return tmpl;
+}
+
+char *test_write(const char *dir, const char *name, const char *content)
+{
+	char *path = hil_xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "cannot write %s", path);
+	fputs(content, f);
+	fclose(f);
+	return path;
+}
+
+bool test_diag_has(const struct hil_diag *d, const char *needle)
+{
+	for (size_t i = 0; i < d->count; i++)
+		if (strstr(d->lines[i], needle))
+			return true;
+	return false;
+}
+
+const char *test_diag_text(const struct hil_diag *d)
+{
+	static struct hil_strbuf b;
+
+	hil_strbuf_free(&b);
+	for (size_t i = 0; i < d->count; i++)
+		hil_strbuf_printf(&b, "%s\n", d->lines[i]);
+	return hil_strbuf_str(&b);
+}
+
+const char *test_shared_dir(const char *why)
+{
+	struct stat st;
+
+	if (stat(HIL_SHARED_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return HIL_SHARED_DIR;
+	fprintf(stderr, "SKIPPED (no ../shared beside the project): %s\n", why);
+	return NULL;
+}
+
+int test_spawn(char *const argv[], char **output_out)
+{
+	char *dir = test_tmpdir();
+	char *log = hil_xasprintf("%s/output", dir);
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status = -1;
+	size_t len;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) == 0 &&
+	    waitpid(pid, &status, 0) == pid)
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	posix_spawn_file_actions_destroy(&fa);
+	FILE *f = fopen(log, "r");
+	struct hil_strbuf b = HIL_STRBUF_INIT;
+	char buf[4096];
+	while (f && (len = fread(buf, 1, sizeof(buf), f)) > 0)
+		hil_strbuf_put(&b, buf, len);
+	if (f)
+		fclose(f);
+	*output_out = hil_strbuf_detach(&b);
+	unlink(log);
+	rmdir(dir);
+	free(log);
+	free(dir);
+	return status;
+}

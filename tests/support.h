@@ -1,0 +1,30 @@
+/* Helpers shared by the Criterion tests. */
+#ifndef HIL_TESTS_SUPPORT_H
+#define HIL_TESTS_SUPPORT_H
+
+#include "harness/diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A fresh directory under $TMPDIR (or /tmp); the test owns it. */
+char *test_tmpdir(void);
+
+/* Writes @content to @dir/@name; returns the path (free it). */
+char *test_write(const char *dir, const char *name, const char *content);
+
+/* True when some diagnostic line contains @needle. */
+bool test_diag_has(const struct hil_diag *d, const char *needle);
+
+/* All diagnostics joined by newlines, for assertion messages. */
+const char *test_diag_text(const struct hil_diag *d);
+
+/* ../shared when it is beside the project; NULL (and a visible skip
+ * message on stderr) when it is not. */
+const char *test_shared_dir(const char *why);
+
+/* Runs argv (no shell), captures stdout+stderr into *output_out (free it),
+ * returns the exit status, or -1 when it could not run. */
+int test_spawn(char *const argv[], char **output_out);
+
+#endif

@@ -1,0 +1,176 @@
+/* Rack loader: every kind of bad input, with its line and column. */
+#include "harness/rack.h"
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROFILE HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml"
+
+/* A valid rack; tests replace one line of it. Line numbers matter. */
+static const char good[] =
+	"rack: t\n"                                                     /* 1 */
+	"programmer: {driver: sim, timeout_s: 60}\n"                    /* 2 */
+	"power:\n"                                                      /* 3 */
+	"  - {id: relay0, driver: sim}\n"                               /* 4 */
+	"boards:\n"                                                     /* 5 */
+	"  - name: b1\n"                                                /* 6 */
+	"    kind: custom\n"                                            /* 7 */
+	"    probe: {serial: 0011}\n"                                   /* 8 */
+	"    power: {controller: relay0, pin: 0}\n"                     /* 9 */
+	"    identity: {device_id: 0x480}\n"                            /* 10 */
+	"    sim: " PROFILE "\n";                                       /* 11 */
+
+static struct hil_diag diag;
+static struct hil_rack *rack;
+
+static int load_text(const char *text)
+{
+	char *dir = test_tmpdir();
+	char *path = test_write(dir, "rack.yaml", text);
+	int error;
+
+	hil_diag_clear(&diag);
+	error = hil_rack_load(&rack, path, &diag);
+	free(path);
+	free(dir);
+	return error;
+}
+
+/* good with line @line replaced by @replacement (which ends in \n). */
+static int load_with(unsigned line, const char *replacement)
+{
+	char text[4096] = "";
+	const char *p = good;
+
+	for (unsigned n = 1; *p; n++) {
+		const char *end = strchr(p, '\n') + 1;
+		if (n == line)
+			strcat(text, replacement);
+		else
+			strncat(text, p, (size_t)(end - p));
+		p = end;
+	}
+	return load_text(text);
+}
+
+static void fini(void)
+{
+	hil_rack_free(rack);
+	rack = NULL;
+	hil_diag_clear(&diag);
+}
+
+TestSuite(rack, .fini = fini);
+
+Test(rack, good_rack_loads)
+{
+	cr_assert_eq(load_text(good), 0, "%s", test_diag_text(&diag));
+	cr_assert_eq(rack->board_count, 1);
+	cr_assert_str_eq(rack->boards[0].probe_serial, "0011");
+	cr_assert_eq(rack->boards[0].device_id, 0x480);
+	cr_assert(rack->boards[0].power.active_high);
+	cr_assert_eq(rack->programmer_timeout_s, 60);
+}
+
+Test(rack, shipped_sim_rack_loads)
+{
+	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &diag), 0, "%s",
+		     test_diag_text(&diag));
+	cr_assert_eq(rack->board_count, 3);
+	cr_assert(hil_rack_is_simulated(rack));
+}
+
+Test(rack, unknown_key)
+{
+	cr_assert_lt(load_with(7, "    kind: custom\n    colour: red\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:8:5: unknown key 'colour' in board (expected one of:"),
+		  "%s", test_diag_text(&diag));
+}
+
+Test(rack, wrong_type)
+{
+	cr_assert_lt(load_with(2, "programmer: {driver: sim, timeout_s: soon}\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:2:38: timeout_s: wrong type, got 'soon' "
+				"(expected a whole number"), "%s", test_diag_text(&diag));
+}
+
+Test(rack, missing_field)
+{
+	cr_assert_lt(load_with(7, ""), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:6:5: missing field 'kind' in board 'b1' (required)"),
+		  "%s", test_diag_text(&diag));
+}
+
+Test(rack, bad_hex)
+{
+	cr_assert_lt(load_with(10, "    identity: {device_id: 0x48G}\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:10:27: device_id: bad hex value '0x48G' (expected 0x"),
+		  "%s", test_diag_text(&diag));
+}
+
+Test(rack, dangling_power_controller)
+{
+	cr_assert_lt(load_with(9, "    power: {controller: relay9, pin: 0}\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:9:25: power: unknown power controller 'relay9'"),
+		  "%s", test_diag_text(&diag));
+}
+
+Test(rack, duplicate_board_names)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "%s  - name: b1\n    kind: k\n    probe: {serial: 22}\n"
+		 "    sim: %s\n", good, PROFILE);
+	cr_assert_lt(load_text(text), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:12:5: duplicate board name 'b1' (first defined at line 6"),
+		  "%s", test_diag_text(&diag));
+}
+
+Test(rack, unknown_driver)
+{
+	cr_assert_lt(load_with(4, "  - {id: relay0, driver: teleport}\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:4:26: power controller driver: driver 'teleport' is "
+				"not available in this build (expected one of: sim)"),
+		  "%s", test_diag_text(&diag));
+}
+
+Test(rack, sim_board_needs_a_profile)
+{
+	cr_assert_lt(load_with(11, ""), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:6:5: board 'b1' uses a sim driver but has no 'sim:'"),
+		  "%s", test_diag_text(&diag));
+}
+
+Test(rack, errors_in_the_profile_are_reported_in_the_profile)
+{
+	char *dir = test_tmpdir();
+	char *prof = test_write(dir, "p.yaml", "profile: p\ndevice: {id: 0x480, bl_version: 91}\n");
+	char line[512];
+
+	snprintf(line, sizeof(line), "    sim: %s\n", prof);
+	cr_assert_lt(load_with(11, line), 0);
+	cr_assert(test_diag_has(&diag, "p.yaml:2:33: bl_version: bad hex value '91'"), "%s",
+		  test_diag_text(&diag));
+	free(prof);
+	free(dir);
+}
+
+Test(rack, every_problem_is_reported_not_just_the_first)
+{
+	cr_assert_lt(load_with(10, "    identity: {device_id: 480}\n    sacrificial: maybe\n"), 0);
+	cr_assert_geq(diag.count, 2, "%s", test_diag_text(&diag));
+	cr_assert(test_diag_has(&diag, ":10:27: device_id: bad hex"), "%s", test_diag_text(&diag));
+	cr_assert(test_diag_has(&diag, ":11:18: sacrificial: wrong type, got 'maybe'"), "%s",
+		  test_diag_text(&diag));
+}
+
+Test(rack, time_scale_is_refused_on_real_hardware_only)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "time_scale: 0.5\n%s", good);
+	cr_assert_eq(load_text(text), 0, "%s", test_diag_text(&diag));
+	cr_assert_float_eq(rack->time_scale, 0.5, 1e-9);
+}
