@@ -14,14 +14,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Every instance struct starts with these three members, in this order
+ * (see the role headers), so one allocator serves all roles. */
+struct instance_head {
+	const void *ops;
+	const struct hil_driver_ctx *ctx;
+	void *priv;
+};
+
 /* One allocation: the instance struct followed by the backend's state. */
-static void *instance_alloc(size_t size, size_t priv_size, void **priv_out)
+static void *instance_new(size_t size, const void *ops, size_t priv_size,
+			  const struct hil_driver_ctx *ctx)
 {
 	size_t head = (size + 15) & ~(size_t)15;
 	char *mem = hil_xcalloc(1, head + priv_size);
+	struct instance_head *inst = (struct instance_head *)mem;
 
-	*priv_out = priv_size ? mem + head : NULL;
+	inst->ops = ops;
+	inst->ctx = ctx;
+	inst->priv = priv_size ? mem + head : NULL;
 	return mem;
+}
+
+/* Hands the instance over when open() succeeded, frees it otherwise. */
+static int instance_opened(void *out, void *inst, int error)
+{
+	if (error < 0) {
+		free(inst);
+		return error;
+	}
+	*(void **)out = inst;
+	return 0;
 }
 
 static int unknown_driver(enum hil_role role, const char *name)
@@ -35,30 +58,19 @@ int hil_power_open(struct hil_power **out, const struct hil_driver_ctx *ctx,
 {
 	const struct hil_power_ops *ops = hil_registry_power(cfg->driver);
 	struct hil_power *pw;
-	void *priv;
-	int error;
 
 	*out = NULL;
 	if (!ops)
 		return unknown_driver(HIL_ROLE_POWER, cfg->driver);
-	pw = instance_alloc(sizeof(*pw), ops->priv_size, &priv);
-	pw->priv = priv;
-	pw->ops = ops;
-	pw->ctx = ctx;
+	pw = instance_new(sizeof(*pw), ops, ops->priv_size, ctx);
 	pw->cfg = cfg;
-	if ((error = ops->open(pw)) < 0) {
-		free(pw);
-		return error;
-	}
-	*out = pw;
-	return 0;
+	return instance_opened(out, pw, ops->open(pw));
 }
 
 void hil_power_close(struct hil_power *pw)
 {
-	if (!pw)
-		return;
-	pw->ops->close(pw);
+	if (pw)
+		pw->ops->close(pw);
 	free(pw);
 }
 
@@ -66,29 +78,18 @@ int hil_probe_open(struct hil_probe **out, const struct hil_driver_ctx *ctx, con
 {
 	const struct hil_probe_ops *ops = hil_registry_probe(driver);
 	struct hil_probe *p;
-	void *priv;
-	int error;
 
 	*out = NULL;
 	if (!ops)
 		return unknown_driver(HIL_ROLE_PROBE, driver);
-	p = instance_alloc(sizeof(*p), ops->priv_size, &priv);
-	p->priv = priv;
-	p->ops = ops;
-	p->ctx = ctx;
-	if ((error = ops->open(p)) < 0) {
-		free(p);
-		return error;
-	}
-	*out = p;
-	return 0;
+	p = instance_new(sizeof(*p), ops, ops->priv_size, ctx);
+	return instance_opened(out, p, ops->open(p));
 }
 
 void hil_probe_close(struct hil_probe *p)
 {
-	if (!p)
-		return;
-	p->ops->close(p);
+	if (p)
+		p->ops->close(p);
 	free(p);
 }
 
@@ -121,29 +122,18 @@ int hil_programmer_open(struct hil_programmer **out, const struct hil_driver_ctx
 {
 	const struct hil_programmer_ops *ops = hil_registry_programmer(driver);
 	struct hil_programmer *p;
-	void *priv;
-	int error;
 
 	*out = NULL;
 	if (!ops)
 		return unknown_driver(HIL_ROLE_PROGRAMMER, driver);
-	p = instance_alloc(sizeof(*p), ops->priv_size, &priv);
-	p->priv = priv;
-	p->ops = ops;
-	p->ctx = ctx;
-	if ((error = ops->open(p)) < 0) {
-		free(p);
-		return error;
-	}
-	*out = p;
-	return 0;
+	p = instance_new(sizeof(*p), ops, ops->priv_size, ctx);
+	return instance_opened(out, p, ops->open(p));
 }
 
 void hil_programmer_close(struct hil_programmer *p)
 {
-	if (!p)
-		return;
-	p->ops->close(p);
+	if (p)
+		p->ops->close(p);
 	free(p);
 }
 
@@ -158,29 +148,18 @@ int hil_console_open(struct hil_console **out, const struct hil_driver_ctx *ctx,
 {
 	const struct hil_console_ops *ops = hil_registry_console(board->console_driver);
 	struct hil_console *c;
-	void *priv;
-	int error;
 
 	*out = NULL;
 	if (!ops)
 		return unknown_driver(HIL_ROLE_CONSOLE, board->console_driver);
-	c = instance_alloc(sizeof(*c), ops->priv_size, &priv);
-	c->priv = priv;
-	c->ops = ops;
-	c->ctx = ctx;
+	c = instance_new(sizeof(*c), ops, ops->priv_size, ctx);
 	c->board = board;
-	if ((error = ops->open(c)) < 0) {
-		free(c);
-		return error;
-	}
-	*out = c;
-	return 0;
+	return instance_opened(out, c, ops->open(c));
 }
 
 void hil_console_close(struct hil_console *c)
 {
-	if (!c)
-		return;
-	c->ops->close(c);
+	if (c)
+		c->ops->close(c);
 	free(c);
 }

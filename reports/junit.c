@@ -84,15 +84,17 @@ static void board_properties(xmlTextWriterPtr w, const json_t *res, const json_t
 {
 	struct hil_strbuf rss = HIL_STRBUF_INIT;
 
+	/* property name, then the board record's key */
+	static const char *const from_board[][2] = {
+		{ "board", "board" }, { "board_kind", "kind" }, { "probe_serial", "probe_serial" },
+		{ "device_id", "device_id" }, { "bl_version", "bl_version" },
+		{ "revision", "revision" }, { "rss_version", "rss_version" },
+	};
+
 	xmlTextWriterStartElement(w, BAD_CAST "properties");
 	property(w, "campaign", str(res, "campaign"));
-	property(w, "board", str(board, "board"));
-	property(w, "board_kind", str(board, "kind"));
-	property(w, "probe_serial", str(board, "probe_serial"));
-	property(w, "device_id", str(board, "device_id"));
-	property(w, "bl_version", str(board, "bl_version"));
-	property(w, "revision", str(board, "revision"));
-	property(w, "rss_version", str(board, "rss_version"));
+	for (size_t i = 0; i < sizeof(from_board) / sizeof(*from_board); i++)
+		property(w, from_board[i][0], str(board, from_board[i][1]));
 	board_rss_values(&rss, board);
 	property(w, "rss_values", hil_strbuf_str(&rss));
 	hil_strbuf_free(&rss);

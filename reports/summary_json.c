@@ -25,14 +25,13 @@ int hil_report_summary_write(const json_t *results, const char *path)
 	char *text;
 	int error;
 
-	json_object_set(summary, "campaign", json_object_get(results, "campaign"));
-	json_object_set(summary, "scenario", json_object_get(results, "scenario"));
-	json_object_set(summary, "rack", json_object_get(results, "rack"));
-	json_object_set(summary, "started", json_object_get(results, "started"));
-	json_object_set(summary, "finished", json_object_get(results, "finished"));
-	json_object_set(summary, "seed", json_object_get(results, "seed"));
-	json_object_set(summary, "totals", json_object_get(results, "totals"));
-	json_object_set(summary, "cells", json_object_get(results, "cells"));
+	static const char *const copied[] = { "campaign", "scenario", "rack", "started",
+					      "finished", "seed", "totals", "cells" };
+
+	for (size_t i = 0; i < sizeof(copied) / sizeof(*copied); i++) {
+		json_t *v = json_object_get(results, copied[i]);
+		json_object_set(summary, copied[i], v ? v : json_null());
+	}
 	json_object_set_new(summary, "boards", board_identities(results));
 	json_object_set(summary, "exit_code", json_object_get(results, "exit_code"));
 	text = json_dumps(summary, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

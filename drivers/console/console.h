@@ -12,11 +12,12 @@
 
 struct hil_rack_board;
 
+/* The first three members are common to every role, in this order. */
 struct hil_console {
 	const struct hil_console_ops *ops;
 	const struct hil_driver_ctx *ctx;
-	const struct hil_rack_board *board;  /* borrowed */
 	void *priv;
+	const struct hil_rack_board *board;  /* borrowed */
 };
 
 struct hil_console_ops {

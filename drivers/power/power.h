@@ -17,11 +17,12 @@
 struct hil_rack_power;
 struct hil_rack_line;
 
+/* The first three members are common to every role, in this order. */
 struct hil_power {
 	const struct hil_power_ops *ops;
 	const struct hil_driver_ctx *ctx;
-	const struct hil_rack_power *cfg;  /* borrowed from the rack */
 	void *priv;                        /* priv_size bytes, owned by the core */
+	const struct hil_rack_power *cfg;  /* borrowed from the rack */
 };
 
 enum hil_power_caps {
