@@ -13,7 +13,11 @@
 
 static const struct hil_power_ops *const power_backends[] = { &hil_power_sim, NULL };
 static const struct hil_probe_ops *const probe_backends[] = { &hil_probe_sim, NULL };
-static const struct hil_programmer_ops *const programmer_backends[] = { &hil_programmer_sim, NULL };
+static const struct hil_programmer_ops *const programmer_backends[] = {
+	&hil_programmer_cubeprog,
+	&hil_programmer_sim,
+	NULL,
+};
 static const struct hil_console_ops *const console_backends[] = { &hil_console_sim, NULL };
 
 /* Each ops struct starts with its name, so one lookup serves all roles. */
@@ -63,7 +67,7 @@ const char *hil_registry_names(enum hil_role role)
 	switch (role) {
 	case HIL_ROLE_POWER: return "sim";
 	case HIL_ROLE_PROBE: return "sim";
-	case HIL_ROLE_PROGRAMMER: return "sim";
+	case HIL_ROLE_PROGRAMMER: return "cubeprog, sim";
 	case HIL_ROLE_CONSOLE: return "sim";
 	}
 	return "";

@@ -11,7 +11,9 @@
 
 static const char *const rack_keys[] = { "rack", "programmer", "probe", "power", "boards",
 					 "lock_dir", "time_scale", NULL };
-static const char *const programmer_keys[] = { "driver", "path", "timeout_s", NULL };
+static const char *const programmer_keys[] = { "driver", "path", "timeout_s", "freq_khz",
+					       "reset", NULL };
+static const char *const reset_modes[] = { "SWrst", "HWrst", "Crst", NULL };
 static const char *const probe_keys[] = { "driver", NULL };
 static const char *const power_keys[] = { "id", "driver", "usb", "interface", "on", "off", NULL };
 static const char *const usb_keys[] = { "vid", "pid", "serial", NULL };
@@ -210,6 +212,11 @@ static void load_programmer(struct hil_ycheck *c, struct hil_rack *rack,
 	if ((v = hil_ymap_get(node, "timeout_s")))
 		hil_ycheck_uint(c, v, "timeout_s", 1, 86400, &timeout);
 	rack->programmer_timeout_s = (unsigned)timeout;
+	if ((v = hil_ymap_get(node, "freq_khz")) && hil_ycheck_uint(c, v, "freq_khz", 5, 100000, &timeout))
+		rack->programmer_freq_khz = (unsigned)timeout;
+	int mode;
+	if ((v = hil_ymap_get(node, "reset")) && hil_ycheck_enum(c, v, "reset", reset_modes, &mode))
+		rack->programmer_reset = hil_xstrdup(reset_modes[mode]);
 }
 
 static void load_rack(struct hil_ycheck *c, struct hil_rack *rack, const struct hil_ynode *root)
@@ -326,6 +333,7 @@ void hil_rack_free(struct hil_rack *rack)
 	free(rack->name);
 	free(rack->programmer_driver);
 	free(rack->programmer_path);
+	free(rack->programmer_reset);
 	free(rack->probe_driver);
 	free(rack->lock_dir);
 	free(rack);

@@ -55,6 +55,8 @@ struct hil_rack {
 	char *programmer_driver;   /* "sim", "cubeprog" */
 	char *programmer_path;     /* STM32_Programmer_CLI, resolved */
 	unsigned programmer_timeout_s;
+	unsigned programmer_freq_khz;  /* 0: the tool's default */
+	char *programmer_reset;        /* SWrst, HWrst, Crst; NULL: default */
 	char *probe_driver;        /* "sim", "stlink_usb" */
 	char *lock_dir;            /* NULL: default */
 	double time_scale;         /* < 1 only on fully simulated racks (clock.h) */

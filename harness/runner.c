@@ -96,6 +96,22 @@ static void progress(struct hil_run_state *run, const char *fmt, ...)
 	fflush(run->opts->progress);
 }
 
+/* -rssgetversion: not every bootloader answers it; a failure only means the
+ * board reports no RSS version (expectations on rss_version will not match). */
+static void read_rss_version(struct hil_board_run *br)
+{
+	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
+	struct hil_prog_request req = { .op = HIL_PROG_RSS_VERSION, .timeout_s = 60 };
+	struct hil_step_result res = { 0 };
+	char *log = hil_xasprintf("logs/%s/rss-version.log", br->rb->name);
+
+	hil_runner_program(br, &req, log, tx, &res);
+	memcpy(br->id.rss_version, tx->rss_version, sizeof(br->id.rss_version));
+	free(res.log);
+	free(log);
+	free(tx);
+}
+
 /* Power on, wait for the probe, connect and read what the board reports. */
 static void preflight(struct hil_board_run *br, struct hil_step_result *res)
 {
@@ -119,12 +135,14 @@ static void preflight(struct hil_board_run *br, struct hil_step_result *res)
 		goto out;
 	}
 	hil_runner_program(br, &req, log, tx, res);
+	if (res->cls == HIL_CLASS_SUCCESS)
+		read_rss_version(br);
 	br->id.has_device_id = tx->has_device_id;
 	br->id.device_id = tx->device_id;
 	br->id.has_bl_version = tx->has_bl_version;
 	br->id.bl_version = tx->bl_version;
 	memcpy(br->id.revision, tx->revision, sizeof(br->id.revision));
-	memcpy(br->id.rss_version, tx->rss_version, sizeof(br->id.rss_version));
+
 	if (res->cls == HIL_CLASS_SUCCESS && rb->has_device_id &&
 	    (!tx->has_device_id || tx->device_id != rb->device_id)) {
 		res->cls = HIL_CLASS_IDENTITY_MISMATCH;

@@ -77,7 +77,9 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 		res->rss[res->rss_count++] = tx->rss_complete[i];
 	if (tx->rss_cmd_failed && res->rss_count < HIL_STEP_MAX_RSS)
 		res->rss[res->rss_count++] = tx->rss_cmd_value;
-	if (out.timed_out)
+	if (out.start_failed)
+		snprintf(res->message, sizeof(res->message), "%s", out.error);
+	else if (out.timed_out)
 		snprintf(res->message, sizeof(res->message), "programmer stopped after the %u s deadline",
 			 req->timeout_s);
 	else if (out.signaled)

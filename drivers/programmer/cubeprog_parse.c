@@ -10,11 +10,7 @@
 
 #define LINE_MAX_BYTES 4096
 
-struct parse_state {
-	struct hil_transcript *t;
-	bool in_ob_dump;
-	struct hil_tx_area *area;   /* the area "Parsing Area i/N" opened */
-};
+#define parse_state hil_cubeprog_stream
 
 static void copy_field(char *dst, size_t size, const char *src)
 {
@@ -154,8 +150,18 @@ static void parse_ob_line(struct parse_state *st, const char *line)
 		return;
 	memcpy(name, line, n);
 	name[n] = '\0';
-	copy_field(t->ob[t->ob_count].name, sizeof(t->ob[0].name), name);
-	t->ob[t->ob_count++].value = v;
+	struct hil_tx_ob *ob = &t->ob[t->ob_count++];
+	copy_field(ob->name, sizeof(ob->name), name);
+	ob->value = v;
+	ob->description[0] = '\0';
+	const char *open_paren = strchr(colon, '('), *close_paren = strrchr(colon, ')');
+	if (open_paren && close_paren > open_paren) {
+		size_t dn = (size_t)(close_paren - open_paren - 1);
+		if (dn >= sizeof(ob->description))
+			dn = sizeof(ob->description) - 1;
+		memcpy(ob->description, open_paren + 1, dn);
+		ob->description[dn] = '\0';
+	}
 }
 
 static void parse_area_line(struct parse_state *st, const char *line)
@@ -164,22 +170,54 @@ static void parse_area_line(struct parse_state *st, const char *line)
 	const char *v;
 	unsigned i, n;
 
+	struct hil_tx_area *area;
+
 	if (sscanf(line, "Parsing Area %u/%u", &i, &n) == 2) {
-		st->area = t->area_count < HIL_TX_MAX_AREAS ? &t->areas[t->area_count++] : NULL;
-		if (st->area) {
-			memset(st->area, 0, sizeof(*st->area));
-			st->area->index = i;
+		st->area = t->area_count < HIL_TX_MAX_AREAS ? (int)t->area_count++ : -1;
+		if (st->area >= 0) {
+			memset(&t->areas[st->area], 0, sizeof(t->areas[0]));
+			t->areas[st->area].index = i;
 		}
 		return;
 	}
-	if (!st->area)
+	if (st->area < 0)
 		return;
+	area = &t->areas[st->area];
 	if ((v = field(line, "Area type")) && v[0])
-		st->area->type = v[0];
+		area->type = v[0];
 	else if ((v = field(line, "Area size")))
-		st->area->size = (uint32_t)strtoul(v, NULL, 10);
+		area->size = (uint32_t)strtoul(v, NULL, 10);
 	else if ((v = field(line, "Area destination address")))
-		hex_prefix(v, &st->area->address);
+		hex_prefix(v, &area->address);
+}
+
+/* `-l st-link`: "ST-Link Probe N :" opens a probe; its SN/FW/Board Name
+ * lines follow (older CLIs print "Board :" and no separator lines). */
+static bool parse_probe_list_line(struct parse_state *st, const char *line)
+{
+	struct hil_transcript *t = st->t;
+	struct hil_tx_probe *p;
+	const char *v;
+	unsigned k;
+
+	if (sscanf(line, "ST-Link Probe %u", &k) == 1 || sscanf(line, "ST-LINK Probe %u", &k) == 1) {
+		st->in_probe_list = t->probe_count < HIL_TX_MAX_PROBES;
+		if (st->in_probe_list)
+			memset(&t->probes[t->probe_count++], 0, sizeof(t->probes[0]));
+		return true;
+	}
+	if (!st->in_probe_list)
+		return false;
+	p = &t->probes[t->probe_count - 1];
+	if ((v = field(line, "ST-LINK SN")) || (v = field(line, "ST-Link SN")))
+		copy_field(p->serial, sizeof(p->serial), v);
+	else if ((v = field(line, "ST-LINK FW")) || (v = field(line, "ST-Link FW")))
+		copy_field(p->firmware, sizeof(p->firmware), v);
+	else if ((v = field(line, "Board Name")) || (v = field(line, "Board")))
+		copy_field(p->board, sizeof(p->board), v);
+	else if (line[0] == '-' || line[0] == '=')
+		st->in_probe_list = false;
+	return true;
 }
 
 static void parse_device_line(struct hil_transcript *t, const char *line)
@@ -204,6 +242,8 @@ static void parse_device_line(struct hil_transcript *t, const char *line)
 		t->has_bl_version = hex_prefix(v, &t->bl_version);
 	else if (!strncmp(line, "RSS version = ", 14))
 		copy_field(t->rss_version, sizeof(t->rss_version), line + 14);
+	else if ((v = field(line, "HSM counter")) || (v = field(line, "Counter")))
+		t->has_hsm_counter = sscanf(v, "%u", &t->hsm_counter) == 1;
 }
 
 static void parse_sfi_line(struct parse_state *st, const char *line)
@@ -266,27 +306,43 @@ static void parse_line(struct parse_state *st, char *line)
 		parse_ob_line(st, line);
 		return;
 	}
+	if (parse_probe_list_line(st, line))
+		return;
 	parse_device_line(t, line);
 	parse_sfi_line(st, line);
 }
 
-void hil_cubeprog_parse(struct hil_transcript *out, const char *text, size_t len)
+void hil_cubeprog_stream_init(struct hil_cubeprog_stream *s, struct hil_transcript *out)
 {
-	struct parse_state st = { .t = out };
-	char line[LINE_MAX_BYTES + 1];
-	size_t n = 0;
-
+	memset(s, 0, sizeof(*s));
+	s->t = out;
+	s->area = -1;
 	memset(out, 0, sizeof(*out));
 	out->sfi_protocol = out->sfi_areas_total = out->sfi_image_version = -1;
+}
+
+void hil_cubeprog_stream_line(struct hil_cubeprog_stream *s, const char *line, size_t len)
+{
+	char buf[LINE_MAX_BYTES + 1];
+	size_t n = len < LINE_MAX_BYTES ? len : LINE_MAX_BYTES;
+
+	for (size_t i = 0; i < n; i++)
+		buf[i] = line[i] ? line[i] : ' ';
+	buf[n] = '\0';
+	parse_line(s, buf);
+}
+
+void hil_cubeprog_parse(struct hil_transcript *out, const char *text, size_t len)
+{
+	struct hil_cubeprog_stream s;
+	size_t start = 0;
+
+	hil_cubeprog_stream_init(&s, out);
 	for (size_t i = 0; i <= len; i++) {
-		if (i == len || text[i] == '\n') {
-			line[n] = '\0';
-			parse_line(&st, line);
-			n = 0;
+		if (i < len && text[i] != '\n')
 			continue;
-		}
-		if (n < LINE_MAX_BYTES)
-			line[n++] = text[i] ? text[i] : ' ';
+		hil_cubeprog_stream_line(&s, text + start, i - start);
+		start = i + 1;
 	}
 }
 
@@ -306,6 +362,10 @@ static bool concluded(const struct hil_transcript *t, enum hil_prog_op op)
 	case HIL_PROG_READ_OB: return t->ob_count > 0;
 	case HIL_PROG_READ_FLASH: return t->read_ok;
 	case HIL_PROG_SFI_INSTALL: return t->sfi_finished;
+	case HIL_PROG_RSS_VERSION: return t->rss_version[0] != '\0';
+	case HIL_PROG_LIST_PROBES: return t->probe_count > 0;
+	case HIL_PROG_HSM_COUNTER: return t->has_hsm_counter;
+	case HIL_PROG_ABORT: return t->has_device_id;
 	}
 	return false;
 }
@@ -341,4 +401,11 @@ enum hil_class hil_cubeprog_classify(const struct hil_transcript *t, enum hil_pr
 		/* Markers present but the tool said it failed: do not trust either. */
 		return run && run->exit_status != 0 ? HIL_CLASS_UNKNOWN_ERROR : HIL_CLASS_SUCCESS;
 	return HIL_CLASS_INCOMPLETE;
+}
+
+const char *hil_cubeprog_verdict(enum hil_class cls)
+{
+	if (cls == HIL_CLASS_SUCCESS)
+		return "success";
+	return cls == HIL_CLASS_INCOMPLETE ? "incomplete" : "failure";
 }

@@ -22,6 +22,7 @@
 #define HIL_TX_MAX_OB 64
 #define HIL_TX_MAX_MSGS 16
 #define HIL_TX_MSG_LEN 200
+#define HIL_TX_MAX_PROBES 16
 
 struct hil_tx_area {
 	unsigned index;
@@ -33,6 +34,14 @@ struct hil_tx_area {
 struct hil_tx_ob {
 	char name[32];
 	uint32_t value;
+	char description[96];       /* the text in parentheses; "" when none */
+};
+
+/* One probe of a `-l st-link` listing (old and new formats). */
+struct hil_tx_probe {
+	char serial[64];
+	char firmware[32];
+	char board[32];
 };
 
 struct hil_transcript {
@@ -59,6 +68,10 @@ struct hil_transcript {
 	size_t error_count;         /* all seen; the first HIL_TX_MAX_MSGS are kept */
 	char warnings[HIL_TX_MAX_MSGS][HIL_TX_MSG_LEN];
 	size_t warning_count;
+	struct hil_tx_probe probes[HIL_TX_MAX_PROBES];
+	size_t probe_count;
+	bool has_hsm_counter;
+	uint32_t hsm_counter;
 	bool sfi_finished;          /* SFI Process Finished! / Install Operation Success */
 	bool read_ok;               /* Data read successfully */
 	bool reconnected;
@@ -69,6 +82,20 @@ struct hil_transcript {
 
 /* Parses @len bytes of @text into *out (which it resets first). */
 void hil_cubeprog_parse(struct hil_transcript *out, const char *text, size_t len);
+
+/* The same, a line at a time, as the tool prints (progress display). */
+struct hil_cubeprog_stream {
+	struct hil_transcript *t;
+	bool in_ob_dump;
+	bool in_probe_list;
+	int area;                   /* index into t->areas of the open "Parsing Area"; -1 */
+};
+void hil_cubeprog_stream_init(struct hil_cubeprog_stream *s, struct hil_transcript *out);
+/* @line need not be NUL-terminated; lines longer than 4 KiB are cut. */
+void hil_cubeprog_stream_line(struct hil_cubeprog_stream *s, const char *line, size_t len);
+
+/* "success", "failure" or "incomplete" for a class (DESIGN §4 JSON). */
+const char *hil_cubeprog_verdict(enum hil_class cls);
 
 /* The class of one operation's outcome: what the text says, checked against
  * how the process ended. @run may be NULL (text only, e.g. `transcript`). */

@@ -22,7 +22,11 @@ enum hil_prog_op {
 	HIL_PROG_IDENTIFY,    /* connect and print the device block */
 	HIL_PROG_SFI_INSTALL, /* -sfi protocol=static FILE hsm=1 slot=N | hsm=0 LICENSE */
 	HIL_PROG_READ_OB,     /* -ob displ */
-	HIL_PROG_READ_FLASH,  /* -u FILE ADDRESS SIZE */
+	HIL_PROG_READ_FLASH,  /* -u ADDRESS SIZE FILE */
+	HIL_PROG_RSS_VERSION, /* -rssgetversion */
+	HIL_PROG_LIST_PROBES, /* -l st-link (no connection) */
+	HIL_PROG_HSM_COUNTER, /* -hsmgetcounter slot=N (no connection) */
+	HIL_PROG_ABORT,       /* -a: clean up a stuck operation */
 };
 
 struct hil_prog_request {
@@ -34,6 +38,9 @@ struct hil_prog_request {
 	uint32_t address, size;     /* READ_FLASH */
 	const char *upload_path;    /* READ_FLASH: where the data goes */
 	unsigned timeout_s;         /* deadline for the whole operation */
+	/* Optional: each line as the tool prints it (progress display). */
+	void (*on_line)(void *payload, const char *line, size_t len);
+	void *payload;
 };
 
 struct hil_prog_output {
@@ -44,6 +51,7 @@ struct hil_prog_output {
 	bool signaled;
 	bool timed_out;             /* the harness deadline stopped it */
 	bool start_failed;          /* the tool could not be started */
+	char error[256];            /* why, when start_failed */
 };
 
 struct hil_programmer {
@@ -65,6 +73,7 @@ struct hil_programmer_ops {
 		   struct hil_prog_output *out);
 };
 
+extern const struct hil_programmer_ops hil_programmer_cubeprog;
 extern const struct hil_programmer_ops hil_programmer_sim;
 
 int hil_programmer_open(struct hil_programmer **out, const struct hil_driver_ctx *ctx,

@@ -104,6 +104,8 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 	}
 	rule = hil_sim_profile_match(prof, req->image);
 	hil_cli_sfi_parse(t, req->image, req->hsm_slot, req->license_file, img);
+	if (req->hsm_slot >= 0 && (!rule || rule->outcome != HIL_SIM_LICENSE_ERROR))
+		hil_sim_board_hsm_take(b);
 	hil_cli_license(t, req->hsm_slot, !rule || rule->outcome != HIL_SIM_LICENSE_ERROR);
 	if (rule && rule->outcome == HIL_SIM_LICENSE_ERROR) {
 		hil_sfi_image_free(img);
@@ -165,6 +167,41 @@ static int sim_read_flash(struct hil_strbuf *t, struct hil_sim_board *b,
 	return status;
 }
 
+static int sim_list_probes(struct hil_strbuf *t)
+{
+	struct hil_sim_board *b;
+	unsigned n = 0;
+
+	hil_strbuf_puts(t, "      -------------------------------------------------------------------\n"
+		       "                        STM32CubeProgrammer v2.10.0                  \n"
+		       "      -------------------------------------------------------------------\n\n"
+		       "===== STLink Interface =====\n\n-------- Connected ST-LINK Probes List --------\n\n");
+	for (size_t i = 0; (b = hil_sim_board_at(i)); i++) {
+		const struct hil_sim_profile *prof = hil_sim_board_profile(b);
+		if (!hil_sim_board_probe_present(b))
+			continue;
+		hil_strbuf_printf(t, "ST-Link Probe %u :\n   ST-LINK SN  : %s\n   ST-LINK FW  : %s\n"
+				  "   Access Port Number  : 2\n   Board Name  : %s\n"
+				  "----------------------------------------------\n", n++,
+				  hil_sim_board_serial(b), prof->probe_firmware, prof->probe_product);
+	}
+	if (!n)
+		hil_strbuf_puts(t, "Error: No ST-Link detected!\n");
+	return n ? 0 : 1;
+}
+
+/* sim wording: the real -hsmgetcounter text is not in the sources read */
+static int sim_hsm_counter(struct hil_strbuf *t, struct hil_sim_board *b, int slot)
+{
+	if (!b) {
+		hil_strbuf_puts(t, "Error: HSM not found in the reader slot\n");
+		return 1;
+	}
+	hil_strbuf_printf(t, "Getting the HSM counter from slot %d ...\nHSM counter : %u\n",
+			  slot < 0 ? 1 : slot, hil_sim_board_hsm_counter(b));
+	return 0;
+}
+
 /* Misbehaviour scheduled through the fault API or the profile. */
 static void apply_fault(enum hil_sim_fault fault, const struct hil_prog_request *req,
 			struct hil_strbuf *t, struct hil_prog_output *out)
@@ -210,6 +247,11 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 
 	(void)p;
 	memset(out, 0, sizeof(*out));
+	if (req->op == HIL_PROG_LIST_PROBES || req->op == HIL_PROG_HSM_COUNTER) {
+		status = req->op == HIL_PROG_LIST_PROBES ? sim_list_probes(&t)
+							 : sim_hsm_counter(&t, b, req->hsm_slot);
+		goto done;
+	}
 	if (!b || !hil_sim_board_probe_present(b)) {
 		hil_cli_no_probe(&t);
 		goto done;
@@ -224,9 +266,18 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 	hil_cli_connect_block(&t, b, true);
 	switch (req->op) {
 	case HIL_PROG_IDENTIFY:
-		hil_cli_rss_version(&t, hil_sim_board_profile(b));
 		status = 0;
 		break;
+	case HIL_PROG_RSS_VERSION:
+		status = hil_cli_rss_version(&t, hil_sim_board_profile(b));
+		break;
+	case HIL_PROG_ABORT:
+		hil_strbuf_puts(&t, "Abort operation done\n"); /* sim wording */
+		status = 0;
+		break;
+	case HIL_PROG_LIST_PROBES:
+	case HIL_PROG_HSM_COUNTER:
+		break; /* handled before connecting */
 	case HIL_PROG_READ_OB:
 		hil_cli_ob_dump(&t, b, "      OPTION BYTES BANK: 0\n");
 		status = 0;

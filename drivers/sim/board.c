@@ -2,11 +2,18 @@
 #include "drivers/sim/board.h"
 #include "harness/clock.h"
 #include "harness/error.h"
+#include "harness/fileutil.h"
 #include "harness/rack.h"
 #include "harness/strbuf.h"
 #include "harness/xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,20 +26,32 @@ struct fault_schedule {
 	bool armed;
 };
 
+/* Everything that survives between calls — and, with HIL_SIM_STATE_DIR,
+ * between processes: the stand-in STM32_Programmer_CLI maps the same file
+ * as the harness, so power switched by the harness is seen by the tool. */
+#define STATE_MAGIC 0x53494d32u
+#define OB_MAX 16
+
+struct sim_state {
+	uint32_t magic;
+	uint8_t powered, in_reset;
+	double powered_at;
+	uint32_t ob[OB_MAX];            /* values, in initial_ob order */
+	uint64_t rng;
+	struct fault_schedule faults[HIL_SIM_POINT_COUNT];
+	uint32_t calls[HIL_SIM_POINT_COUNT];
+	uint32_t hsm_counter;
+};
+
 struct hil_sim_board {
 	pthread_mutex_t lock;
 	char *name, *serial;
 	struct hil_sim_profile *profile;
-	bool powered, in_reset;
-	double powered_at;
-	uint8_t *flash;                 /* lazily allocated, erased = 0xFF */
+	struct sim_state *st;           /* heap, or a shared mapping */
+	uint8_t *flash;                 /* erased = 0xFF; heap or shared mapping */
 	size_t flash_size;
-	struct hil_sim_ob ob[16];
-	size_t ob_count;
-	uint64_t rng;
-	struct fault_schedule faults[HIL_SIM_POINT_COUNT];
-	unsigned calls[HIL_SIM_POINT_COUNT];
-	struct hil_strbuf console;
+	bool mapped;
+	struct hil_strbuf console;      /* process-local */
 };
 
 static pthread_mutex_t world_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -55,6 +74,7 @@ static const struct hil_sim_ob initial_ob[] = {
 	{ "ST_RAM_SIZE", 0x3, "16 KB" },
 	{ "nWRP0", 0x1, "Write protection not active" },
 };
+#define OB_COUNT (sizeof(initial_ob) / sizeof(*initial_ob))
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -78,17 +98,81 @@ static void board_free(struct hil_sim_board *b)
 {
 	if (!b)
 		return;
+	if (b->mapped) {
+		munmap(b->st, sizeof(*b->st));
+		munmap(b->flash, b->flash_size);
+	} else {
+		free(b->st);
+		free(b->flash);
+	}
 	pthread_mutex_destroy(&b->lock);
 	hil_sim_profile_free(b->profile);
 	hil_strbuf_free(&b->console);
-	free(b->flash);
 	free(b->name);
 	free(b->serial);
 	free(b);
 }
 
+/* Maps @dir/@name@suffix of @size bytes; *fresh tells whether it was new. */
+static void *map_file(const char *dir, const char *name, const char *suffix, size_t size,
+		      bool *fresh)
+{
+	char *path = hil_xasprintf("%s/%s%s", dir, name, suffix);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	struct stat sb;
+	void *p = MAP_FAILED;
+
+	if (fd >= 0 && fstat(fd, &sb) == 0) {
+		*fresh = (size_t)sb.st_size != size;
+		if (!*fresh || ftruncate(fd, (off_t)size) == 0)
+			p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	}
+	if (p == MAP_FAILED)
+		hil_error_set(HIL_EIO, "sim state %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int state_attach(struct hil_sim_board *b, const char *dir)
+{
+	bool fresh_state = false, fresh_flash = false;
+
+	if (!dir) {
+		b->st = hil_xcalloc(1, sizeof(*b->st));
+		b->flash = hil_xmalloc(b->flash_size);
+		memset(b->flash, 0xFF, b->flash_size);
+		return 1;
+	}
+	if (!(b->st = map_file(dir, b->name, ".state", sizeof(*b->st), &fresh_state)))
+		return HIL_EIO;
+	if (!(b->flash = map_file(dir, b->name, ".flash", b->flash_size, &fresh_flash))) {
+		munmap(b->st, sizeof(*b->st));
+		return HIL_EIO;
+	}
+	b->mapped = true;
+	if (fresh_flash)
+		memset(b->flash, 0xFF, b->flash_size);
+	return b->st->magic != STATE_MAGIC;
+}
+
+static void state_init(struct hil_sim_board *b, const struct hil_driver_ctx *ctx)
+{
+	memset(b->st, 0, sizeof(*b->st));
+	for (size_t i = 0; i < OB_COUNT; i++)
+		b->st->ob[i] = initial_ob[i].value;
+	b->st->rng = ctx->seed ^ name_hash(b->name);
+	b->st->hsm_counter = 1000;
+	for (size_t i = 0; i < b->profile->fault_count; i++) {
+		const struct hil_sim_fault_rule *f = &b->profile->faults[i];
+		b->st->faults[f->point] = (struct fault_schedule){ f->fault, f->after, f->repeat, true };
+	}
+	b->st->magic = STATE_MAGIC;
+}
+
 static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb,
-		     const struct hil_driver_ctx *ctx)
+		     const struct hil_driver_ctx *ctx, const char *state_dir)
 {
 	struct hil_diag diag = { 0 };
 	struct hil_sim_board *b = hil_xcalloc(1, sizeof(*b));
@@ -104,15 +188,27 @@ static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb
 		return error;
 	}
 	b->flash_size = (size_t)b->profile->flash_kb * 1024;
-	memcpy(b->ob, initial_ob, sizeof(initial_ob));
-	b->ob_count = sizeof(initial_ob) / sizeof(*initial_ob);
-	b->rng = ctx->seed ^ name_hash(rb->name);
-	for (size_t i = 0; i < b->profile->fault_count; i++) {
-		const struct hil_sim_fault_rule *f = &b->profile->faults[i];
-		b->faults[f->point] = (struct fault_schedule){ f->fault, f->after, f->repeat, true };
+	if ((error = state_attach(b, state_dir)) < 0) {
+		board_free(b);
+		return error;
 	}
+	if (error > 0)
+		state_init(b, ctx);
 	*out = b;
 	return 0;
+}
+
+/* Tells a stand-in tool, started later with the same HIL_SIM_STATE_DIR,
+ * which rack its boards come from. */
+static void record_rack(const char *dir, const struct hil_rack *rack)
+{
+	char *path = hil_xasprintf("%s/rack.path", dir);
+	char *abs = realpath(rack->file, NULL);
+
+	if (abs)
+		hil_write_file_atomic(path, abs, strlen(abs));
+	free(abs);
+	free(path);
 }
 
 int hil_sim_world_acquire(const struct hil_driver_ctx *ctx)
@@ -123,15 +219,23 @@ int hil_sim_world_acquire(const struct hil_driver_ctx *ctx)
 	pthread_mutex_lock(&world_lock);
 	if (world_refs++ > 0)
 		goto out;
+	const char *dir = getenv("HIL_SIM_STATE_DIR");
+	if (dir && !dir[0])
+		dir = NULL;
+	if (dir && (error = hil_mkdir_p(dir)) < 0)
+		goto fail;
+	if (dir)
+		record_rack(dir, rack);
 	world = hil_xcalloc(rack->board_count, sizeof(*world));
 	world_count = 0;
 	for (size_t i = 0; i < rack->board_count; i++) {
 		if (!rack->boards[i].sim_profile)
 			continue;
-		if ((error = board_new(&world[world_count], &rack->boards[i], ctx)) < 0)
+		if ((error = board_new(&world[world_count], &rack->boards[i], ctx, dir)) < 0)
 			break;
 		world_count++;
 	}
+fail:
 	if (error < 0) {
 		for (size_t i = 0; i < world_count; i++)
 			board_free(world[i]);
@@ -206,23 +310,23 @@ const struct hil_sim_profile *hil_sim_board_profile(const struct hil_sim_board *
 void hil_sim_board_set_power(struct hil_sim_board *b, bool on)
 {
 	pthread_mutex_lock(&b->lock);
-	if (on && !b->powered) {
-		b->powered_at = hil_clock_now();
+	if (on && !b->st->powered) {
+		b->st->powered_at = hil_clock_now();
 		if (b->profile->console_banner && b->console.len < CONSOLE_MAX) {
 			hil_strbuf_puts(&b->console, b->profile->console_banner);
 			hil_strbuf_putc(&b->console, '\n');
 		}
 	}
-	b->powered = on;
+	b->st->powered = on;
 	pthread_mutex_unlock(&b->lock);
 }
 
 void hil_sim_board_set_reset(struct hil_sim_board *b, bool asserted)
 {
 	pthread_mutex_lock(&b->lock);
-	if (b->in_reset && !asserted)
-		b->powered_at = hil_clock_now();
-	b->in_reset = asserted;
+	if (b->st->in_reset && !asserted)
+		b->st->powered_at = hil_clock_now();
+	b->st->in_reset = asserted;
 	pthread_mutex_unlock(&b->lock);
 }
 
@@ -232,7 +336,7 @@ bool hil_sim_board_probe_present(struct hil_sim_board *b)
 
 	pthread_mutex_lock(&b->lock);
 	present = !b->profile->probe_on_board ||
-		  (b->powered && hil_clock_now() - b->powered_at >= b->profile->boot_ms / 1e3);
+		  (b->st->powered && hil_clock_now() - b->st->powered_at >= b->profile->boot_ms / 1e3);
 	pthread_mutex_unlock(&b->lock);
 	return present;
 }
@@ -242,7 +346,7 @@ bool hil_sim_board_target_alive(struct hil_sim_board *b)
 	bool alive;
 
 	pthread_mutex_lock(&b->lock);
-	alive = b->powered && !b->in_reset;
+	alive = b->st->powered && !b->st->in_reset;
 	pthread_mutex_unlock(&b->lock);
 	return alive;
 }
@@ -256,14 +360,6 @@ static bool flash_range(const struct hil_sim_board *b, uint32_t address, size_t 
 	return true;
 }
 
-static void flash_ensure(struct hil_sim_board *b)
-{
-	if (!b->flash) {
-		b->flash = hil_xmalloc(b->flash_size);
-		memset(b->flash, 0xFF, b->flash_size);
-	}
-}
-
 int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
 			      const uint8_t *data, size_t len)
 {
@@ -275,7 +371,6 @@ int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
 		error = hil_error_set(HIL_ERROR, "[%s] write outside flash: 0x%08X+%zu", b->name,
 				      address, len);
 	} else {
-		flash_ensure(b);
 		memcpy(b->flash + off, data, len);
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -292,7 +387,6 @@ int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address, uint8_t 
 		error = hil_error_set(HIL_ERROR, "[%s] read outside flash: 0x%08X+%zu", b->name,
 				      address, len);
 	} else {
-		flash_ensure(b);
 		memcpy(out, b->flash + off, len);
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -305,8 +399,7 @@ void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size
 
 	pthread_mutex_lock(&b->lock);
 	if (len && flash_range(b, address, len, &off)) {
-		uint64_t r = splitmix64(&b->rng);
-		flash_ensure(b);
+		uint64_t r = splitmix64(&b->st->rng);
 		b->flash[off + (size_t)(r % len)] ^= (uint8_t)(1u << ((r >> 32) % 8));
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -314,11 +407,16 @@ void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size
 
 size_t hil_sim_board_ob(struct hil_sim_board *b, struct hil_sim_ob *out, size_t max)
 {
-	size_t n;
+	size_t n = OB_COUNT < max ? OB_COUNT : max;
 
 	pthread_mutex_lock(&b->lock);
-	n = b->ob_count < max ? b->ob_count : max;
-	memcpy(out, b->ob, n * sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		out[i] = initial_ob[i];
+		out[i].value = b->st->ob[i];
+		if (!strcmp(out[i].name, "SECURITY"))
+			out[i].meaning = out[i].value ? "Security feature enabled"
+						      : "Security feature disabled";
+	}
 	pthread_mutex_unlock(&b->lock);
 	return n;
 }
@@ -326,14 +424,32 @@ size_t hil_sim_board_ob(struct hil_sim_board *b, struct hil_sim_ob *out, size_t 
 void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t value)
 {
 	pthread_mutex_lock(&b->lock);
-	for (size_t i = 0; i < b->ob_count; i++) {
-		if (strcmp(b->ob[i].name, name))
-			continue;
-		b->ob[i].value = value;
-		if (!strcmp(name, "SECURITY"))
-			b->ob[i].meaning = value ? "Security feature enabled" : "Security feature disabled";
-	}
+	for (size_t i = 0; i < OB_COUNT; i++)
+		if (!strcmp(initial_ob[i].name, name))
+			b->st->ob[i] = value;
 	pthread_mutex_unlock(&b->lock);
+}
+
+uint32_t hil_sim_board_hsm_take(struct hil_sim_board *b)
+{
+	uint32_t left;
+
+	pthread_mutex_lock(&b->lock);
+	if (b->st->hsm_counter)
+		b->st->hsm_counter--;
+	left = b->st->hsm_counter;
+	pthread_mutex_unlock(&b->lock);
+	return left;
+}
+
+uint32_t hil_sim_board_hsm_counter(struct hil_sim_board *b)
+{
+	uint32_t left;
+
+	pthread_mutex_lock(&b->lock);
+	left = b->st->hsm_counter;
+	pthread_mutex_unlock(&b->lock);
+	return left;
 }
 
 double hil_sim_board_random(struct hil_sim_board *b)
@@ -341,7 +457,7 @@ double hil_sim_board_random(struct hil_sim_board *b)
 	double r;
 
 	pthread_mutex_lock(&b->lock);
-	r = (double)(splitmix64(&b->rng) >> 11) / 9007199254740992.0;
+	r = (double)(splitmix64(&b->st->rng) >> 11) / 9007199254740992.0;
 	pthread_mutex_unlock(&b->lock);
 	return r;
 }
@@ -364,7 +480,7 @@ size_t hil_sim_board_console_read(struct hil_sim_board *b, char *buf, size_t siz
 void hil_sim_board_console_write(struct hil_sim_board *b, const char *text)
 {
 	pthread_mutex_lock(&b->lock);
-	if (b->powered && b->console.len < CONSOLE_MAX)
+	if (b->st->powered && b->console.len < CONSOLE_MAX)
 		hil_strbuf_puts(&b->console, text);
 	pthread_mutex_unlock(&b->lock);
 }
@@ -373,17 +489,18 @@ void hil_sim_board_fail(struct hil_sim_board *b, enum hil_sim_point point,
 			enum hil_sim_fault fault, int after, int repeat)
 {
 	pthread_mutex_lock(&b->lock);
-	b->faults[point] = (struct fault_schedule){ fault, after, repeat, fault != HIL_SIM_FAULT_NONE };
+	b->st->faults[point] = (struct fault_schedule){ fault, after, repeat, fault != HIL_SIM_FAULT_NONE };
 	pthread_mutex_unlock(&b->lock);
 }
 
 enum hil_sim_fault hil_sim_board_fault_take(struct hil_sim_board *b, enum hil_sim_point point)
 {
-	struct fault_schedule *f = &b->faults[point];
+	struct fault_schedule *f = &b->st->faults[point];
 	enum hil_sim_fault fault = HIL_SIM_FAULT_NONE;
 
+
 	pthread_mutex_lock(&b->lock);
-	b->calls[point]++;
+	b->st->calls[point]++;
 	if (f->armed) {
 		if (f->after > 0) {
 			f->after--;
@@ -402,7 +519,7 @@ unsigned hil_sim_board_calls(struct hil_sim_board *b, enum hil_sim_point point)
 	unsigned n;
 
 	pthread_mutex_lock(&b->lock);
-	n = b->calls[point];
+	n = b->st->calls[point];
 	pthread_mutex_unlock(&b->lock);
 	return n;
 }

@@ -9,6 +9,11 @@
  * the first sim backend that opens and freed when the last one closes.
  * Every accessor takes the board's lock itself unless it says otherwise.
  *
+ * With HIL_SIM_STATE_DIR set, each board's state (power, option bytes, HSM
+ * counter, fault schedule, random state) and flash live in files mapped in
+ * that folder, so a stand-in STM32_Programmer_CLI run as a separate process
+ * sees and changes the same board as the harness.
+ *
  * The second half of this header is the test-side fault API (cf. SQLite
  * faultsimConfig): schedule failures at a point, count calls.
  */
@@ -60,6 +65,11 @@ struct hil_sim_ob {
 };
 size_t hil_sim_board_ob(struct hil_sim_board *b, struct hil_sim_ob *out, size_t max);
 void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t value);
+
+/* HSM license counter of the board's simulated STM32HSM: one is spent per
+ * generated license. Returns what is left. */
+uint32_t hil_sim_board_hsm_take(struct hil_sim_board *b);
+uint32_t hil_sim_board_hsm_counter(struct hil_sim_board *b);
 
 /* Uniform in [0, 1), from the run's seed and the board's name. */
 double hil_sim_board_random(struct hil_sim_board *b);

@@ -149,11 +149,12 @@ void hil_cli_elapsed(struct hil_strbuf *t, const char *what, double seconds)
 			  ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
 }
 
-void hil_cli_rss_version(struct hil_strbuf *t, const struct hil_sim_profile *p)
+int hil_cli_rss_version(struct hil_strbuf *t, const struct hil_sim_profile *p)
 {
-	if (p->rss_version)
-		hil_strbuf_printf(t, "Execute RSS get version Payload...\nRSS version = %s\n",
-				  p->rss_version);
-	else
-		hil_strbuf_puts(t, "Warning: RSS version is not available on this device\n"); /* sim wording */
+	if (!p->rss_version) {
+		hil_strbuf_puts(t, "Error: Unable to get the RSS version\n"); /* sim wording */
+		return 1;
+	}
+	hil_strbuf_printf(t, "Execute RSS get version Payload...\nRSS version = %s\n", p->rss_version);
+	return 0;
 }

@@ -22,8 +22,8 @@ void hil_cli_banner(struct hil_strbuf *t, const struct hil_sim_profile *p);
  * the shorter block printed after "Reconnecting...". */
 void hil_cli_connect_block(struct hil_strbuf *t, struct hil_sim_board *b, bool full);
 
-/* -rssgetversion answer. */
-void hil_cli_rss_version(struct hil_strbuf *t, const struct hil_sim_profile *p);
+/* -rssgetversion answer; returns the exit status. */
+int hil_cli_rss_version(struct hil_strbuf *t, const struct hil_sim_profile *p);
 
 void hil_cli_no_probe(struct hil_strbuf *t);
 void hil_cli_no_target(struct hil_strbuf *t);

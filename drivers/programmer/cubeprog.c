@@ -1,0 +1,200 @@
+/* STM32_Programmer_CLI as a subprocess: builds the argv for each
+ * operation (../shared/research/sfi.md §2.1, §6), runs it through
+ * harness/subprocess (own process group, deadline, no shell) and hands
+ * back the transcript. It does not judge the outcome: the core parses the
+ * text, because the tool's exit code alone cannot be trusted (§6.3). */
+#include "drivers/programmer/programmer.h"
+#include "harness/error.h"
+#include "harness/rack.h"
+#include "harness/strbuf.h"
+#include "harness/subprocess.h"
+#include "harness/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ABORT_TIMEOUT_S 30
+#define MAX_ARGS 24
+
+struct argv_builder {
+	char *args[MAX_ARGS + 1];
+	size_t count;
+};
+
+static void arg(struct argv_builder *a, char *owned)
+{
+	if (a->count < MAX_ARGS)
+		a->args[a->count++] = owned;
+	else
+		free(owned);
+}
+
+static void argv_free(struct argv_builder *a)
+{
+	for (size_t i = 0; i < a->count; i++)
+		free(a->args[i]);
+	a->count = 0;
+}
+
+/* -c port=swd sn=SERIAL mode=HOTPLUG [freq=K] [reset=MODE]. HOTPLUG is what
+ * AN5054 requires for SFI over a debug port. */
+static void connect_args(struct argv_builder *a, const struct hil_rack *rack, const char *serial)
+{
+	arg(a, hil_xstrdup("-c"));
+	arg(a, hil_xstrdup("port=swd"));
+	arg(a, hil_xasprintf("sn=%s", serial ? serial : ""));
+	arg(a, hil_xstrdup("mode=HOTPLUG"));
+	if (rack->programmer_freq_khz)
+		arg(a, hil_xasprintf("freq=%u", rack->programmer_freq_khz));
+	if (rack->programmer_reset)
+		arg(a, hil_xasprintf("reset=%s", rack->programmer_reset));
+}
+
+static void op_args(struct argv_builder *a, const struct hil_rack *rack,
+		    const struct hil_prog_request *req)
+{
+	if (req->op == HIL_PROG_LIST_PROBES) {
+		arg(a, hil_xstrdup("-l"));
+		arg(a, hil_xstrdup("st-link"));
+		return;
+	}
+	if (req->op == HIL_PROG_HSM_COUNTER) {
+		arg(a, hil_xstrdup("-hsmgetcounter"));
+		arg(a, hil_xasprintf("slot=%d", req->hsm_slot < 0 ? 1 : req->hsm_slot));
+		return;
+	}
+	connect_args(a, rack, req->probe_serial);
+	switch (req->op) {
+	case HIL_PROG_SFI_INSTALL:
+		arg(a, hil_xstrdup("-sfi"));
+		arg(a, hil_xstrdup("protocol=static"));
+		arg(a, hil_xstrdup(req->image));
+		if (req->hsm_slot >= 0) {
+			arg(a, hil_xstrdup("hsm=1"));
+			arg(a, hil_xasprintf("slot=%d", req->hsm_slot));
+		} else {
+			arg(a, hil_xstrdup("hsm=0"));
+			arg(a, hil_xstrdup(req->license_file ? req->license_file : ""));
+		}
+		break;
+	case HIL_PROG_READ_OB:
+		arg(a, hil_xstrdup("-ob"));
+		arg(a, hil_xstrdup("displ"));
+		break;
+	case HIL_PROG_READ_FLASH:
+		arg(a, hil_xstrdup("-u"));
+		arg(a, hil_xasprintf("0x%08X", req->address));
+		arg(a, hil_xasprintf("%u", req->size));
+		arg(a, hil_xstrdup(req->upload_path));
+		break;
+	case HIL_PROG_RSS_VERSION:
+		arg(a, hil_xstrdup("-rssgetversion"));
+		break;
+	case HIL_PROG_ABORT:
+		arg(a, hil_xstrdup("-a"));
+		break;
+	default:
+		break; /* IDENTIFY: connecting prints the device block */
+	}
+}
+
+/* Runs the tool once; fills @out. */
+static void run_tool(const char *path, struct argv_builder *a, const struct hil_prog_request *req,
+		     unsigned timeout_s, struct hil_prog_output *out)
+{
+	struct hil_subprocess_result res;
+	struct hil_subprocess_opts opts = {
+		.argv = a->args,
+		.timeout_ms = timeout_s * 1000u,
+		.grace_ms = 2000,
+		.on_line = req->on_line,
+		.payload = req->payload,
+	};
+
+	memmove(a->args + 1, a->args, a->count * sizeof(char *));
+	a->args[0] = hil_xstrdup(path);
+	a->count++;
+	a->args[a->count] = NULL;
+	if (hil_subprocess_run(&res, &opts) < 0) {
+		out->start_failed = true;
+		snprintf(out->error, sizeof(out->error), "%s", hil_error_last());
+		return;
+	}
+	out->transcript = res.output;
+	out->length = res.length;
+	out->exit_status = res.exit_status;
+	out->signaled = res.signaled;
+	out->term_signal = res.term_signal;
+	out->timed_out = res.timed_out;
+	out->start_failed = res.start_failed;
+	snprintf(out->error, sizeof(out->error), "%s", res.error);
+}
+
+static int cubeprog_open(struct hil_programmer *p)
+{
+	(void)p;
+	return 0;
+}
+
+static void cubeprog_close(struct hil_programmer *p)
+{
+	(void)p;
+}
+
+/* After a deadline, ask the tool to clean up the stuck operation (-a) so
+ * the next step does not meet a half-finished SFI session. */
+static void abort_operation(const char *path, const struct hil_rack *rack,
+			    const struct hil_prog_request *req, struct hil_prog_output *out)
+{
+	struct hil_prog_request abort_req = { .op = HIL_PROG_ABORT, .probe_serial = req->probe_serial };
+	struct hil_prog_output abort_out = { 0 };
+	struct argv_builder a = { .count = 0 };
+	struct hil_strbuf t = HIL_STRBUF_INIT;
+
+	op_args(&a, rack, &abort_req);
+	run_tool(path, &a, &abort_req, ABORT_TIMEOUT_S, &abort_out);
+	argv_free(&a);
+	hil_strbuf_put(&t, out->transcript ? out->transcript : "", out->length);
+	hil_strbuf_puts(&t, "\n--- sfi-harness: deadline passed; ran -a to abort the operation ---\n");
+	hil_strbuf_put(&t, abort_out.transcript ? abort_out.transcript : "", abort_out.length);
+	free(out->transcript);
+	out->length = t.len;
+	out->transcript = hil_strbuf_detach(&t);
+	hil_prog_output_clear(&abort_out);
+}
+
+static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request *req,
+			struct hil_prog_output *out)
+{
+	const struct hil_rack *rack = p->ctx->rack;
+	const char *path = rack->programmer_path ? rack->programmer_path : "STM32_Programmer_CLI";
+	struct argv_builder a = { .count = 0 };
+
+	memset(out, 0, sizeof(*out));
+	if (strchr(path, '/') && access(path, X_OK) != 0) {
+		out->start_failed = true;
+		snprintf(out->error, sizeof(out->error), "STM32_Programmer_CLI not usable at %s: %s "
+			 "(set programmer.path in the rack)", path,
+			 access(path, F_OK) == 0 ? "not executable" : "no such file");
+		out->transcript = hil_xstrdup("");
+		return 0;
+	}
+	op_args(&a, rack, req);
+	run_tool(path, &a, req, req->timeout_s ? req->timeout_s : rack->programmer_timeout_s, out);
+	argv_free(&a);
+	if (!out->transcript)
+		out->transcript = hil_xstrdup("");
+	if (out->timed_out && req->op == HIL_PROG_SFI_INSTALL)
+		abort_operation(path, rack, req, out);
+	return 0;
+}
+
+const struct hil_programmer_ops hil_programmer_cubeprog = {
+	.name = "cubeprog",
+	.priv_size = 0,
+	.open = cubeprog_open,
+	.close = cubeprog_close,
+	.run = cubeprog_run,
+};

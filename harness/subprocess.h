@@ -1,0 +1,45 @@
+/* Running an external tool: argv only (never a shell), in its own process
+ * group, output streamed line by line, with a deadline that ends the whole
+ * group (SIGTERM, a grace period, then SIGKILL). Nothing is left running
+ * and no zombie remains when hil_subprocess_run() returns.
+ *
+ * File descriptors: the child gets /dev/null on stdin and one pipe for
+ * both stdout and stderr (so their order is kept); the parent owns and
+ * closes the read end. Every descriptor is close-on-exec.
+ */
+#ifndef HIL_HARNESS_SUBPROCESS_H
+#define HIL_HARNESS_SUBPROCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct hil_subprocess_opts {
+	char *const *argv;          /* argv[0]: a path, or a name looked up in PATH */
+	unsigned timeout_ms;        /* 0: no deadline (avoid) */
+	unsigned grace_ms;          /* after SIGTERM, before SIGKILL (default 2000) */
+	size_t max_output;          /* kept bytes (default 16 MiB); the rest is counted */
+	/* Optional: called for each complete line (without its newline), and
+	 * for a last unterminated one. */
+	void (*on_line)(void *payload, const char *line, size_t len);
+	void *payload;
+};
+
+struct hil_subprocess_result {
+	char *output;               /* owned, NUL-terminated */
+	size_t length;
+	bool truncated;             /* more than max_output was printed */
+	bool start_failed;          /* could not be started; message in error */
+	bool timed_out;             /* the deadline ended it */
+	bool signaled;
+	int term_signal;            /* when signaled */
+	int exit_status;            /* when neither */
+	double duration_ms;
+	char error[256];            /* why it could not start */
+};
+
+/* Runs the tool to completion or deadline. Returns 0 whenever *res
+ * describes what happened (including start failures); negative only for
+ * harness faults (no pipe). Free res->output with free(). */
+int hil_subprocess_run(struct hil_subprocess_result *res, const struct hil_subprocess_opts *opts);
+
+#endif
