@@ -356,12 +356,14 @@ const char *hil_rack_default_path(void)
 
 bool hil_rack_is_simulated(const struct hil_rack *rack)
 {
-	bool sim = !strcmp(rack->programmer_driver, "sim") && !strcmp(rack->probe_driver, "sim");
+	/* The programmer may be a real driver running a stand-in tool: what
+	 * matters is that no real board, relay or probe is on the rack. */
+	bool sim = !strcmp(rack->probe_driver, "sim");
 
 	for (size_t i = 0; i < rack->power_count; i++)
 		sim = sim && !strcmp(rack->power[i].driver, "sim");
 	for (size_t i = 0; i < rack->board_count; i++)
-		sim = sim && (!rack->boards[i].console_driver ||
+		sim = sim && rack->boards[i].sim_profile && (!rack->boards[i].console_driver ||
 			      !strcmp(rack->boards[i].console_driver, "sim"));
 	return sim;
 }

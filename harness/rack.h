@@ -77,7 +77,8 @@ void hil_rack_free(struct hil_rack *rack);
 const struct hil_rack_board *hil_rack_board_find(const struct hil_rack *rack,
 						 const char *name);
 
-/* True when every driver of the rack is a simulator. */
+/* True when every board is simulated and power, probes and consoles are
+ * sim drivers (the programmer may run a stand-in tool). */
 bool hil_rack_is_simulated(const struct hil_rack *rack);
 
 /* The default rack: $SFI_HARNESS_RACK, else the simulated rack shipped

@@ -377,11 +377,31 @@ static void run_board(struct hil_run_state *run, const struct hil_plan_board *pb
 	hil_console_close(br.console);
 }
 
+/* Simulated boards behind a real programmer driver (the stand-in CLI):
+ * their state must live in files the tool's process can map too. */
+static void share_sim_state(struct hil_run_state *run)
+{
+	const struct hil_rack *rack = run->plan->rack;
+	char scale[32];
+	bool sim_boards = false;
+
+	for (size_t i = 0; i < rack->board_count; i++)
+		sim_boards = sim_boards || rack->boards[i].sim_profile;
+	if (!sim_boards || !strcmp(rack->programmer_driver, "sim") || getenv("HIL_SIM_STATE_DIR"))
+		return;
+	char *dir = hil_xasprintf("%s/sim-state", run->opts->out_dir);
+	setenv("HIL_SIM_STATE_DIR", dir, 1);
+	snprintf(scale, sizeof(scale), "%g", hil_clock_scale());
+	setenv("HIL_TIME_SCALE", scale, 1);
+	free(dir);
+}
+
 static int open_drivers(struct hil_run_state *run)
 {
 	const struct hil_rack *rack = run->plan->rack;
 	int error;
 
+	share_sim_state(run);
 	run->power = hil_xcalloc(rack->power_count ? rack->power_count : 1, sizeof(*run->power));
 	if ((error = hil_programmer_open(&run->programmer, &run->ctx, rack->programmer_driver)) < 0)
 		return error;

@@ -35,7 +35,7 @@ struct fault_schedule {
 struct sim_state {
 	uint32_t magic;
 	uint8_t powered, in_reset;
-	double powered_at;
+	double powered_at;              /* CLOCK_MONOTONIC ms, shared by all processes */
 	uint32_t ob[OB_MAX];            /* values, in initial_ob order */
 	uint64_t rng;
 	struct fault_schedule faults[HIL_SIM_POINT_COUNT];
@@ -311,7 +311,7 @@ void hil_sim_board_set_power(struct hil_sim_board *b, bool on)
 {
 	pthread_mutex_lock(&b->lock);
 	if (on && !b->st->powered) {
-		b->st->powered_at = hil_clock_now();
+		b->st->powered_at = hil_clock_real_ms();
 		if (b->profile->console_banner && b->console.len < CONSOLE_MAX) {
 			hil_strbuf_puts(&b->console, b->profile->console_banner);
 			hil_strbuf_putc(&b->console, '\n');
@@ -325,7 +325,7 @@ void hil_sim_board_set_reset(struct hil_sim_board *b, bool asserted)
 {
 	pthread_mutex_lock(&b->lock);
 	if (b->st->in_reset && !asserted)
-		b->st->powered_at = hil_clock_now();
+		b->st->powered_at = hil_clock_real_ms();
 	b->st->in_reset = asserted;
 	pthread_mutex_unlock(&b->lock);
 }
@@ -335,8 +335,11 @@ bool hil_sim_board_probe_present(struct hil_sim_board *b)
 	bool present;
 
 	pthread_mutex_lock(&b->lock);
+	/* Real monotonic time, scaled: the clock every process on the host shares
+	 * (the stand-in CLI checks this too). */
 	present = !b->profile->probe_on_board ||
-		  (b->st->powered && hil_clock_now() - b->st->powered_at >= b->profile->boot_ms / 1e3);
+		  (b->st->powered && hil_clock_real_ms() - b->st->powered_at >=
+					     b->profile->boot_ms * hil_clock_scale());
 	pthread_mutex_unlock(&b->lock);
 	return present;
 }
