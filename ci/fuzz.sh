@@ -14,9 +14,11 @@ CC=clang cmake -S . -B build-fuzz -DHIL_BUILD_TESTS=OFF -DHIL_BUILD_FUZZERS=ON \
 cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 for target in yaml transcript sfi; do
   work=build-fuzz/tests/fuzz/corpus-$target
+  extra=""
+  [ "$target" = transcript ] && extra="$root/fixtures/transcripts"   # golden logs seed the parser
   mkdir -p "$work"
   echo "fuzz_$target: ${seconds}s"
   (cd build-fuzz/tests/fuzz && ./fuzz_$target -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-      -rss_limit_mb=2048 -print_final_stats=0 "corpus-$target" "$root/tests/fuzz/corpus/$target" \
+      -rss_limit_mb=2048 -print_final_stats=0 "corpus-$target" "$root/tests/fuzz/corpus/$target" $extra \
       2>&1 | tail -n 3)
 done

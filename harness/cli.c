@@ -15,6 +15,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  run SCENARIO...   run campaigns (default rack: the simulated one)\n"
 	"  check FILE...     validate racks, scenarios and board profiles\n"
+	"  transcript FILE   parse and classify a STM32_Programmer_CLI log\n"
 	"\n"
 	"'sfi-harness COMMAND --help' describes a command.\n"
 	"\n"
@@ -67,6 +68,8 @@ int hil_cli_main(int argc, char **argv)
 		return hil_cli_run(argc, argv);
 	if (!strcmp(argv[0], "check"))
 		return hil_cli_check(argc, argv);
+	if (!strcmp(argv[0], "transcript"))
+		return hil_cli_transcript(argc, argv);
 	fprintf(stderr, "sfi-harness: unknown command '%s'\n\n%s", argv[0], usage);
 	return HIL_EXIT_USAGE;
 }

@@ -57,7 +57,9 @@ static void normalise(char *line)
 	if (w > line && w[-1] == ' ')
 		w--;
 	*w = '\0';
-	memmove(line, skip_gui_prefix(line), strlen(skip_gui_prefix(line)) + 1);
+	/* A GUI log saved through another logger can carry two stamps. */
+	for (int i = 0; i < 3 && skip_gui_prefix(line) != line; i++)
+		memmove(line, skip_gui_prefix(line), strlen(skip_gui_prefix(line)) + 1);
 }
 
 /* "Key : value" (any spacing around the colon). Returns the value or NULL. */
@@ -102,6 +104,13 @@ static void add_msg(char msgs[][HIL_TX_MSG_LEN], size_t *count, const char *text
 
 static void classify_error_line(struct hil_transcript *t, const char *e)
 {
+	static const char rss_cmd[] = "Execution of RSS CMD failed, returned value = ";
+	const char *v;
+
+	if ((v = strstr(e, rss_cmd))) {
+		t->rss_cmd_failed = true;
+		hex_prefix(v + strlen(rss_cmd), &t->rss_cmd_value);
+	}
 	if (strstr(e, "No ST-Link detected") || strstr(e, "No debug probe detected") ||
 	    strstr(e, "DEV_CONNECT_ERR") || strstr(e, "ST-LINK error"))
 		t->saw_no_probe = true;
@@ -263,9 +272,6 @@ static void parse_sfi_line(struct parse_state *st, const char *line)
 	else if ((v = strstr(line, "RSS complete Value = ")) && t->rss_count < HIL_TX_MAX_RSS &&
 		 hex_prefix(v + strlen("RSS complete Value = "), &t->rss_complete[t->rss_count]))
 		t->rss_count++;
-	else if ((v = strstr(line, "Execution of RSS CMD failed, returned value = ")))
-		t->rss_cmd_failed = hex_prefix(v + strlen("Execution of RSS CMD failed, returned value = "),
-					       &t->rss_cmd_value) || true;
 	else if (strstr(line, "SFI Process Finished!") || strstr(line, "Install Operation Success"))
 		t->sfi_finished = true;
 	else if (!strncmp(line, "Reconnected !", 13) || !strncmp(line, "Reconnected!", 12))

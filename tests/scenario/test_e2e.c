@@ -162,7 +162,8 @@ Test(e2e, a_hung_programmer_is_an_infrastructure_error)
 	char *rack = rack_with_bl91_profile("profile: hang91\n"
 					    "device: {id: 0x480, bl_version: 0x91}\n"
 					    "install:\n  - {outcome: rss_error, rss: 0x16}\n"
-					    "faults:\n  - {point: programmer, fault: hang, after: 1, repeat: 1}\n");
+					    /* the 3rd run: identify and -rssgetversion come first */
+					    "faults:\n  - {point: programmer, fault: hang, after: 2, repeat: 1}\n");
 	int code = -1;
 	json_t *res = run(ERRATA, rack, 2, &code);
 	const json_t *cell = cell_of(res, "custom-bl91", "image=sbsfu_bb.sfi");
