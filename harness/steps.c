@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *out_path(const struct hil_board_run *br, const char *rel)
 {
@@ -129,9 +130,37 @@ static void step_power(struct hil_board_run *br, const struct hil_step *st,
 	res->cls = HIL_CLASS_SUCCESS;
 }
 
+/* Live progress of an install on a terminal: the tool's lines go through
+ * the parser as they arrive, and one status line shows where it is. */
+struct live {
+	FILE *tty;
+	struct hil_cubeprog_stream stream;
+	struct hil_transcript tx;
+	size_t shown_areas;
+	unsigned shown_parts;
+};
+
+static void live_line(void *payload, const char *line, size_t len)
+{
+	struct live *l = payload;
+	const struct hil_transcript *t = &l->tx;
+
+	hil_cubeprog_stream_line(&l->stream, line, len);
+	if (t->area_count == l->shown_areas && t->parts_started == l->shown_parts)
+		return;
+	l->shown_areas = t->area_count;
+	l->shown_parts = t->parts_started;
+	fprintf(l->tty, "\r      area %zu/%d, part %u   ", t->area_count,
+		t->sfi_areas_total < 0 ? 0 : t->sfi_areas_total, t->parts_started);
+	fflush(l->tty);
+}
+
 static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const char *log,
 		     struct hil_step_result *res)
 {
+	FILE *progress = br->run->opts->progress;
+	struct live *live = NULL;
+
 	struct hil_prog_request req = {
 		.op = HIL_PROG_SFI_INSTALL,
 		.image = st->image,
@@ -141,7 +170,17 @@ static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const 
 	};
 	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
 
+	if (progress && br->run->opts->verbose && isatty(fileno(progress))) {
+		live = hil_xcalloc(1, sizeof(*live));
+		live->tty = progress;
+		hil_cubeprog_stream_init(&live->stream, &live->tx);
+		req.on_line = live_line;
+		req.payload = live;
+	}
 	hil_runner_program(br, &req, log, tx, res);
+	if (live)
+		fprintf(progress, "\r%40s\r", "");
+	free(live);
 	free(tx);
 }
 

@@ -105,7 +105,7 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 	rule = hil_sim_profile_match(prof, req->image);
 	hil_cli_sfi_parse(t, req->image, req->hsm_slot, req->license_file, img);
 	if (req->hsm_slot >= 0 && (!rule || rule->outcome != HIL_SIM_LICENSE_ERROR))
-		hil_sim_board_hsm_take(b);
+		hil_sim_hsm_take(req->hsm_slot);
 	hil_cli_license(t, req->hsm_slot, !rule || rule->outcome != HIL_SIM_LICENSE_ERROR);
 	if (rule && rule->outcome == HIL_SIM_LICENSE_ERROR) {
 		hil_sfi_image_free(img);
@@ -191,14 +191,16 @@ static int sim_list_probes(struct hil_strbuf *t)
 }
 
 /* sim wording: the real -hsmgetcounter text is not in the sources read */
-static int sim_hsm_counter(struct hil_strbuf *t, struct hil_sim_board *b, int slot)
+static int sim_hsm_counter(struct hil_strbuf *t, int slot)
 {
-	if (!b) {
-		hil_strbuf_puts(t, "Error: HSM not found in the reader slot\n");
+	int left = hil_sim_hsm_counter(slot < 0 ? 1 : slot);
+
+	if (left < 0) {
+		hil_strbuf_printf(t, "Error: no HSM in reader slot %d\n", slot);
 		return 1;
 	}
-	hil_strbuf_printf(t, "Getting the HSM counter from slot %d ...\nHSM counter : %u\n",
-			  slot < 0 ? 1 : slot, hil_sim_board_hsm_counter(b));
+	hil_strbuf_printf(t, "Getting the HSM counter from slot %d ...\nHSM counter : %d\n",
+			  slot < 0 ? 1 : slot, left);
 	return 0;
 }
 
@@ -249,7 +251,7 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 	memset(out, 0, sizeof(*out));
 	if (req->op == HIL_PROG_LIST_PROBES || req->op == HIL_PROG_HSM_COUNTER) {
 		status = req->op == HIL_PROG_LIST_PROBES ? sim_list_probes(&t)
-							 : sim_hsm_counter(&t, b, req->hsm_slot);
+							 : sim_hsm_counter(&t, req->hsm_slot);
 		goto done;
 	}
 	if (!b || !hil_sim_board_probe_present(b)) {

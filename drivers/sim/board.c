@@ -40,7 +40,6 @@ struct sim_state {
 	uint64_t rng;
 	struct fault_schedule faults[HIL_SIM_POINT_COUNT];
 	uint32_t calls[HIL_SIM_POINT_COUNT];
-	uint32_t hsm_counter;
 };
 
 struct hil_sim_board {
@@ -163,7 +162,6 @@ static void state_init(struct hil_sim_board *b, const struct hil_driver_ctx *ctx
 	for (size_t i = 0; i < OB_COUNT; i++)
 		b->st->ob[i] = initial_ob[i].value;
 	b->st->rng = ctx->seed ^ name_hash(b->name);
-	b->st->hsm_counter = 1000;
 	for (size_t i = 0; i < b->profile->fault_count; i++) {
 		const struct hil_sim_fault_rule *f = &b->profile->faults[i];
 		b->st->faults[f->point] = (struct fault_schedule){ f->fault, f->after, f->repeat, true };
@@ -211,6 +209,75 @@ static void record_rack(const char *dir, const struct hil_rack *rack)
 	free(path);
 }
 
+/* The rack's simulated STM32HSM: one license counter per slot. */
+#define HSM_SLOTS 8
+#define HSM_MAGIC 0x48534d31u
+
+struct hsm_state {
+	uint32_t magic;
+	uint32_t counter[HSM_SLOTS];
+};
+
+static struct hsm_state *hsm;
+static bool hsm_mapped;
+
+static int hsm_attach(const char *dir)
+{
+	bool fresh = false;
+
+	hsm_mapped = dir != NULL;
+	hsm = dir ? map_file(dir, "hsm", ".state", sizeof(*hsm), &fresh)
+		  : hil_xcalloc(1, sizeof(*hsm));
+	if (!hsm)
+		return HIL_EIO;
+	if (hsm->magic != HSM_MAGIC) {
+		for (size_t i = 0; i < HSM_SLOTS; i++)
+			hsm->counter[i] = 1000;
+		hsm->magic = HSM_MAGIC;
+	}
+	return 0;
+}
+
+static void hsm_detach(void)
+{
+	if (hsm_mapped)
+		munmap(hsm, sizeof(*hsm));
+	else
+		free(hsm);
+	hsm = NULL;
+}
+
+static uint32_t *hsm_slot(int slot)
+{
+	return hsm && slot >= 0 && slot < HSM_SLOTS ? &hsm->counter[slot] : NULL;
+}
+
+int hil_sim_hsm_take(int slot)
+{
+	uint32_t *c;
+	int left;
+
+	pthread_mutex_lock(&world_lock);
+	c = hsm_slot(slot);
+	if (c && *c)
+		(*c)--;
+	left = c ? (int)*c : -1;
+	pthread_mutex_unlock(&world_lock);
+	return left;
+}
+
+int hil_sim_hsm_counter(int slot)
+{
+	uint32_t *c;
+	int left;
+
+	pthread_mutex_lock(&world_lock);
+	c = hsm_slot(slot);
+	left = c ? (int)*c : -1;
+	pthread_mutex_unlock(&world_lock);
+	return left;
+}
+
 int hil_sim_world_acquire(const struct hil_driver_ctx *ctx)
 {
 	const struct hil_rack *rack = ctx->rack;
@@ -226,6 +293,8 @@ int hil_sim_world_acquire(const struct hil_driver_ctx *ctx)
 		goto fail;
 	if (dir)
 		record_rack(dir, rack);
+	if ((error = hsm_attach(dir)) < 0)
+		goto fail;
 	world = hil_xcalloc(rack->board_count, sizeof(*world));
 	world_count = 0;
 	for (size_t i = 0; i < rack->board_count; i++) {
@@ -243,6 +312,7 @@ fail:
 		world = NULL;
 		world_count = 0;
 		world_refs = 0;
+		hsm_detach();
 	}
 out:
 	pthread_mutex_unlock(&world_lock);
@@ -253,6 +323,7 @@ void hil_sim_world_release(void)
 {
 	pthread_mutex_lock(&world_lock);
 	if (world_refs > 0 && --world_refs == 0) {
+		hsm_detach();
 		for (size_t i = 0; i < world_count; i++)
 			board_free(world[i]);
 		free(world);
@@ -431,28 +502,6 @@ void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t va
 		if (!strcmp(initial_ob[i].name, name))
 			b->st->ob[i] = value;
 	pthread_mutex_unlock(&b->lock);
-}
-
-uint32_t hil_sim_board_hsm_take(struct hil_sim_board *b)
-{
-	uint32_t left;
-
-	pthread_mutex_lock(&b->lock);
-	if (b->st->hsm_counter)
-		b->st->hsm_counter--;
-	left = b->st->hsm_counter;
-	pthread_mutex_unlock(&b->lock);
-	return left;
-}
-
-uint32_t hil_sim_board_hsm_counter(struct hil_sim_board *b)
-{
-	uint32_t left;
-
-	pthread_mutex_lock(&b->lock);
-	left = b->st->hsm_counter;
-	pthread_mutex_unlock(&b->lock);
-	return left;
 }
 
 double hil_sim_board_random(struct hil_sim_board *b)

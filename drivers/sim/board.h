@@ -66,10 +66,11 @@ struct hil_sim_ob {
 size_t hil_sim_board_ob(struct hil_sim_board *b, struct hil_sim_ob *out, size_t max);
 void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t value);
 
-/* HSM license counter of the board's simulated STM32HSM: one is spent per
- * generated license. Returns what is left. */
-uint32_t hil_sim_board_hsm_take(struct hil_sim_board *b);
-uint32_t hil_sim_board_hsm_counter(struct hil_sim_board *b);
+/* The rack's simulated STM32HSM: license counters per slot (0..7), 1000
+ * each at first; one is spent per generated license. Both return what is
+ * left, or -1 for a slot that does not exist. */
+int hil_sim_hsm_take(int slot);
+int hil_sim_hsm_counter(int slot);
 
 /* Uniform in [0, 1), from the run's seed and the board's name. */
 double hil_sim_board_random(struct hil_sim_board *b);

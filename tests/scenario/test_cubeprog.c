@@ -317,3 +317,28 @@ Test(cubeprog, errata_scenario_through_the_stand_in_matches_the_sim_verdict_for_
 	free(sim);
 	free(fake);
 }
+
+Test(cubeprog, probe_listing_and_hsm_counter)
+{
+	struct hil_prog_output out;
+	struct lines lines = { 0 };
+	struct hil_transcript tx;
+
+	open_rack(HIL_FAKE_CLI, 30);
+	cr_assert_eq(run(HIL_PROG_LIST_PROBES, NULL, &out, &lines), HIL_CLASS_SUCCESS, "%s",
+		     out.transcript);
+	hil_cubeprog_parse(&tx, out.transcript, out.length);
+	cr_assert_eq(tx.probe_count, 1);
+	cr_assert_str_eq(tx.probes[0].serial, BL92);
+	hil_prog_output_clear(&out);
+	cr_assert_eq(run(HIL_PROG_HSM_COUNTER, NULL, &out, &lines), HIL_CLASS_SUCCESS);
+	hil_cubeprog_parse(&tx, out.transcript, out.length);
+	uint32_t before = tx.hsm_counter;
+	hil_prog_output_clear(&out);
+	cr_assert_eq(run(HIL_PROG_SFI_INSTALL, IMAGE, &out, &lines), HIL_CLASS_SUCCESS);
+	hil_prog_output_clear(&out);
+	cr_assert_eq(run(HIL_PROG_HSM_COUNTER, NULL, &out, &lines), HIL_CLASS_SUCCESS);
+	hil_cubeprog_parse(&tx, out.transcript, out.length);
+	cr_assert_eq(tx.hsm_counter, before - 1, "one HSM license per install");
+	hil_prog_output_clear(&out);
+}
