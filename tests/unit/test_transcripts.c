@@ -84,6 +84,15 @@ static size_t load_goldens(struct golden *g, size_t max)
 	return n;
 }
 
+static void free_goldens(struct golden *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(g[i].name);
+		free(g[i].log);
+		json_decref(g[i].expect);
+	}
+}
+
 static struct hil_transcript tx;
 
 static enum hil_class classify(const char *text, size_t len, enum hil_prog_op op)
@@ -117,6 +126,7 @@ Test(transcripts, every_golden_file_parses_to_its_expected_json)
 		json_decref(got);
 		checked++;
 	}
+	free_goldens(g, n);
 	cr_assert_geq(checked, 20);
 }
 
@@ -128,8 +138,10 @@ Test(transcripts, seed_failure_gives_the_documented_answer)
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(g[i].name, "seed-bl91-rss16") != 0)
 			continue;
-		if (!g[i].log)
+		if (!g[i].log) {
+			free_goldens(g, n);
 			cr_skip_test("no ../shared: the seed log is not here");
+		}
 		json_t *j = parse_json(g[i].log, g[i].len, HIL_PROG_SFI_INSTALL);
 		cr_assert_str_eq(json_string_value(json_object_get(j, "class")), "rss_error");
 		cr_assert_str_eq(json_string_value(json_object_get(j, "verdict")), "failure");
@@ -142,6 +154,7 @@ Test(transcripts, seed_failure_gives_the_documented_answer)
 		cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "sfi"),
 								"areas_total")), 9);
 		json_decref(j);
+		free_goldens(g, n);
 		return;
 	}
 	cr_assert_fail("seed-bl91-rss16.expect.json missing");
@@ -229,6 +242,7 @@ Test(transcripts, prefixes_crlf_and_collapsed_whitespace_change_nothing)
 			free(text);
 		}
 	}
+	free_goldens(g, n);
 }
 
 Test(transcripts, truncated_at_every_line_is_never_a_success)
@@ -260,6 +274,7 @@ Test(transcripts, truncated_at_every_line_is_never_a_success)
 			cuts++;
 		}
 	}
+	free_goldens(g, n);
 	cr_assert_gt(cuts, 500);
 }
 
@@ -283,6 +298,7 @@ Test(transcripts, probe_listings_old_and_new)
 		}
 		lists++;
 	}
+	free_goldens(g, n);
 	cr_assert_eq(lists, 2);
 }
 
