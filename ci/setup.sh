@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libusb-1.0-0-dev libftdi1-dev libssl-dev libyaml-dev libjansson-dev libxml2-dev
-  libcriterion-dev libxml2-utils
+  libcriterion-dev libxml2-utils umockdev libumockdev-dev
   clang libclang-rt-14-dev
 )
 

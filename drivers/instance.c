@@ -97,6 +97,8 @@ int hil_probe_wait(struct hil_probe *p, const char *serial, unsigned timeout_ms)
 {
 	double start = hil_clock_now();
 
+	if (p->ops->wait)
+		return p->ops->wait(p, serial, timeout_ms);
 	for (;;) {
 		struct hil_probe_info *list = NULL;
 		size_t n = 0;

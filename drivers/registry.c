@@ -11,14 +11,27 @@
 
 #include <string.h>
 
-static const struct hil_power_ops *const power_backends[] = { &hil_power_sim, NULL };
-static const struct hil_probe_ops *const probe_backends[] = { &hil_probe_sim, NULL };
+static const struct hil_power_ops *const power_backends[] = {
+	&hil_power_command,
+	&hil_power_ftdi_gpio,
+	&hil_power_sim,
+	NULL,
+};
+static const struct hil_probe_ops *const probe_backends[] = {
+	&hil_probe_sim,
+	&hil_probe_stlink_usb,
+	NULL,
+};
 static const struct hil_programmer_ops *const programmer_backends[] = {
 	&hil_programmer_cubeprog,
 	&hil_programmer_sim,
 	NULL,
 };
-static const struct hil_console_ops *const console_backends[] = { &hil_console_sim, NULL };
+static const struct hil_console_ops *const console_backends[] = {
+	&hil_console_serial,
+	&hil_console_sim,
+	NULL,
+};
 
 /* Each ops struct starts with its name, so one lookup serves all roles. */
 #define FIND(table, wanted)                                              \
@@ -65,10 +78,10 @@ const char *hil_registry_names(enum hil_role role)
 	/* Written out by hand with the tables above; tests/unit/registry.c
 	 * checks that they agree. */
 	switch (role) {
-	case HIL_ROLE_POWER: return "sim";
-	case HIL_ROLE_PROBE: return "sim";
+	case HIL_ROLE_POWER: return "command, ftdi_gpio, sim";
+	case HIL_ROLE_PROBE: return "sim, stlink_usb";
 	case HIL_ROLE_PROGRAMMER: return "cubeprog, sim";
-	case HIL_ROLE_CONSOLE: return "sim";
+	case HIL_ROLE_CONSOLE: return "serial, sim";
 	}
 	return "";
 }

@@ -13,6 +13,7 @@ static const char *const class_names[HIL_CLASS_COUNT + 1] = {
 	[HIL_CLASS_RECONNECT_FAIL] = "reconnect_fail",
 	[HIL_CLASS_FILE_ERROR] = "file_error",
 	[HIL_CLASS_VERIFY_MISMATCH] = "verify_mismatch",
+	[HIL_CLASS_CONSOLE_MISMATCH] = "console_mismatch",
 	[HIL_CLASS_UNKNOWN_ERROR] = "unknown_error",
 	[HIL_CLASS_NO_PROBE] = "no_probe",
 	[HIL_CLASS_NO_TARGET] = "no_target",

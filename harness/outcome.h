@@ -21,6 +21,7 @@ enum hil_class {
 	HIL_CLASS_RECONNECT_FAIL,
 	HIL_CLASS_FILE_ERROR,
 	HIL_CLASS_VERIFY_MISMATCH,       /* harness addition: read-back differs from the image */
+	HIL_CLASS_CONSOLE_MISMATCH,      /* harness addition: the console never printed the pattern */
 	HIL_CLASS_UNKNOWN_ERROR,
 	HIL_CLASS_NO_PROBE,              /* infrastructure from here on */
 	HIL_CLASS_NO_TARGET,

@@ -95,11 +95,20 @@ static bool scenario_is_irreversible(const struct hil_scenario *s)
 	return false;
 }
 
+static bool scenario_uses(const struct hil_scenario *s, enum hil_step_kind kind)
+{
+	for (size_t i = 0; i < s->step_count; i++)
+		if (s->steps[i].kind == kind)
+			return true;
+	return false;
+}
+
 static void plan_boards(struct hil_ycheck *c, struct hil_plan *plan, bool *refused)
 {
 	const struct hil_scenario *s = plan->scenario;
 	const struct hil_rack *rack = plan->rack;
 	bool irreversible = scenario_is_irreversible(s);
+	bool console = scenario_uses(s, HIL_STEP_EXPECT_CONSOLE);
 	size_t n = s->all_boards ? rack->board_count : s->board_count;
 
 	plan->boards = hil_xcalloc(n ? n : 1, sizeof(*plan->boards));
@@ -115,6 +124,11 @@ static void plan_boards(struct hil_ycheck *c, struct hil_plan *plan, bool *refus
 		}
 		struct hil_plan_board *pb = &plan->boards[plan->board_count++];
 		pb->board = b;
+		if (console && !b->console_driver) {
+			pb->skip_reason = hil_xasprintf("no console in the rack for %s, and the scenario "
+							"reads the console (expect_console)", b->name);
+			continue;
+		}
 		if (!irreversible || b->sacrificial)
 			continue;
 		if (!s->all_boards) {

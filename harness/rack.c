@@ -15,14 +15,16 @@ static const char *const programmer_keys[] = { "driver", "path", "timeout_s", "f
 					       "reset", NULL };
 static const char *const reset_modes[] = { "SWrst", "HWrst", "Crst", NULL };
 static const char *const probe_keys[] = { "driver", NULL };
-static const char *const power_keys[] = { "id", "driver", "usb", "interface", "on", "off", NULL };
+static const char *const power_keys[] = { "id", "driver", "usb", "interface", "mode", "idle",
+					  "on", "off", "timeout_s", NULL };
+static const char *const ftdi_modes[] = { "async", "cbus", NULL };
 static const char *const usb_keys[] = { "vid", "pid", "serial", NULL };
 static const char *const board_keys[] = { "name", "kind", "probe", "power", "reset", "console",
 					  "identity", "sacrificial", "sim", NULL };
 static const char *const board_probe_keys[] = { "serial", NULL };
-static const char *const line_keys[] = { "controller", "pin", "active", NULL };
+static const char *const line_keys[] = { "controller", "pin", "active", "pulse_ms", NULL };
 static const char *const console_keys[] = { "driver", "device", "baud", NULL };
-static const char *const identity_keys[] = { "device_id", NULL };
+static const char *const identity_keys[] = { "device_id", "bl_version", NULL };
 static const char *const active_names[] = { "high", "low", NULL };
 
 static void check_driver(struct hil_ycheck *c, const struct hil_ynode *node,
@@ -81,6 +83,17 @@ static void load_power(struct hil_ycheck *c, const struct hil_ynode *node,
 		if (hil_ycheck_enum(c, v, "interface", ifaces, &i))
 			pw->interface = (char)('A' + i);
 	}
+	if ((v = hil_ymap_get(node, "mode"))) {
+		int mode;
+		if (hil_ycheck_enum(c, v, "mode", ftdi_modes, &mode))
+			pw->cbus = mode == 1;
+	}
+	if ((v = hil_ymap_get(node, "idle")))
+		pw->has_idle = hil_ycheck_hex(c, v, "idle", &pw->idle);
+	unsigned long t = 30;
+	if ((v = hil_ymap_get(node, "timeout_s")))
+		hil_ycheck_uint(c, v, "timeout_s", 1, 3600, &t);
+	pw->timeout_s = (unsigned)t;
 	if ((v = hil_ymap_get(node, "on")))
 		pw->on_argv = load_argv(c, v, "power 'on' command");
 	if ((v = hil_ymap_get(node, "off")))
@@ -125,6 +138,9 @@ static void load_line(struct hil_ycheck *c, const struct hil_rack *rack,
 	if ((v = hil_ymap_get(node, "active")) &&
 	    hil_ycheck_enum(c, v, "active", active_names, &active))
 		line->active_high = active == 0;
+	line->pulse_ms = 100;
+	if ((v = hil_ymap_get(node, "pulse_ms")) && hil_ycheck_uint(c, v, "pulse_ms", 1, 60000, &pin))
+		line->pulse_ms = (unsigned)pin;
 }
 
 static void load_console(struct hil_ycheck *c, const struct hil_ynode *node,
@@ -185,9 +201,12 @@ static void load_board(struct hil_ycheck *c, const struct hil_rack *rack,
 	if ((v = hil_ymap_get(node, "console")))
 		load_console(c, v, b);
 	if ((v = hil_ymap_get(node, "identity")) &&
-	    (hil_ycheck_map(c, v, "identity", identity_keys) || v->kind == HIL_YNODE_MAP) &&
-	    (f = hil_ycheck_require(c, v, "device_id", "identity")))
-		b->has_device_id = hil_ycheck_hex(c, f, "device_id", &b->device_id);
+	    (hil_ycheck_map(c, v, "identity", identity_keys) || v->kind == HIL_YNODE_MAP)) {
+		if ((f = hil_ycheck_require(c, v, "device_id", "identity")))
+			b->has_device_id = hil_ycheck_hex(c, f, "device_id", &b->device_id);
+		if ((f = hil_ymap_get(v, "bl_version")))
+			b->has_bl_version = hil_ycheck_hex(c, f, "bl_version", &b->bl_version);
+	}
 	if ((v = hil_ymap_get(node, "sacrificial")))
 		hil_ycheck_bool(c, v, "sacrificial", &b->sacrificial);
 }

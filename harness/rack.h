@@ -21,8 +21,12 @@ struct hil_rack_power {
 	uint32_t usb_vid, usb_pid;
 	char *usb_serial;          /* NULL: first match */
 	char interface;            /* 'A'..'D', 0 when unset */
+	bool cbus;                 /* CBUS bitbang (pins 8..11) instead of async (0..7) */
+	bool has_idle;
+	uint32_t idle;             /* latch for pins no board line uses */
 	/* command: argv lists, NULL-terminated; NULL when unset */
 	char **on_argv, **off_argv;
+	unsigned timeout_s;        /* command: deadline of each command */
 	unsigned line, col;
 };
 
@@ -32,6 +36,7 @@ struct hil_rack_line {
 	size_t controller;         /* index into hil_rack.power */
 	unsigned pin;
 	bool active_high;
+	unsigned pulse_ms;         /* reset lines: how long a reset pulse holds */
 };
 
 struct hil_rack_board {
@@ -44,6 +49,8 @@ struct hil_rack_board {
 	unsigned console_baud;
 	bool has_device_id;
 	uint32_t device_id;        /* identity check before any write */
+	bool has_bl_version;
+	uint32_t bl_version;       /* pinned bootloader version, checked too */
 	bool sacrificial;          /* irreversible steps allowed */
 	char *sim_profile;         /* resolved path, or NULL */
 	unsigned line, col;

@@ -112,6 +112,25 @@ static void read_rss_version(struct hil_board_run *br)
 	free(tx);
 }
 
+/* Before any write: the board on this probe must be the one the rack
+ * describes (device id, and the bootloader when the rack pins it). */
+static void check_identity(const struct hil_rack_board *rb, const struct hil_transcript *tx,
+			   struct hil_step_result *res)
+{
+	if (rb->has_device_id && (!tx->has_device_id || tx->device_id != rb->device_id)) {
+		res->cls = HIL_CLASS_IDENTITY_MISMATCH;
+		snprintf(res->message, sizeof(res->message), "rack says device 0x%03X, the board "
+			 "reports %s%03X: wrong board on probe %s?", rb->device_id,
+			 tx->has_device_id ? "0x" : "no device id", tx->has_device_id ? tx->device_id : 0,
+			 rb->probe_serial);
+	} else if (rb->has_bl_version && (!tx->has_bl_version || tx->bl_version != rb->bl_version)) {
+		res->cls = HIL_CLASS_IDENTITY_MISMATCH;
+		snprintf(res->message, sizeof(res->message), "rack pins bootloader 0x%02X, the board "
+			 "reports %s%02X", rb->bl_version, tx->has_bl_version ? "0x" : "none ",
+			 tx->has_bl_version ? tx->bl_version : 0);
+	}
+}
+
 /* Power on, wait for the probe, connect and read what the board reports. */
 static void preflight(struct hil_board_run *br, struct hil_step_result *res)
 {
@@ -143,14 +162,8 @@ static void preflight(struct hil_board_run *br, struct hil_step_result *res)
 	br->id.bl_version = tx->bl_version;
 	memcpy(br->id.revision, tx->revision, sizeof(br->id.revision));
 
-	if (res->cls == HIL_CLASS_SUCCESS && rb->has_device_id &&
-	    (!tx->has_device_id || tx->device_id != rb->device_id)) {
-		res->cls = HIL_CLASS_IDENTITY_MISMATCH;
-		snprintf(res->message, sizeof(res->message), "rack says device 0x%03X, the board "
-			 "reports %s%03X: wrong board on probe %s?", rb->device_id,
-			 tx->has_device_id ? "0x" : "no device id", tx->has_device_id ? tx->device_id : 0,
-			 rb->probe_serial);
-	}
+	if (res->cls == HIL_CLASS_SUCCESS)
+		check_identity(rb, tx, res);
 out:
 	free(log);
 	free(tx);

@@ -7,6 +7,7 @@
 #include "harness/xalloc.h"
 #include "harness/ycheck.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,9 @@ static const char *const scenario_keys[] = { "campaign", "description", "boards"
 					     "seed", "xpass_fails", "matrix", "steps", "expect",
 					     NULL };
 static const char *const step_names[] = { "power", "sfi_install", "read_ob", "verify_flash",
-					  "wait", NULL };
+					  "wait", "reset", "expect_console", NULL };
+static const char *const reset_keys[] = { "pulse_ms", NULL };
+static const char *const console_step_keys[] = { "pattern", "timeout_s", NULL };
 static const char *const power_keys[] = { "action", "off_ms", "settle_ms", NULL };
 static const char *const power_actions[] = { "on", "off", "cycle", NULL };
 static const char *const sfi_keys[] = { "image", "license", "timeout_s", NULL };
@@ -139,6 +142,31 @@ static void load_verify_step(struct hil_ycheck *c, const struct hil_scenario *s,
 		hil_ycheck_hex(c, f, "address", &st->address);
 }
 
+static void load_console_step(struct hil_ycheck *c, const struct hil_ynode *v, struct hil_step *st)
+{
+	const struct hil_ynode *f;
+	unsigned long n = 10;
+	regex_t re;
+	int rc;
+
+	if (!hil_ycheck_map(c, v, "expect_console step", console_step_keys) && v->kind != HIL_YNODE_MAP)
+		return;
+	if ((f = hil_ymap_get(v, "timeout_s")))
+		hil_ycheck_uint(c, f, "timeout_s", 1, 3600, &n);
+	st->console_timeout_s = (unsigned)n;
+	if (!(f = hil_ycheck_require(c, v, "pattern", "expect_console step")) ||
+	    !hil_ycheck_str(c, f, "pattern", &st->pattern))
+		return;
+	if ((rc = regcomp(&re, st->pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
+		char why[128];
+		regerror(rc, &re, why, sizeof(why));
+		hil_ycheck_error(c, f, "pattern: not a valid extended regular expression: %s "
+				 "(expected POSIX ERE, e.g. \"SBSFU.*started\")", why);
+		return;
+	}
+	regfree(&re);
+}
+
 static void load_step(struct hil_ycheck *c, const struct hil_scenario *s,
 		      const struct hil_ynode *node, struct hil_step *st)
 {
@@ -150,7 +178,7 @@ static void load_step(struct hil_ycheck *c, const struct hil_scenario *s,
 	st->col = node->col;
 	if (node->kind != HIL_YNODE_MAP || node->count != 1) {
 		hil_ycheck_error(c, node, "a step must be a mapping with one key (expected one of: "
-				 "power, sfi_install, read_ob, verify_flash, wait)");
+				 "power, sfi_install, read_ob, verify_flash, wait, reset, expect_console)");
 		return;
 	}
 	if (!hil_ycheck_enum(c, node->entries[0].key, "step", step_names, &kind))
@@ -175,6 +203,16 @@ static void load_step(struct hil_ycheck *c, const struct hil_scenario *s,
 		    (f = hil_ycheck_require(c, v, "ms", "wait step")) &&
 		    hil_ycheck_uint(c, f, "ms", 0, 3600000, &ms))
 			st->wait_ms = (unsigned)ms;
+		break;
+	case HIL_STEP_RESET:
+		if (v->kind == HIL_YNODE_SCALAR && v->plain_empty)
+			break;
+		if ((hil_ycheck_map(c, v, "reset step", reset_keys) || v->kind == HIL_YNODE_MAP) &&
+		    (f = hil_ymap_get(v, "pulse_ms")) && hil_ycheck_uint(c, f, "pulse_ms", 1, 60000, &ms))
+			st->pulse_ms = (unsigned)ms;
+		break;
+	case HIL_STEP_EXPECT_CONSOLE:
+		load_console_step(c, v, st);
 		break;
 	}
 }
@@ -406,6 +444,7 @@ void hil_scenario_free(struct hil_scenario *s)
 		free(st->image);
 		free(st->license_file);
 		free(st->expect_file);
+		free(st->pattern);
 		for (size_t k = 0; k < st->ob_expect_count; k++)
 			free(st->ob_expect[k].name);
 		free(st->ob_expect);

@@ -18,6 +18,8 @@ enum hil_step_kind {
 	HIL_STEP_READ_OB,
 	HIL_STEP_VERIFY_FLASH,
 	HIL_STEP_WAIT,
+	HIL_STEP_RESET,
+	HIL_STEP_EXPECT_CONSOLE,
 };
 
 enum hil_power_action {
@@ -54,6 +56,11 @@ struct hil_step {
 	uint32_t address;
 	/* wait */
 	unsigned wait_ms;
+	/* reset: 0 = the rack's pulse_ms */
+	unsigned pulse_ms;
+	/* expect_console: an extended regular expression */
+	char *pattern;
+	unsigned console_timeout_s;
 };
 
 struct hil_matrix_param {

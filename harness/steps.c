@@ -9,6 +9,7 @@
 #include "harness/runner_internal.h"
 #include "harness/xalloc.h"
 
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +264,63 @@ out:
 	free(readback_rel);
 }
 
+static void step_reset(struct hil_board_run *br, const struct hil_step *st,
+		       struct hil_step_result *res)
+{
+	const struct hil_rack_line *line = &br->rb->reset;
+
+	if (!line->present) {
+		set_result(res, HIL_CLASS_POWER_ERROR, "board %s has no reset line in the rack",
+			   br->rb->name);
+		return;
+	}
+	if (hil_runner_line(br, line, true) < 0) {
+		set_result(res, HIL_CLASS_POWER_ERROR, "%s", hil_error_last());
+		return;
+	}
+	hil_clock_sleep_ms(st->pulse_ms ? st->pulse_ms : line->pulse_ms);
+	if (hil_runner_line(br, line, false) < 0)
+		set_result(res, HIL_CLASS_POWER_ERROR, "%s", hil_error_last());
+}
+
+#define CONSOLE_KEEP (1u << 20)
+
+/* Reads the console until @st->pattern matches or its time is up. What was
+ * read becomes the step's log either way. */
+static void step_expect_console(struct hil_board_run *br, const struct hil_step *st,
+				const char *log, struct hil_step_result *res)
+{
+	struct hil_strbuf seen = HIL_STRBUF_INIT;
+	double deadline = hil_clock_now() + st->console_timeout_s;
+	bool matched = false;
+	regex_t re;
+
+	if (!br->console || regcomp(&re, st->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+		set_result(res, HIL_CLASS_NO_TARGET, "no console for %s", br->rb->name);
+		return;
+	}
+	while (!matched && hil_clock_now() < deadline) {
+		char buf[4096];
+		size_t got = 0;
+		double left_ms = (deadline - hil_clock_now()) * 1e3;
+		if (br->console->ops->read(br->console, buf, sizeof(buf), left_ms < 100 ? (unsigned)left_ms + 1 : 100,
+					   &got) < 0) {
+			set_result(res, HIL_CLASS_NO_TARGET, "%s", hil_error_last());
+			break;
+		}
+		if (got && seen.len < CONSOLE_KEEP)
+			hil_strbuf_put(&seen, buf, got);
+		matched = got && regexec(&re, hil_strbuf_str(&seen), 0, NULL, 0) == 0;
+	}
+	regfree(&re);
+	if (!matched && res->cls == HIL_CLASS_SUCCESS)
+		set_result(res, HIL_CLASS_CONSOLE_MISMATCH, "console printed nothing matching /%s/ in "
+			   "%u s (%zu bytes read)", st->pattern, st->console_timeout_s, seen.len);
+	save_log(br, log, hil_strbuf_str(&seen), seen.len);
+	res->log = hil_xstrdup(log);
+	hil_strbuf_free(&seen);
+}
+
 void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t index,
 		  const char *case_dir, struct hil_step_result *res)
 {
@@ -286,6 +344,12 @@ void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t in
 		break;
 	case HIL_STEP_WAIT:
 		hil_clock_sleep_ms(st->wait_ms);
+		break;
+	case HIL_STEP_RESET:
+		step_reset(br, st, res);
+		break;
+	case HIL_STEP_EXPECT_CONSOLE:
+		step_expect_console(br, st, log, res);
 		break;
 	}
 	res->duration_s = hil_clock_now() - start;

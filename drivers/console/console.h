@@ -33,6 +33,7 @@ struct hil_console_ops {
 		    size_t *got_out);
 };
 
+extern const struct hil_console_ops hil_console_serial;
 extern const struct hil_console_ops hil_console_sim;
 
 int hil_console_open(struct hil_console **out, const struct hil_driver_ctx *ctx,

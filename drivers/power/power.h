@@ -44,6 +44,8 @@ struct hil_power_ops {
 	int (*get)(struct hil_power *pw, const struct hil_rack_line *line, bool *on_out);
 };
 
+extern const struct hil_power_ops hil_power_command;
+extern const struct hil_power_ops hil_power_ftdi_gpio;
 extern const struct hil_power_ops hil_power_sim;
 
 /* Allocates and opens an instance for controller @cfg. *out: free with

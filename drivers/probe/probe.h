@@ -34,9 +34,16 @@ struct hil_probe_ops {
 	void (*close)(struct hil_probe *p);
 	/* Lists the probes present now. *list_out: free() it. */
 	int (*list)(struct hil_probe *p, struct hil_probe_info **list_out, size_t *count_out);
+	/* Optional: waits until @serial is listed, at most @timeout_ms (real
+	 * time); HIL_ETIMEOUT then. Without it the core polls list(). */
+	int (*wait)(struct hil_probe *p, const char *serial, unsigned timeout_ms);
 };
 
 extern const struct hil_probe_ops hil_probe_sim;
+extern const struct hil_probe_ops hil_probe_stlink_usb;
+
+/* The model name of an ST-LINK product id, NULL when it is not one. */
+const char *hil_stlink_model(uint16_t pid);
 
 int hil_probe_open(struct hil_probe **out, const struct hil_driver_ctx *ctx, const char *driver);
 void hil_probe_close(struct hil_probe *p);

@@ -132,7 +132,7 @@ Test(rack, unknown_driver)
 {
 	cr_assert_lt(load_with(4, "  - {id: relay0, driver: teleport}\n"), 0);
 	cr_assert(test_diag_has(&diag, "rack.yaml:4:26: power controller driver: driver 'teleport' is "
-				"not available in this build (expected one of: sim)"),
+				"not available in this build (expected one of: command, ftdi_gpio, sim)"),
 		  "%s", test_diag_text(&diag));
 }
 

@@ -1,0 +1,102 @@
+/* Serial console (termios): the ST-LINK virtual COM port or any UART
+ * adapter, in raw mode at the rack's baud rate. Reads wait with poll() and
+ * a deadline; nothing blocks forever. */
+#include "drivers/console/console.h"
+#include "harness/error.h"
+#include "harness/rack.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+struct serial {
+	int fd;
+};
+
+static const struct {
+	unsigned baud;
+	speed_t speed;
+} speeds[] = {
+	{ 1200, B1200 }, { 2400, B2400 }, { 4800, B4800 }, { 9600, B9600 }, { 19200, B19200 },
+	{ 38400, B38400 }, { 57600, B57600 }, { 115200, B115200 }, { 230400, B230400 },
+	{ 460800, B460800 }, { 921600, B921600 }, { 1000000, B1000000 }, { 2000000, B2000000 },
+	{ 3000000, B3000000 }, { 4000000, B4000000 },
+};
+
+static int serial_open(struct hil_console *c)
+{
+	struct serial *s = c->priv;
+	const char *dev = c->board->console_device;
+	struct termios tio;
+	speed_t speed = 0;
+
+	for (size_t i = 0; i < sizeof(speeds) / sizeof(*speeds); i++)
+		if (speeds[i].baud == c->board->console_baud)
+			speed = speeds[i].speed;
+	if (!speed)
+		return hil_error_set(HIL_ECONFIG, "[%s] console: %u baud is not a standard rate",
+				     c->board->name, c->board->console_baud);
+	if ((s->fd = open(dev, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return hil_error_set(errno == EACCES ? HIL_EACCES : HIL_ENOTFOUND,
+				     "[%s] console %s: %s", c->board->name, dev, strerror(errno));
+	if (tcgetattr(s->fd, &tio) != 0) {
+		int e = errno;
+		close(s->fd);
+		return hil_error_set(HIL_EHW, "[%s] console %s is not a tty: %s", c->board->name, dev,
+				     strerror(e));
+	}
+	cfmakeraw(&tio);
+	tio.c_cflag |= CLOCAL | CREAD;
+	tio.c_cc[VMIN] = 0;
+	tio.c_cc[VTIME] = 0;
+	cfsetispeed(&tio, speed);
+	cfsetospeed(&tio, speed);
+	if (tcsetattr(s->fd, TCSANOW, &tio) != 0) {
+		int e = errno;
+		close(s->fd);
+		return hil_error_set(HIL_EHW, "[%s] console %s: cannot set %u baud raw: %s",
+				     c->board->name, dev, c->board->console_baud, strerror(e));
+	}
+	tcflush(s->fd, TCIFLUSH);
+	return 0;
+}
+
+static void serial_close(struct hil_console *c)
+{
+	struct serial *s = c->priv;
+
+	close(s->fd);
+}
+
+static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned timeout_ms,
+		       size_t *got_out)
+{
+	struct serial *s = c->priv;
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+	ssize_t n;
+	int rc;
+
+	*got_out = 0;
+	do
+		rc = poll(&p, 1, (int)timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc <= 0 || !(p.revents & POLLIN))
+		return rc < 0 ? hil_error_set(HIL_EIO, "[%s] console: %s", c->board->name,
+					      strerror(errno)) : 0;
+	n = read(s->fd, buf, size);
+	if (n < 0 && errno != EAGAIN)
+		return hil_error_set(HIL_EIO, "[%s] console read: %s", c->board->name, strerror(errno));
+	*got_out = n > 0 ? (size_t)n : 0;
+	return 0;
+}
+
+const struct hil_console_ops hil_console_serial = {
+	.name = "serial",
+	.priv_size = sizeof(struct serial),
+	.open = serial_open,
+	.close = serial_close,
+	.read = serial_read,
+};
