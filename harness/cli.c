@@ -16,6 +16,8 @@ static const char usage[] =
 	"  run SCENARIO...   run campaigns (default rack: the simulated one)\n"
 	"  check FILE...     validate racks, scenarios and board profiles\n"
 	"  transcript FILE   parse and classify a STM32_Programmer_CLI log\n"
+	"  probes            list the debug probes on the bus and their rack boards\n"
+	"  power BOARD on|off|cycle   switch one board's power, for bring-up\n"
 	"\n"
 	"'sfi-harness COMMAND --help' describes a command.\n"
 	"\n"
@@ -70,6 +72,10 @@ int hil_cli_main(int argc, char **argv)
 		return hil_cli_check(argc, argv);
 	if (!strcmp(argv[0], "transcript"))
 		return hil_cli_transcript(argc, argv);
+	if (!strcmp(argv[0], "probes"))
+		return hil_cli_probes(argc, argv);
+	if (!strcmp(argv[0], "power"))
+		return hil_cli_power(argc, argv);
 	fprintf(stderr, "sfi-harness: unknown command '%s'\n\n%s", argv[0], usage);
 	return HIL_EXIT_USAGE;
 }

@@ -153,8 +153,10 @@ static void open_lock_file(struct hil_power *pw)
 	struct ftdi_gpio *g = pw->priv;
 	char path[256];
 
-	snprintf(path, sizeof(path), "%s/sfi-harness-ftdi-%04x-%04x-%s-%c.lock",
-		 getenv("HIL_LOCK_DIR") ? getenv("HIL_LOCK_DIR") : "/tmp", pw->cfg->usb_vid,
+	const char *dir = pw->ctx->rack->lock_dir ? pw->ctx->rack->lock_dir
+		: getenv("HIL_LOCK_DIR") ? getenv("HIL_LOCK_DIR") : "/tmp";
+
+	snprintf(path, sizeof(path), "%s/sfi-harness-ftdi-%04x-%04x-%s-%c.lock", dir, pw->cfg->usb_vid,
 		 pw->cfg->usb_pid, pw->cfg->usb_serial ? pw->cfg->usb_serial : "any",
 		 pw->cfg->interface ? pw->cfg->interface : 'A');
 	g->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);

@@ -11,6 +11,7 @@
 #include "harness/runner.h"
 #include "harness/scenario.h"
 #include "support.h"
+#include "contract/contract.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -341,4 +342,10 @@ Test(cubeprog, probe_listing_and_hsm_counter)
 	hil_cubeprog_parse(&tx, out.transcript, out.length);
 	cr_assert_eq(tx.hsm_counter, before - 1, "one HSM license per install");
 	hil_prog_output_clear(&out);
+}
+
+Test(cubeprog, keeps_the_programmer_contract)
+{
+	open_rack(HIL_FAKE_CLI, 30);
+	contract_programmer(prog, BL92, 0x480);
 }

@@ -11,6 +11,7 @@
 #include "harness/clock.h"
 #include "harness/rack.h"
 #include "support.h"
+#include "contract/contract.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -186,4 +187,27 @@ Test(registry, names_agree_with_the_tables)
 			cr_assert(hil_registry_known((enum hil_role)role, tok), "%s", tok);
 	}
 	cr_assert(!hil_registry_known(HIL_ROLE_POWER, "nosuch"));
+}
+
+static void sim_console_inject(void *payload, const char *text)
+{
+	hil_sim_board_console_write(payload, text);
+}
+
+Test(sim, backends_keep_the_role_contracts)
+{
+	const struct hil_rack_board *b91 = hil_rack_board_find(rack, "custom-bl91");
+	struct hil_rack_line nowhere = { .present = true, .controller = 0, .pin = 63 };
+	struct hil_console *con;
+
+	contract_power(power, &b91->power, &nowhere);
+	contract_probe(probe, BL91);
+	power->ops->set(power, &b91->power, true);
+	contract_programmer(prog, BL91, 0x480);
+	cr_assert_eq(hil_console_open(&con, &ctx, b91), 0);
+	char drain[256];
+	size_t got;
+	con->ops->read(con, drain, sizeof(drain), 0, &got); /* the power-on banner */
+	contract_console(con, sim_console_inject, hil_sim_board_by_name("custom-bl91"));
+	hil_console_close(con);
 }

@@ -7,9 +7,11 @@
 #include "harness/rack.h"
 #include "fake_usb.h"
 #include "support.h"
+#include "contract/contract.h"
 
 #include <criterion/criterion.h>
 #include <ftdi.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,4 +254,53 @@ Test(usb, stlink_wait_gives_up_at_the_deadline)
 	cr_assert(strstr(hil_error_last(), "not seen after 600 ms"), "%s", hil_error_last());
 	cr_assert_eq(hil_probe_wait(p, "066DFF485750717867193015", 600), 0, "the others are there");
 	hil_probe_close(p);
+}
+
+Test(usb, real_backends_keep_the_role_contracts)
+{
+	struct hil_rack *rack = load_rack();
+	struct hil_driver_ctx ctx = { .rack = rack };
+	struct hil_rack_line pin9 = { .present = true, .controller = 0, .pin = 9, .active_high = true };
+	struct hil_power *pw;
+	struct hil_probe *p;
+
+	cr_assert_eq(hil_power_open(&pw, &ctx, &rack->power[0]), 0);
+	contract_power(pw, &rack->boards[0].power, &pin9);
+	hil_power_close(pw);
+	add_probes();
+	p = open_probe();
+	contract_probe(p, "002F003F3137510539383538");
+	hil_probe_close(p);
+	hil_rack_free(rack);
+}
+
+Test(usb, probes_command_lists_the_emulated_probes_as_json)
+{
+	char *dir = test_tmpdir(), *out = NULL;
+	char *rack = test_write(dir, "rack.yaml",
+		"rack: usb\nprogrammer: {driver: cubeprog}\nprobe: {driver: stlink_usb}\nboards:\n"
+		"  - {name: dk-1, kind: STM32H7B3I-DK, probe: {serial: '066DFF485750717867193015'}}\n");
+	char *argv[] = { HIL_BINARY, "probes", "--json", "--rack", rack, NULL };
+
+	add_probes();
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	json_t *list = json_loads(out, 0, NULL);
+	cr_assert(json_is_array(list), "%s", out);
+	cr_assert_eq(json_array_size(list), 4, "%s", out);
+	size_t i;
+	json_t *e;
+	bool dk = false, v2 = false;
+	json_array_foreach(list, i, e) {
+		const char *serial = json_string_value(json_object_get(e, "serial"));
+		dk = dk || (!strcmp(serial, "066DFF485750717867193015") &&
+			    !strcmp(json_string_value(json_object_get(e, "board")), "dk-1"));
+		v2 = v2 || (!strcmp(serial, "55FF6E064989574951231187") &&
+			    json_is_null(json_object_get(e, "board")));
+	}
+	cr_assert(dk, "the DK's probe is mapped to its rack board: %s", out);
+	cr_assert(v2, "a probe not in the rack says so: %s", out);
+	json_decref(list);
+	free(out);
+	free(rack);
+	free(dir);
 }
