@@ -97,9 +97,36 @@ static bool board_uses_sim(const struct hil_rack *rack, const struct hil_rack_bo
 	return sim || (b->console_driver && !strcmp(b->console_driver, "sim"));
 }
 
+/* A line's pin must exist on its controller: 0..7 in async bitbang, 0..3
+ * (CBUS0..3) in CBUS mode. */
+static bool check_pin(const struct hil_rack *rack, const struct hil_rack_board *b,
+		      const struct hil_rack_line *line, const char *what, struct hil_diag *diag)
+{
+	const struct hil_rack_power *pw;
+	unsigned max;
+
+	if (!line->present || line->controller >= rack->power_count)
+		return true;
+	pw = &rack->power[line->controller];
+	if (strcmp(pw->driver, "ftdi_gpio") != 0)
+		return true;
+	max = pw->cbus ? 4 : 8;
+	if (line->pin < max)
+		return true;
+	hil_diag_add(diag, rack->file, b->line, b->col, "board '%s': %s pin %u does not exist on "
+		     "ftdi_gpio controller '%s' (expected 0..%u in %s mode)", b->name, what, line->pin,
+		     pw->id, max - 1, pw->cbus ? "cbus" : "async");
+	return false;
+}
+
 bool hil_registry_check_rack(const struct hil_rack *rack, struct hil_diag *diag)
 {
 	bool ok = true;
+
+	for (size_t i = 0; i < rack->board_count; i++) {
+		ok &= check_pin(rack, &rack->boards[i], &rack->boards[i].power, "power", diag);
+		ok &= check_pin(rack, &rack->boards[i], &rack->boards[i].reset, "reset", diag);
+	}
 
 	for (size_t i = 0; i < rack->board_count; i++) {
 		const struct hil_rack_board *b = &rack->boards[i];

@@ -29,10 +29,13 @@ Test(cli, check_accepts_the_shipped_files)
 	char *out = NULL;
 	char *argv[] = { HIL_BINARY, "check", HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml",
 			 HIL_SOURCE_DIR "/fixtures/racks/sim.yaml",
+			 HIL_SOURCE_DIR "/fixtures/racks/lab-example.yaml",
+			 HIL_SOURCE_DIR "/fixtures/racks/sim-fake-cli.yaml",
 			 HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl91.yaml", NULL };
 
 	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
 	cr_assert(strstr(out, "ok (campaign errata-2.2.3"), "%s", out);
+	cr_assert(strstr(out, "lab-example.yaml: ok (rack lab-3, 4 board(s))"), "%s", out);
 	free(out);
 }
 

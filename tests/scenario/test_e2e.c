@@ -201,3 +201,38 @@ Test(e2e, a_dead_relay_is_an_error_for_every_install)
 	json_decref(res);
 	free(rack);
 }
+
+Test(e2e, an_identity_mismatch_on_one_board_leaves_the_others_intact)
+{
+	char *profile = test_write(dir, "wrong.yaml", "profile: wrong\ndevice: {id: 0x450, bl_version: 0x91}\n");
+	char *text = NULL, *rack;
+	int code = -1;
+
+	cr_assert(asprintf(&text,
+			   "rack: t\ntime_scale: 0\nprogrammer: {driver: sim}\npower:\n  - {id: r, driver: sim}\n"
+			   "boards:\n"
+			   "  - {name: wrong, kind: k, probe: {serial: '01'}, power: {controller: r, pin: 0},"
+			   " identity: {device_id: 0x480}, sacrificial: true, sim: %s}\n"
+			   "  - {name: pinned, kind: k, probe: {serial: '02'}, power: {controller: r, pin: 1},"
+			   " identity: {device_id: 0x480, bl_version: 0x90}, sacrificial: true,"
+			   " sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n"
+			   "  - {name: good, kind: k, probe: {serial: '03'}, power: {controller: r, pin: 2},"
+			   " identity: {device_id: 0x480, bl_version: 0x92}, sacrificial: true,"
+			   " sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n", profile) > 0);
+	rack = test_write(dir, "rack3.yaml", text);
+	json_t *res = run(ERRATA, rack, 2, &code);
+
+	cr_assert_eq(code, 3, "infrastructure errors, no failure");
+	cr_assert_str_eq(verdict(cell_of(res, "wrong", "image=sbsfu_bb.sfi")), "error");
+	const json_t *pinned = cell_of(res, "pinned", "image=sbsfu_bb.sfi");
+	cr_assert_str_eq(verdict(pinned), "error", "the rack pins BL 0x90, the board reports 0x92");
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(pinned, "classes"),
+							"identity_mismatch")), 2);
+	const json_t *good = cell_of(res, "good", "image=sbsfu_bb.sfi");
+	cr_assert_str_eq(verdict(good), "pass");
+	cr_assert_eq(json_integer_value(json_object_get(good, "runs")), 2);
+	json_decref(res);
+	free(rack);
+	free(text);
+	free(profile);
+}
