@@ -16,6 +16,7 @@ static const char usage[] =
 	"  run SCENARIO...   run campaigns (default rack: the simulated one)\n"
 	"  check FILE...     validate racks, scenarios and board profiles\n"
 	"  transcript FILE   parse and classify a STM32_Programmer_CLI log\n"
+	"  sfi inspect|build look inside an SFI image, or build a test image\n"
 	"  probes            list the debug probes on the bus and their rack boards\n"
 	"  power BOARD on|off|cycle   switch one board's power, for bring-up\n"
 	"\n"
@@ -72,6 +73,8 @@ int hil_cli_main(int argc, char **argv)
 		return hil_cli_check(argc, argv);
 	if (!strcmp(argv[0], "transcript"))
 		return hil_cli_transcript(argc, argv);
+	if (!strcmp(argv[0], "sfi"))
+		return hil_cli_sfi(argc, argv);
 	if (!strcmp(argv[0], "probes"))
 		return hil_cli_probes(argc, argv);
 	if (!strcmp(argv[0], "power"))

@@ -4,6 +4,7 @@
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/board.h"
 #include "drivers/sim/cli_text.h"
+#include "drivers/sim/rss.h"
 #include "harness/clock.h"
 #include "harness/error.h"
 #include "harness/sfi_image.h"
@@ -46,25 +47,38 @@ static void reconnect(struct hil_strbuf *t, struct hil_sim_board *b)
 	hil_strbuf_puts(t, "Reconnected !\n");
 }
 
+/* What a successful install leaves: the decrypted F areas in flash (now
+ * and then corrupted, per the profile), and the option bytes the C area
+ * asked for. */
 static void write_areas(struct hil_sim_board *b, const struct hil_sfi_image *img,
-			const struct hil_sim_rule *rule)
+			const struct hil_sim_rss *rss, const struct hil_sim_rule *rule)
 {
 	for (size_t i = 0; i < img->areas_read; i++) {
 		const struct hil_sfi_area *a = &img->areas[i];
 		if (a->type != 'F')
 			continue;
-		hil_sim_board_flash_write(b, a->address, a->payload, a->size);
+		hil_sim_board_flash_write(b, a->address, rss->plain[i], a->size);
 		if (rule && hil_sim_board_random(b) < rule->corruption_rate)
 			hil_sim_board_flash_corrupt(b, a->address, a->size);
+	}
+	if (rss->has_c_area) {
+		hil_sim_board_ob_set(b, "RDP", rss->rdp);
+		hil_sim_board_ob_set(b, "SECURITY", rss->security);
 	}
 }
 
 /* The last SFI part and its conclusion, per the profile's rule. */
 static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b, const char *path,
-		      const struct hil_sfi_image *img, const struct hil_sim_rule *rule)
+		      const struct hil_sfi_image *img, const struct hil_sim_rss *rss,
+		      const struct hil_sim_rule *rule)
 {
 	enum hil_sim_outcome outcome = rule ? rule->outcome : HIL_SIM_SUCCESS;
+	uint32_t rss_value = outcome == HIL_SIM_RSS_ERROR ? rule->rss : 0;
 
+	if (!rss->authentic) { /* the RSS rejects the image before writing anything */
+		outcome = HIL_SIM_RSS_ERROR;
+		rss_value = HIL_SIM_RSS_AUTH_FAILED;
+	}
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->rss_ms);
 	if (outcome == HIL_SIM_SUCCESS) {
 		hil_strbuf_puts(t, "all areas processed\nRSS process started...\nhalt ap 0\nrun ap 0\n"
@@ -74,10 +88,10 @@ static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b, const char 
 				       "chunk programming\n");
 		hil_strbuf_printf(t, "SFI Process Finished!\nSFI file %s Install Operation Success\n",
 				  path);
-		write_areas(b, img, rule);
+		write_areas(b, img, rss, rule);
 		return 0;
 	}
-	hil_cli_rss_complete(t, outcome == HIL_SIM_RSS_ERROR ? rule->rss : 0);
+	hil_cli_rss_complete(t, rss_value);
 	reconnect(t, b);
 	hil_strbuf_puts(t, "Error: SECURITY State Fail\nError: Invalid state after SFI install !\n");
 	if (outcome == HIL_SIM_RSS_ERROR)
@@ -91,6 +105,7 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 	const struct hil_sim_profile *prof = hil_sim_board_profile(b);
 	const struct hil_sim_rule *rule;
 	struct hil_sfi_image *img = NULL;
+	struct hil_sim_rss rss;
 	struct hil_sim_ob ob[16];
 	unsigned parts = 1, kib;
 	bool secured = false;
@@ -100,14 +115,17 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 		/* sim wording */
 		hil_strbuf_printf(t, "Error: SFI file %s cannot be used: %s\n", req->image,
 				  hil_error_last());
+		hil_sfi_image_free(img);
 		return 1;
 	}
-	rule = hil_sim_profile_match(prof, req->image);
+	hil_sim_rss_open(&rss, prof, img);
+	rule = hil_sim_profile_match(prof, req->image, rss.authentic && rss.has_c_area, rss.rdp);
 	hil_cli_sfi_parse(t, req->image, req->hsm_slot, req->license_file, img);
 	if (req->hsm_slot >= 0 && (!rule || rule->outcome != HIL_SIM_LICENSE_ERROR))
 		hil_sim_hsm_take(req->hsm_slot);
 	hil_cli_license(t, req->hsm_slot, !rule || rule->outcome != HIL_SIM_LICENSE_ERROR);
 	if (rule && rule->outcome == HIL_SIM_LICENSE_ERROR) {
+		hil_sim_rss_close(&rss);
 		hil_sfi_image_free(img);
 		return 1;
 	}
@@ -117,6 +135,7 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 	if (rule && rule->outcome == HIL_SIM_ACTIVATION_FAIL) {
 		hil_strbuf_printf(t, "Error: %s SFI file Install Operation Failure! Please, try again\n",
 				  req->image);
+		hil_sim_rss_close(&rss);
 		hil_sfi_image_free(img);
 		return 1;
 	}
@@ -135,7 +154,8 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 	}
 	hil_cli_part_start(t, parts);
 	hil_clock_sleep_ms(prof->per_kib_ms * kib);
-	status = sfi_finish(t, b, req->image, img, rule);
+	status = sfi_finish(t, b, req->image, img, &rss, rule);
+	hil_sim_rss_close(&rss);
 	hil_sfi_image_free(img);
 	return status;
 }

@@ -10,7 +10,8 @@
 
 static const char *const profile_keys[] = { "profile", "description", "device", "probe",
 					    "tool_version", "timing", "install", "console",
-					    "faults", NULL };
+					    "faults", "sfi_key", NULL };
+static const char *const key_keys[] = { "key", "nonce", NULL };
 static const char *const device_keys[] = { "id", "name", "revision", "bl_version",
 					   "rss_version", "flash_kb", NULL };
 static const char *const probe_keys[] = { "product", "firmware", "voltage", "on_board", NULL };
@@ -18,7 +19,7 @@ static const char *const timing_keys[] = { "boot_ms", "connect_ms", "per_kib_ms"
 					   "regression_wait_ms", NULL };
 static const char *const rule_keys[] = { "when", "outcome", "rss", "warning_unverified",
 					 "corruption_rate", NULL };
-static const char *const when_keys[] = { "image", NULL };
+static const char *const when_keys[] = { "image", "image_rdp", NULL };
 static const char *const outcome_names[] = { "success", "rss_error", "security_state_fail",
 					     "security_activation_fail", "license_error", NULL };
 static const char *const console_keys[] = { "banner", NULL };
@@ -78,6 +79,8 @@ static void load_rule(struct hil_ycheck *c, const struct hil_ynode *n, struct hi
 	    (hil_ycheck_map(c, w, "rule when", when_keys) || w->kind == HIL_YNODE_MAP) &&
 	    (v = hil_ymap_get(w, "image")))
 		hil_ycheck_str(c, v, "image pattern", &r->image_glob);
+	if (w && w->kind == HIL_YNODE_MAP && (v = hil_ymap_get(w, "image_rdp")))
+		r->has_image_rdp = hil_ycheck_hex(c, v, "image_rdp", &r->image_rdp);
 	if ((v = hil_ycheck_require(c, n, "outcome", "install rule")) &&
 	    hil_ycheck_enum(c, v, "outcome", outcome_names, &outcome))
 		r->outcome = (enum hil_sim_outcome)outcome;
@@ -112,6 +115,29 @@ static void load_fault(struct hil_ycheck *c, const struct hil_ynode *n, struct h
 		f->repeat = (int)k;
 }
 
+/* The RSS's AES key and nonce: paths (relative to the profile) or hex. */
+static void load_keys(struct hil_ycheck *c, struct hil_sim_profile *p, const struct hil_ynode *v)
+{
+	const struct hil_ynode *k, *n;
+	char *key = NULL, *nonce = NULL, *kp = NULL, *np = NULL;
+
+	if (!hil_ycheck_map(c, v, "sfi_key", key_keys) && v->kind != HIL_YNODE_MAP)
+		return;
+	if ((k = hil_ycheck_require(c, v, "key", "sfi_key")) && hil_ycheck_str(c, k, "key", &key) &&
+	    (n = hil_ycheck_require(c, v, "nonce", "sfi_key")) && hil_ycheck_str(c, n, "nonce", &nonce)) {
+		kp = strlen(key) == 32 ? hil_xstrdup(key) : hil_path_relative_to(c->file, key);
+		np = strlen(nonce) == 24 ? hil_xstrdup(nonce) : hil_path_relative_to(c->file, nonce);
+		if (hil_sfi_keys_load(&p->keys, kp, np) < 0)
+			hil_ycheck_error(c, v, "sfi_key: %s", hil_error_last());
+		else
+			p->has_keys = true;
+	}
+	free(key);
+	free(nonce);
+	free(kp);
+	free(np);
+}
+
 static void load_profile(struct hil_ycheck *c, struct hil_sim_profile *p, const struct hil_ynode *root)
 {
 	const struct hil_ynode *v;
@@ -143,6 +169,8 @@ static void load_profile(struct hil_ycheck *c, struct hil_sim_profile *p, const 
 	    (hil_ycheck_map(c, v, "console", console_keys) || v->kind == HIL_YNODE_MAP) &&
 	    (v = hil_ymap_get(v, "banner")))
 		hil_ycheck_str(c, v, "banner", &p->console_banner);
+	if ((v = hil_ymap_get(root, "sfi_key")))
+		load_keys(c, p, v);
 	if ((v = hil_ymap_get(root, "install")) && hil_ycheck_seq(c, v, "install")) {
 		p->rules = hil_xcalloc(v->count, sizeof(*p->rules));
 		p->rule_count = v->count;
@@ -201,13 +229,14 @@ void hil_sim_profile_free(struct hil_sim_profile *p)
 }
 
 const struct hil_sim_rule *hil_sim_profile_match(const struct hil_sim_profile *p,
-						 const char *image_path)
+						 const char *image_path, bool has_rdp, uint32_t rdp)
 {
 	const char *base = strrchr(image_path, '/');
 
 	base = base ? base + 1 : image_path;
 	for (size_t i = 0; i < p->rule_count; i++)
-		if (!p->rules[i].image_glob || fnmatch(p->rules[i].image_glob, base, 0) == 0)
+		if ((!p->rules[i].image_glob || fnmatch(p->rules[i].image_glob, base, 0) == 0) &&
+		    (!p->rules[i].has_image_rdp || (has_rdp && p->rules[i].image_rdp == rdp)))
 			return &p->rules[i];
 	return NULL;
 }

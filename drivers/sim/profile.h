@@ -10,6 +10,7 @@
 #define HIL_DRIVERS_SIM_PROFILE_H
 
 #include "harness/diag.h"
+#include "harness/sfi_crypto.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,6 +26,8 @@ enum hil_sim_outcome {
 
 struct hil_sim_rule {
 	char *image_glob;              /* fnmatch() on the image file name; NULL: any */
+	bool has_image_rdp;
+	uint32_t image_rdp;            /* the RDP level the image's C area asks for */
 	enum hil_sim_outcome outcome;
 	uint32_t rss;                  /* HIL_SIM_RSS_ERROR */
 	bool unverified_warning;       /* "Could not verify security state ..." */
@@ -72,6 +75,8 @@ struct hil_sim_profile {
 	bool probe_on_board;           /* the probe loses power with the board */
 	unsigned boot_ms, connect_ms, per_kib_ms, rss_ms, regression_wait_ms;
 	char *console_banner;          /* printed on the console at power-on; NULL: none */
+	bool has_keys;                 /* the RSS's key and nonce for SFI images */
+	struct hil_sfi_keys keys;
 	struct hil_sim_rule *rules;
 	size_t rule_count;
 	struct hil_sim_fault_rule *faults;
@@ -82,8 +87,9 @@ struct hil_sim_profile {
 int hil_sim_profile_load(struct hil_sim_profile **out, const char *path, struct hil_diag *diag);
 void hil_sim_profile_free(struct hil_sim_profile *p);
 
-/* The first rule matching @image_path, or NULL (then: success). */
+/* The first rule matching @image_path (and, when @has_rdp, the RDP level
+ * its C area asks for), or NULL (then: success). */
 const struct hil_sim_rule *hil_sim_profile_match(const struct hil_sim_profile *p,
-						 const char *image_path);
+						 const char *image_path, bool has_rdp, uint32_t rdp);
 
 #endif

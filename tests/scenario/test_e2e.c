@@ -123,9 +123,15 @@ Test(e2e, transcripts_are_saved_and_referenced)
 }
 
 /* A copy of the sim rack whose 0x91 board uses @profile_text instead. */
+#define TEST_KEY "sfi_key: {key: " HIL_SOURCE_DIR "/fixtures/keys/test-key.hex, nonce: " \
+	HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\n"
+
 static char *rack_with_bl91_profile(const char *profile_text)
 {
-	char *profile = test_write(dir, "bl91.yaml", profile_text);
+	char *with_key = NULL;
+	cr_assert(asprintf(&with_key, "%s%s", profile_text, TEST_KEY) > 0);
+	char *profile = test_write(dir, "bl91.yaml", with_key);
+	free(with_key);
 	char *rack_text = NULL, *rack = NULL;
 
 	cr_assert(asprintf(&rack_text,
@@ -204,7 +210,8 @@ Test(e2e, a_dead_relay_is_an_error_for_every_install)
 
 Test(e2e, an_identity_mismatch_on_one_board_leaves_the_others_intact)
 {
-	char *profile = test_write(dir, "wrong.yaml", "profile: wrong\ndevice: {id: 0x450, bl_version: 0x91}\n");
+	char *profile = test_write(dir, "wrong.yaml", "profile: wrong\ndevice: {id: 0x450, bl_version: 0x91}\n"
+				   TEST_KEY);
 	char *text = NULL, *rack;
 	int code = -1;
 
