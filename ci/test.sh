@@ -33,6 +33,9 @@ run_suite() { # build-dir, extra cmake args...
 echo "== build and test (-Werror)"
 run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
+echo "== the same tests as a clone without ../shared runs them (those checks skip, visibly)"
+SFI_HARNESS_SHARED=none ctest --test-dir build-ci -j "$jobs" --output-on-failure 2>&1 | tail -n 3
+
 if [ "${HIL_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -108,10 +108,10 @@ static char *out_dir_for(const struct run_args *a, const struct hil_scenario *s,
 	return hil_xasprintf("results/%s-%s", s->campaign, stamp);
 }
 
-/* 1 beats 3 beats 0; 130 when interrupted and nothing failed. */
+/* 2 (refused) beats 1 beats 3 beats 0; 130 when interrupted and nothing failed. */
 static int combine(int a, int b)
 {
-	static const int rank[] = { [0] = 0, [3] = 1, [1] = 3 };
+	static const int rank[] = { [0] = 0, [3] = 1, [1] = 3, [2] = 4 };
 
 	if (a == HIL_EXIT_INTERRUPTED || b == HIL_EXIT_INTERRUPTED)
 		return a == HIL_EXIT_FAIL || b == HIL_EXIT_FAIL ? HIL_EXIT_FAIL : HIL_EXIT_INTERRUPTED;
@@ -166,13 +166,13 @@ int hil_cli_run(int argc, char **argv)
 		struct hil_run_opts opts = { .out_dir = out, .progress = a.quiet ? NULL : stdout,
 					     .seed = a.seed };
 		json_t *results = NULL;
-		int code;
+		int code, rc;
 
 		if (a.dry_run) {
 			print_plan(plans[i]);
-		} else if (hil_run(plans[i], &opts, &code, &results) < 0) {
+		} else if ((rc = hil_run(plans[i], &opts, &code, &results)) < 0) {
 			fprintf(stderr, "sfi-harness run: %s\n", hil_error_last());
-			status = combine(status, HIL_EXIT_INFRA);
+			status = combine(status, rc == HIL_EREFUSED ? HIL_EXIT_USAGE : HIL_EXIT_INFRA);
 		} else {
 			hil_cli_print_summary(stdout, results, out);
 			status = combine(status, code);

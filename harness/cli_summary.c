@@ -94,6 +94,8 @@ void hil_cli_print_summary(FILE *f, const json_t *results, const char *out_dir)
 		(long long)json_integer_value(json_object_get(totals, "xpass")),
 		(long long)json_integer_value(json_object_get(totals, "error")),
 		(long long)json_integer_value(json_object_get(totals, "skip")));
+	fprintf(f, "HSM licences drawn: %lld\n",
+		(long long)json_integer_value(json_object_get(results, "hsm_draws")));
 	if (code != 1 && json_integer_value(json_object_get(totals, "fail")) > 0)
 		fprintf(f, "Note: the failed installs lie within a max_failure_rate the scenario "
 			"accepts (see the cells above); JUnit still lists each one as a failure.\n");

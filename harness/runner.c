@@ -7,6 +7,7 @@
 #include "harness/error.h"
 #include "harness/fileutil.h"
 #include "harness/rack.h"
+#include "harness/sfi_image.h"
 #include "harness/strbuf.h"
 #include "harness/utf8.h"
 #include "harness/runner_internal.h"
@@ -70,7 +71,7 @@ static json_t *rss_array(const uint32_t *rss, size_t n)
 	return a;
 }
 
-static void journal(struct hil_run_state *run, json_t *rec)
+void hil_runner_journal(struct hil_run_state *run, json_t *rec)
 {
 	if (!rec) {
 		/* json_pack() found a bad value: a harness bug, never silent */
@@ -173,7 +174,7 @@ static void journal_board(struct hil_board_run *br, const struct hil_step_result
 {
 	const struct hil_identity *id = &br->id;
 
-	journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o}",
+	hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o}",
 				   "type", "board", "board", br->rb->name, "kind", br->rb->kind,
 				   "probe_serial", br->rb->probe_serial,
 				   "device_id", hex_or_null(id->has_device_id, id->device_id, "0x%03X"),
@@ -209,6 +210,7 @@ static json_t *params_json(const struct hil_plan_cell *cell)
 }
 
 struct case_outcome {
+	json_t *image;              /* sha256, protocol, areas of the installed image */
 	enum hil_verdict verdict;
 	enum hil_class cls;
 	uint32_t rss[HIL_STEP_MAX_RSS];
@@ -221,13 +223,32 @@ static void journal_case(struct hil_board_run *br, const char *name,
 			 const struct hil_plan_cell *cell, unsigned iteration,
 			 const struct hil_expectation *e, const struct case_outcome *o)
 {
-	journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:f}",
+	hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:f, s:O}",
 				   "type", "case", "board", br->rb->name, "case", name,
 				   "cell", cell->label, "params", params_json(cell),
 				   "iteration", (int)iteration,
 				   "verdict", hil_verdict_name(o->verdict), "class", hil_class_name(o->cls),
 				   "rss", rss_array(o->rss, o->rss_count), "expected", expected_json(e),
-				   "message", str_or_null(o->message), "duration_s", o->duration_s));
+				   "message", str_or_null(o->message), "duration_s", o->duration_s,
+				   "image", o->image ? o->image : json_null()));
+}
+
+/* What the install put on the board: the image's sha256, protocol version
+ * and area count, read from the file (null when it cannot be read). */
+static json_t *image_json(const char *path)
+{
+	struct hil_sfi_image *img = NULL;
+	char sha[65];
+	json_t *j = NULL;
+
+	if (hil_sfi_image_load(&img, path) == 0) {
+		for (int i = 0; i < 32; i++)
+			snprintf(sha + 2 * i, 3, "%02x", img->sha256[i]);
+		j = json_pack("{s:s, s:s, s:i, s:i}", "path", path, "sha256", sha,
+			      "protocol_version", img->protocol, "areas", (int)img->areas_read);
+	}
+	hil_sfi_image_free(img);
+	return j;
 }
 
 /* Saves what the console printed during the case, if anything. */
@@ -286,9 +307,9 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 		const struct hil_step *st = &cell->steps[i];
 		struct hil_step_result res;
 
-		hil_step_run(br, st, i, case_dir, &res);
+		hil_step_run(br, st, i, case_dir, name, &res);
 		o->duration_s += res.duration_s;
-		journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:f, s:o}",
+		hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:f, s:o}",
 					   "type", "step", "board", br->rb->name, "case", name,
 					   "index", (int)i, "kind", hil_step_kind_name(st->kind),
 					   "class", hil_class_name(res.cls),
@@ -299,6 +320,8 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 		if (st->kind == HIL_STEP_SFI_INSTALL) {
 			memcpy(o->rss, res.rss, sizeof(res.rss));
 			o->rss_count = res.rss_count;
+			json_decref(o->image);
+			o->image = image_json(st->image);
 		}
 		if (res.cls != HIL_CLASS_SUCCESS) {
 			o->cls = res.cls;
@@ -344,6 +367,7 @@ static void run_case(struct hil_board_run *br, const struct hil_plan_cell *cell,
 				 " — %s", why);
 	}
 	journal_case(br, name, cell, iteration, e, &o);
+	json_decref(o.image);
 	report_case(br, name, &o);
 	free(name);
 	free(slug);
@@ -430,16 +454,26 @@ static void close_drivers(struct hil_run_state *run)
 	hil_programmer_close(run->programmer);
 }
 
-static int start_journal(struct hil_run_state *run)
+static int out_dir_is_fresh(const struct hil_run_opts *opts)
+{
+	char *path = hil_xasprintf("%s/journal.jsonl", opts->out_dir);
+	int error = 0;
+
+	if (access(path, F_OK) == 0)
+		error = hil_error_set(HIL_EREFUSED, "%s already holds a campaign (journal.jsonl); "
+				      "choose another --out", opts->out_dir);
+	free(path);
+	return error;
+}
+
+static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
 {
 	const struct hil_plan *plan = run->plan;
 	char *path = hil_xasprintf("%s/journal.jsonl", run->opts->out_dir);
 	char started[32], host[256] = "localhost";
 	int error;
 
-	if (access(path, F_OK) == 0) {
-		error = hil_error_set(HIL_EIO, "%s already holds a campaign (journal.jsonl); choose "
-				      "another --out", run->opts->out_dir);
+	if ((error = hil_mkdir_p(run->opts->out_dir)) < 0) {
 		free(path);
 		return error;
 	}
@@ -449,12 +483,12 @@ static int start_journal(struct hil_run_state *run)
 		return error;
 	hil_clock_utc_iso(started);
 	gethostname(host, sizeof(host) - 1);
-	journal(run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f}",
+	hil_runner_journal(run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f, s:i}",
 			       "type", "campaign", "campaign", plan->scenario->campaign,
 			       "scenario", plan->scenario->file, "rack", plan->rack->name,
 			       "started", started, "host", host, "seed", (json_int_t)run->ctx.seed,
 			       "xpass_fails", plan->scenario->xpass_fails, "repeat", (int)plan->repeat,
-			       "time_scale", hil_clock_scale()));
+			       "time_scale", hil_clock_scale(), "hsm_draws_planned", (int)hsm_planned));
 	return 0;
 }
 
@@ -465,19 +499,21 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	char *journal_path = hil_xasprintf("%s/journal.jsonl", opts->out_dir);
 	char finished[32];
 	json_t *results = NULL;
+	unsigned hsm_planned = 0;
 	int error;
 
 	*exit_code_out = HIL_EXIT_INFRA;
 	run.ctx.rack = plan->rack;
 	run.ctx.seed = opts->seed ? opts->seed : plan->scenario->seed;
-	if ((error = hil_mkdir_p(opts->out_dir)) < 0 || (error = start_journal(&run)) < 0)
-		goto out;
-	if ((error = open_drivers(&run)) < 0)
+	/* Everything that can refuse the campaign comes before any board is touched. */
+	if ((error = out_dir_is_fresh(opts)) < 0 || (error = open_drivers(&run)) < 0 ||
+	    (error = hil_hsm_guard(&run, &hsm_planned)) < 0 ||
+	    (error = start_journal(&run, hsm_planned)) < 0)
 		goto out;
 	for (size_t i = 0; i < plan->board_count && !hil_stop_requested; i++)
 		run_board(&run, &plan->boards[i]);
 	hil_clock_utc_iso(finished);
-	journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
+	hil_runner_journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
 				"interrupted", (int)hil_stop_requested));
 	hil_journal_close(run.journal);
 	run.journal = NULL;

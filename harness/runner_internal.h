@@ -46,7 +46,7 @@ struct hil_step_result {
 /* Runs one step of a case; @case_dir is the case's log folder relative to
  * out_dir. Fills @res (free res->log). */
 void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t index,
-		  const char *case_dir, struct hil_step_result *res);
+		  const char *case_dir, const char *case_name, struct hil_step_result *res);
 
 /* Switches a board line through its controller (opened on first use). */
 int hil_runner_line(struct hil_board_run *br, const struct hil_rack_line *line, bool on);
@@ -57,5 +57,21 @@ struct hil_transcript;
 void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 			const char *log_rel, struct hil_transcript *tx,
 			struct hil_step_result *res);
+
+/* Refuses (HIL_EREFUSED, with the numbers) a campaign that could draw more
+ * HSM licences than the counters allow (hsm_guard.c). */
+int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out);
+
+/* Appends a record to the campaign's journal (steals @rec). */
+void hil_runner_journal(struct hil_run_state *run, json_t *rec);
+
+/* Journals one HSM licence draw. */
+void hil_runner_hsm_draw(struct hil_board_run *br, const char *case_name, int slot,
+			 const char *why);
+
+/* The licence file for the chip on @br, from the step's cache or from one
+ * HSM draw into it (license.c). *path_out: free(). On failure @res says why. */
+int hil_license_for_chip(struct hil_board_run *br, const struct hil_step *st, const char *log,
+			 const char *case_name, char **path_out, struct hil_step_result *res);
 
 #endif

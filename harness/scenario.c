@@ -13,8 +13,8 @@
 #include <string.h>
 
 static const char *const scenario_keys[] = { "campaign", "description", "boards", "repeat",
-					     "seed", "xpass_fails", "matrix", "steps", "expect",
-					     NULL };
+					     "seed", "xpass_fails", "hsm_reserve", "matrix", "steps",
+					     "expect", NULL };
 static const char *const step_names[] = { "power", "sfi_install", "read_ob", "verify_flash",
 					  "wait", "reset", "expect_console", NULL };
 static const char *const reset_keys[] = { "pulse_ms", NULL };
@@ -22,7 +22,7 @@ static const char *const console_step_keys[] = { "pattern", "timeout_s", NULL };
 static const char *const power_keys[] = { "action", "off_ms", "settle_ms", NULL };
 static const char *const power_actions[] = { "on", "off", "cycle", NULL };
 static const char *const sfi_keys[] = { "image", "license", "timeout_s", NULL };
-static const char *const license_keys[] = { "hsm_slot", "file", NULL };
+static const char *const license_keys[] = { "hsm_slot", "file", "cache", NULL };
 static const char *const read_ob_keys[] = { "expect", NULL };
 static const char *const verify_keys[] = { "expect", "address", NULL };
 static const char *const wait_keys[] = { "ms", NULL };
@@ -101,6 +101,15 @@ static void load_sfi_step(struct hil_ycheck *c, const struct hil_scenario *s,
 			st->hsm_slot = (int)n;
 		if ((g = hil_ymap_get(f, "file")))
 			param_string(c, s, g, "license file", &st->license_file);
+		if ((g = hil_ymap_get(f, "cache"))) {
+			char *rel = NULL;
+			if (!slot)
+				hil_ycheck_error(c, g, "license cache needs hsm_slot (expected {hsm_slot: N, "
+						 "cache: DIR})");
+			if (hil_ycheck_str(c, g, "license cache", &rel))
+				st->license_cache = hil_path_relative_to(c->file, rel);
+			free(rel);
+		}
 	}
 	if ((f = hil_ymap_get(v, "timeout_s")) && hil_ycheck_uint(c, f, "timeout_s", 1, 86400, &n))
 		st->timeout_s = (unsigned)n;
@@ -384,6 +393,9 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 		s->seed = n;
 	if ((v = hil_ymap_get(root, "xpass_fails")))
 		hil_ycheck_bool(c, v, "xpass_fails", &s->xpass_fails);
+	if ((v = hil_ymap_get(root, "hsm_reserve")) &&
+	    hil_ycheck_uint(c, v, "hsm_reserve", 0, 1000000, &n))
+		s->hsm_reserve = (unsigned)n;
 	if ((v = hil_ymap_get(root, "matrix")))
 		load_matrix(c, s, v);
 	if ((v = hil_ycheck_require(c, root, "steps", "scenario file")) &&
@@ -443,6 +455,7 @@ void hil_scenario_free(struct hil_scenario *s)
 		struct hil_step *st = &s->steps[i];
 		free(st->image);
 		free(st->license_file);
+		free(st->license_cache);
 		free(st->expect_file);
 		free(st->pattern);
 		for (size_t k = 0; k < st->ob_expect_count; k++)

@@ -47,6 +47,7 @@ struct hil_step {
 	char *image;
 	int hsm_slot;             /* -1: license file instead */
 	char *license_file;
+	char *license_cache;      /* folder of per-chip licence files; NULL: none */
 	unsigned timeout_s;       /* 0: the rack's default */
 	/* read_ob */
 	struct hil_ob_expect *ob_expect;
@@ -109,6 +110,7 @@ struct hil_scenario {
 	unsigned repeat;
 	uint64_t seed;
 	bool xpass_fails;         /* an xpass fails the run (default true) */
+	unsigned hsm_reserve;     /* HSM licences a campaign must leave untouched */
 	struct hil_matrix_param *matrix;
 	size_t matrix_count;
 	struct hil_step *steps;

@@ -157,16 +157,21 @@ static void live_line(void *payload, const char *line, size_t len)
 }
 
 static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const char *log,
-		     struct hil_step_result *res)
+		     const char *case_name, struct hil_step_result *res)
 {
 	FILE *progress = br->run->opts->progress;
 	struct live *live = NULL;
+	char *cached = NULL;
+
+	if (st->license_cache && st->hsm_slot >= 0 &&
+	    hil_license_for_chip(br, st, log, case_name, &cached, res) < 0)
+		return;
 
 	struct hil_prog_request req = {
 		.op = HIL_PROG_SFI_INSTALL,
 		.image = st->image,
-		.hsm_slot = st->hsm_slot,
-		.license_file = st->license_file,
+		.hsm_slot = cached ? -1 : st->hsm_slot,
+		.license_file = cached ? cached : st->license_file,
 		.timeout_s = st->timeout_s,
 	};
 	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
@@ -181,6 +186,9 @@ static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const 
 	hil_runner_program(br, &req, log, tx, res);
 	if (live)
 		fprintf(progress, "\r%40s\r", "");
+	if (req.hsm_slot >= 0 && tx->license_ok)
+		hil_runner_hsm_draw(br, case_name, req.hsm_slot, "licence drawn by the install");
+	free(cached);
 	free(live);
 	free(tx);
 }
@@ -322,7 +330,7 @@ static void step_expect_console(struct hil_board_run *br, const struct hil_step 
 }
 
 void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t index,
-		  const char *case_dir, struct hil_step_result *res)
+		  const char *case_dir, const char *case_name, struct hil_step_result *res)
 {
 	char *log = hil_xasprintf("%s/%02zu-%s.log", case_dir, index + 1, hil_step_kind_name(st->kind));
 	double start = hil_clock_now();
@@ -334,7 +342,7 @@ void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t in
 		step_power(br, st, res);
 		break;
 	case HIL_STEP_SFI_INSTALL:
-		step_sfi(br, st, log, res);
+		step_sfi(br, st, log, case_name, res);
 		break;
 	case HIL_STEP_READ_OB:
 		step_read_ob(br, st, log, res);

@@ -133,6 +133,12 @@ static void case_system_out(xmlTextWriterPtr w, const json_t *c)
 			  json_is_string(json_object_get(exp, "class")) ? " " : "", str(exp, "class"));
 	if (str(c, "message")[0])
 		hil_strbuf_printf(&b, "%s: %s\n", str(c, "verdict"), str(c, "message"));
+	const json_t *img = json_object_get(c, "image");
+	if (json_is_object(img))
+		hil_strbuf_printf(&b, "image: %s sha256 %s, protocol %lld, %lld areas\n", str(img, "path"),
+				  str(img, "sha256"),
+				  (long long)json_integer_value(json_object_get(img, "protocol_version")),
+				  (long long)json_integer_value(json_object_get(img, "areas")));
 	json_array_foreach(json_object_get(c, "steps"), i, st) {
 		hil_strbuf_printf(&b, "step %s: %s (%.3f s)%s%s\n", str(st, "kind"), str(st, "class"),
 				  json_number_value(json_object_get(st, "duration_s")),

@@ -63,6 +63,9 @@ static void group_records(json_t *res, const json_t *records)
 			json_object_del(b, "type");
 		} else if (!strcmp(type, "step")) {
 			json_array_append(pending_steps, rec);
+		} else if (!strcmp(type, "hsm_draw")) {
+			json_object_set_new(res, "hsm_draws", json_integer(
+				json_integer_value(json_object_get(res, "hsm_draws")) + 1));
 		} else if (!strcmp(type, "case")) {
 			json_t *c = json_deep_copy(rec), *steps = json_array();
 			size_t k;
@@ -189,7 +192,7 @@ static int exit_code(const json_t *res)
 
 int hil_results_build(json_t **out, const json_t *records)
 {
-	json_t *res = json_pack("{s:[]}", "boards");
+	json_t *res = json_pack("{s:[], s:i}", "boards", "hsm_draws", 0);
 
 	group_records(res, records);
 	build_cells(res);

@@ -26,7 +26,7 @@ int hil_report_summary_write(const json_t *results, const char *path)
 	int error;
 
 	static const char *const copied[] = { "campaign", "scenario", "rack", "started",
-					      "finished", "seed", "totals", "cells" };
+					      "finished", "seed", "hsm_draws", "totals", "cells" };
 
 	for (size_t i = 0; i < sizeof(copied) / sizeof(*copied); i++) {
 		json_t *v = json_object_get(results, copied[i]);

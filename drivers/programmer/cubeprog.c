@@ -95,6 +95,16 @@ static void op_args(struct argv_builder *a, const struct hil_rack *rack,
 	case HIL_PROG_ABORT:
 		arg(a, hil_xstrdup("-a"));
 		break;
+	case HIL_PROG_GET_CERTIFICATE:
+		arg(a, hil_xstrdup("-gc"));
+		arg(a, hil_xstrdup(req->upload_path));
+		break;
+	case HIL_PROG_HSM_GET_LICENSE:
+		arg(a, hil_xstrdup("-hsmgetlicense"));
+		arg(a, hil_xstrdup(req->upload_path));
+		arg(a, hil_xasprintf("slot=%d", req->hsm_slot < 0 ? 1 : req->hsm_slot));
+		arg(a, hil_xstrdup("protocol=static"));
+		break;
 	default:
 		break; /* IDENTIFY: connecting prints the device block */
 	}

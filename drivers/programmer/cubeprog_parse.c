@@ -278,6 +278,10 @@ static void parse_sfi_line(struct parse_state *st, const char *line)
 		t->reconnected = true;
 	else if (strstr(line, "Data read successfully"))
 		t->read_ok = true;
+	else if (strstr(line, "Get Certificate done successfully"))
+		t->certificate_ok = true;
+	else if (strstr(line, "Succeed to get License for Firmware from HSM"))
+		t->license_ok = true;
 	else
 		parse_area_line(st, line);
 }
@@ -372,6 +376,8 @@ static bool concluded(const struct hil_transcript *t, enum hil_prog_op op)
 	case HIL_PROG_LIST_PROBES: return t->probe_count > 0;
 	case HIL_PROG_HSM_COUNTER: return t->has_hsm_counter;
 	case HIL_PROG_ABORT: return t->has_device_id;
+	case HIL_PROG_GET_CERTIFICATE: return t->certificate_ok;
+	case HIL_PROG_HSM_GET_LICENSE: return t->license_ok;
 	}
 	return false;
 }

@@ -74,6 +74,8 @@ struct hil_transcript {
 	uint32_t hsm_counter;
 	bool sfi_finished;          /* SFI Process Finished! / Install Operation Success */
 	bool read_ok;               /* Data read successfully */
+	bool certificate_ok;        /* Get Certificate done successfully */
+	bool license_ok;            /* Succeed to get License for Firmware from HSM ... */
 	bool reconnected;
 	/* What the error lines said, by class. */
 	bool saw_no_probe, saw_no_target, saw_security_state, saw_activation_fail,

@@ -27,6 +27,8 @@ enum hil_prog_op {
 	HIL_PROG_LIST_PROBES, /* -l st-link (no connection) */
 	HIL_PROG_HSM_COUNTER, /* -hsmgetcounter slot=N (no connection) */
 	HIL_PROG_ABORT,       /* -a: clean up a stuck operation */
+	HIL_PROG_GET_CERTIFICATE, /* -gc FILE: the chip certificate */
+	HIL_PROG_HSM_GET_LICENSE, /* -hsmgetlicense FILE slot=N: one HSM draw */
 };
 
 struct hil_prog_request {
@@ -36,7 +38,7 @@ struct hil_prog_request {
 	int hsm_slot;               /* SFI_INSTALL; -1 when license_file is used */
 	const char *license_file;
 	uint32_t address, size;     /* READ_FLASH */
-	const char *upload_path;    /* READ_FLASH: where the data goes */
+	const char *upload_path;    /* READ_FLASH, GET_CERTIFICATE, HSM_GET_LICENSE: output file */
 	unsigned timeout_s;         /* deadline for the whole operation */
 	/* Optional: each line as the tool prints it (progress display). */
 	void (*on_line)(void *payload, const char *line, size_t len);

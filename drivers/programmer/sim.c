@@ -4,9 +4,11 @@
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/board.h"
 #include "drivers/sim/cli_text.h"
+#include "drivers/sim/license.h"
 #include "drivers/sim/rss.h"
 #include "harness/clock.h"
 #include "harness/error.h"
+#include "harness/fileutil.h"
 #include "harness/sfi_image.h"
 #include "harness/xalloc.h"
 
@@ -100,6 +102,67 @@ static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b, const char 
 	return 1;
 }
 
+static int save(struct hil_strbuf *t, const char *path, const void *data, size_t len)
+{
+	if (hil_write_file_atomic(path, data, len) == 0)
+		return 0;
+	hil_strbuf_printf(t, "Error: cannot write %s: %s\n", path, hil_error_last());
+	return 1;
+}
+
+static int sim_certificate(struct hil_strbuf *t, struct hil_sim_board *b, const char *path)
+{
+	uint8_t cert[HIL_SIM_CERT_SIZE];
+
+	hil_sim_certificate(b, cert);
+	hil_strbuf_puts(t, "Reading the chip Certificate...\nRequesting Chip Certificate from device ...\n");
+	if (save(t, path, cert, sizeof(cert)))
+		return 1;
+	hil_strbuf_printf(t, "Get Certificate done successfully\nCertificate saved to %s\n", path);
+	return 0;
+}
+
+/* -hsmgetlicense: one HSM draw, a licence file for this chip. */
+static int sim_get_license(struct hil_strbuf *t, struct hil_sim_board *b,
+			   const struct hil_prog_request *req)
+{
+	int slot = req->hsm_slot < 0 ? 1 : req->hsm_slot;
+	uint8_t lic[HIL_SIM_LICENSE_SIZE];
+
+	hil_strbuf_puts(t, "Requesting Chip Certificate from device ...\nGet Certificate done successfully\n"
+		       "requesting license for the current STM32 device\nInit Communication ...\n"
+		       "P11 lib initialization Success!\n");
+	if (hil_sim_hsm_counter(slot) <= 0) {
+		/* sim wording */
+		hil_strbuf_printf(t, "Error: Failed to get License for Firmware from HSM slot ID %d: "
+				  "counter exhausted\n", slot);
+		return 1;
+	}
+	hil_sim_hsm_take(slot);
+	hil_sim_license_for(b, lic);
+	if (save(t, req->upload_path, lic, sizeof(lic)))
+		return 1;
+	hil_strbuf_printf(t, "Succeed to generate license for the current STM32 device\n"
+			  "Succeed to get License for Firmware from HSM slot ID %d\n"
+			  "License saved to %s\n", slot, req->upload_path);
+	return 0;
+}
+
+/* hsm=0: the licence file must be this chip's. */
+static bool license_file_ok(struct hil_strbuf *t, struct hil_sim_board *b, const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	bool ok = hil_read_file(&data, &len, path ? path : "", 4096) == 0 &&
+		  hil_sim_license_valid(b, (const uint8_t *)data, len);
+
+	free(data);
+	if (!ok) /* sim wording */
+		hil_strbuf_printf(t, "Error: License file %s is not valid for this device\n",
+				  path ? path : "(none)");
+	return ok;
+}
+
 static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct hil_prog_request *req)
 {
 	const struct hil_sim_profile *prof = hil_sim_board_profile(b);
@@ -121,6 +184,11 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 	hil_sim_rss_open(&rss, prof, img);
 	rule = hil_sim_profile_match(prof, req->image, rss.authentic && rss.has_c_area, rss.rdp);
 	hil_cli_sfi_parse(t, req->image, req->hsm_slot, req->license_file, img);
+	if (req->hsm_slot < 0 && !license_file_ok(t, b, req->license_file)) {
+		hil_sim_rss_close(&rss);
+		hil_sfi_image_free(img);
+		return 1;
+	}
 	if (req->hsm_slot >= 0 && (!rule || rule->outcome != HIL_SIM_LICENSE_ERROR))
 		hil_sim_hsm_take(req->hsm_slot);
 	hil_cli_license(t, req->hsm_slot, !rule || rule->outcome != HIL_SIM_LICENSE_ERROR);
@@ -300,6 +368,12 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 	case HIL_PROG_LIST_PROBES:
 	case HIL_PROG_HSM_COUNTER:
 		break; /* handled before connecting */
+	case HIL_PROG_GET_CERTIFICATE:
+		status = sim_certificate(&t, b, req->upload_path);
+		break;
+	case HIL_PROG_HSM_GET_LICENSE:
+		status = sim_get_license(&t, b, req);
+		break;
 	case HIL_PROG_READ_OB:
 		hil_cli_ob_dump(&t, b, "      OPTION BYTES BANK: 0\n");
 		status = 0;

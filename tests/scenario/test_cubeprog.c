@@ -5,6 +5,7 @@
 #include "drivers/programmer/cubeprog_parse.h"
 #include "drivers/programmer/programmer.h"
 #include "harness/clock.h"
+#include "harness/error.h"
 #include "harness/fileutil.h"
 #include "harness/plan.h"
 #include "harness/rack.h"
@@ -348,4 +349,76 @@ Test(cubeprog, keeps_the_programmer_contract)
 {
 	open_rack(HIL_FAKE_CLI, 30);
 	contract_programmer(prog, BL92, 0x480);
+}
+
+/* A campaign of @repeat installs on the 0x92 board through the stand-in
+ * tool, drawing licences from HSM slot 1 (through @cache when given). */
+static int licence_campaign(const char *cache, unsigned repeat, unsigned reserve, const char *out_name,
+			    json_t **res)
+{
+	struct hil_diag d = { 0 };
+	struct hil_scenario *s = NULL;
+	struct hil_rack *r = NULL;
+	struct hil_plan *plan = NULL;
+	char *text = NULL, *scen, *rack_path = write_rack(HIL_FAKE_CLI, 30), *out = NULL;
+	int code = -1, error;
+
+	cr_assert(asprintf(&text, "campaign: lic\nrepeat: %u\nhsm_reserve: %u\nsteps:\n"
+			   "  - power: on\n"
+			   "  - sfi_install: {image: %s, license: {hsm_slot: 1%s%s}}\n", repeat, reserve,
+			   IMAGE, cache ? ", cache: " : "", cache ? cache : "") > 0);
+	scen = test_write(dir, "lic.yaml", text);
+	cr_assert_eq(hil_scenario_load(&s, scen, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_plan_build(&plan, s, r, 0, &d), 0, "%s", test_diag_text(&d));
+	cr_assert(asprintf(&out, "%s/%s", dir, out_name) > 0);
+	struct hil_run_opts opts = { .out_dir = out };
+	error = hil_run(plan, &opts, &code, res);
+	hil_plan_free(plan);
+	hil_rack_free(r);
+	hil_scenario_free(s);
+	free(out);
+	free(scen);
+	free(rack_path);
+	free(text);
+	return error < 0 ? error : code;
+}
+
+Test(cubeprog, the_licence_cache_draws_once_per_chip)
+{
+	char *cache = NULL;
+	json_t *res = NULL;
+
+	unsetenv("HIL_SIM_STATE_DIR");
+	cr_assert(asprintf(&cache, "%s/licences", dir) > 0);
+	cr_assert_eq(licence_campaign(cache, 3, 0, "first", &res), 0);
+	cr_assert_eq(json_integer_value(json_object_get(res, "hsm_draws")), 1,
+		     "three installs on one chip, one HSM draw");
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(res, "totals"), "pass")), 3);
+	json_decref(res);
+	cr_assert_eq(licence_campaign(cache, 2, 0, "second", &res), 0);
+	cr_assert_eq(json_integer_value(json_object_get(res, "hsm_draws")), 0,
+		     "the chip's licence is in the cache");
+	json_decref(res);
+	cr_assert_eq(licence_campaign(NULL, 2, 0, "uncached", &res), 0);
+	cr_assert_eq(json_integer_value(json_object_get(res, "hsm_draws")), 2, "one per install");
+	json_decref(res);
+	free(cache);
+}
+
+Test(cubeprog, a_campaign_that_would_overdraw_the_hsm_is_refused_before_any_board)
+{
+	json_t *res = NULL;
+	char *journal = NULL, *logs = NULL;
+
+	unsetenv("HIL_SIM_STATE_DIR");
+	cr_assert_eq(licence_campaign(NULL, 5, 999, "refused", &res), HIL_EREFUSED);
+	cr_assert(strstr(hil_error_last(), "may draw up to 5 licences from HSM slot 1, which has "
+		  "1000 left and keeps 999 in reserve (1 usable)"), "%s", hil_error_last());
+	cr_assert(asprintf(&journal, "%s/refused/journal.jsonl", dir) > 0);
+	cr_assert(asprintf(&logs, "%s/refused/logs", dir) > 0);
+	cr_assert(access(journal, F_OK) != 0, "nothing was run, nothing journaled");
+	cr_assert(access(logs, F_OK) != 0, "no board was touched");
+	free(journal);
+	free(logs);
 }
