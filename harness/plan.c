@@ -84,6 +84,7 @@ static void plan_steps(struct hil_ycheck *c, const struct hil_scenario *s,
 		dst->image = cell_path(c, cell, src, src->image, "image");
 		dst->license_file = cell_path(c, cell, src, src->license_file, "license file");
 		dst->expect_file = cell_path(c, cell, src, src->expect_file, "verify_flash expect");
+		dst->verify_image = cell_path(c, cell, src, src->verify_image, "verify_flash image");
 	}
 }
 
@@ -196,6 +197,7 @@ void hil_plan_free(struct hil_plan *plan)
 			free(cell->steps[i].image);
 			free(cell->steps[i].license_file);
 			free(cell->steps[i].expect_file);
+			free(cell->steps[i].verify_image);
 		}
 		free(cell->names);
 		free(cell->values);

@@ -24,7 +24,8 @@ static const char *const power_actions[] = { "on", "off", "cycle", NULL };
 static const char *const sfi_keys[] = { "image", "license", "timeout_s", NULL };
 static const char *const license_keys[] = { "hsm_slot", "file", "cache", NULL };
 static const char *const read_ob_keys[] = { "expect", NULL };
-static const char *const verify_keys[] = { "expect", "address", NULL };
+static const char *const verify_keys[] = { "expect", "address", "image", "sfi_key", NULL };
+static const char *const sfi_key_keys[] = { "key", "nonce", NULL };
 static const char *const wait_keys[] = { "ms", NULL };
 static const char *const expect_keys[] = { "when", "result", "class", "rss",
 					   "max_failure_rate", "reason", NULL };
@@ -145,7 +146,22 @@ static void load_verify_step(struct hil_ycheck *c, const struct hil_scenario *s,
 
 	if (!hil_ycheck_map(c, v, "verify_flash step", verify_keys) && v->kind != HIL_YNODE_MAP)
 		return;
-	if ((f = hil_ycheck_require(c, v, "expect", "verify_flash step")))
+	if (hil_ymap_get(v, "image")) {
+		const struct hil_ynode *k = hil_ycheck_require(c, v, "sfi_key", "verify_flash step");
+		param_string(c, s, hil_ymap_get(v, "image"), "verify_flash image", &st->verify_image);
+		if (k && (hil_ycheck_map(c, k, "sfi_key", sfi_key_keys) || k->kind == HIL_YNODE_MAP)) {
+			char *key = NULL, *nonce = NULL;
+			if ((f = hil_ycheck_require(c, k, "key", "sfi_key")) && hil_ycheck_str(c, f, "key", &key))
+				st->verify_key = hil_path_relative_to(c->file, key);
+			if ((f = hil_ycheck_require(c, k, "nonce", "sfi_key")) &&
+			    hil_ycheck_str(c, f, "nonce", &nonce))
+				st->verify_nonce = hil_path_relative_to(c->file, nonce);
+			free(key);
+			free(nonce);
+		}
+		return;
+	}
+	if ((f = hil_ycheck_require(c, v, "expect", "verify_flash step (or image: with sfi_key:)")))
 		param_string(c, s, f, "verify_flash expect", &st->expect_file);
 	if ((f = hil_ycheck_require(c, v, "address", "verify_flash step")))
 		hil_ycheck_hex(c, f, "address", &st->address);
@@ -456,6 +472,9 @@ void hil_scenario_free(struct hil_scenario *s)
 		free(st->image);
 		free(st->license_file);
 		free(st->license_cache);
+		free(st->verify_image);
+		free(st->verify_key);
+		free(st->verify_nonce);
 		free(st->expect_file);
 		free(st->pattern);
 		for (size_t k = 0; k < st->ob_expect_count; k++)

@@ -52,9 +52,12 @@ struct hil_step {
 	/* read_ob */
 	struct hil_ob_expect *ob_expect;
 	size_t ob_expect_count;
-	/* verify_flash */
+	/* verify_flash: a plaintext file at an address, or an image's F areas
+	 * decrypted with the given key and nonce */
 	char *expect_file;
 	uint32_t address;
+	char *verify_image;
+	char *verify_key, *verify_nonce;
 	/* wait */
 	unsigned wait_ms;
 	/* reset: 0 = the rack's pulse_ms */

@@ -6,6 +6,8 @@
 #include "harness/error.h"
 #include "harness/fileutil.h"
 #include "harness/rack.h"
+#include "harness/sfi_crypto.h"
+#include "harness/sfi_image.h"
 #include "harness/runner_internal.h"
 #include "harness/xalloc.h"
 
@@ -215,61 +217,94 @@ static void step_read_ob(struct hil_board_run *br, const struct hil_step *st, co
 	free(tx);
 }
 
-static void compare_flash(const struct hil_step *st, const char *want, const char *got,
-			  size_t len, struct hil_step_result *res)
+/* Reads @len bytes at @address back (the read-back goes next to the
+ * step's log) and compares them with @want; @what names the region. */
+static bool verify_region(struct hil_board_run *br, const char *log, unsigned n, uint32_t address,
+			  const uint8_t *want, size_t len, const char *what,
+			  struct hil_step_result *res)
 {
-	size_t first = len, diffs = 0;
+	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
+	char *rel = hil_xasprintf("%.*s.%u.bin", (int)(strlen(log) - 4), log, n);
+	char *path = out_path(br, rel), *got = NULL;
+	size_t got_len = 0, first = len, diffs = 0;
+	struct hil_prog_request req = { .op = HIL_PROG_READ_FLASH, .address = address,
+					.size = (uint32_t)len, .upload_path = path };
 
-	for (size_t i = 0; i < len; i++) {
-		if (want[i] == got[i])
+	free(res->log);
+	res->log = NULL;
+	hil_runner_program(br, &req, log, tx, res);
+	if (res->cls == HIL_CLASS_SUCCESS &&
+	    (hil_read_file(&got, &got_len, path, 64u << 20) < 0 || got_len != len))
+		set_result(res, HIL_CLASS_INCOMPLETE, "read-back %s has %zu bytes, expected %zu", rel,
+			   got_len, len);
+	for (size_t i = 0; res->cls == HIL_CLASS_SUCCESS && i < len; i++) {
+		if ((uint8_t)got[i] == want[i])
 			continue;
 		if (first == len)
 			first = i;
 		diffs++;
 	}
-	if (!diffs) {
-		res->cls = HIL_CLASS_SUCCESS;
+	if (diffs)
+		set_result(res, HIL_CLASS_VERIFY_MISMATCH, "%s differs in flash: %zu byte(s), first at "
+			   "0x%08zX (expected 0x%02X, read 0x%02X)", what, diffs,
+			   (size_t)address + first, want[first], (unsigned char)got[first]);
+	free(tx);
+	free(rel);
+	free(path);
+	free(got);
+	return res->cls == HIL_CLASS_SUCCESS;
+}
+
+/* verify_flash with an image: each F area, decrypted with the step's key,
+ * against what the flash holds; the message names the area that differs. */
+static void verify_image_areas(struct hil_board_run *br, const struct hil_step *st,
+			       const char *log, struct hil_step_result *res)
+{
+	struct hil_sfi_image *img = NULL;
+	struct hil_sfi_keys keys;
+	unsigned n = 0;
+
+	if (hil_sfi_keys_load(&keys, st->verify_key, st->verify_nonce) < 0 ||
+	    hil_sfi_image_load(&img, st->verify_image) < 0) {
+		set_result(res, HIL_CLASS_FILE_ERROR, "%s", hil_error_last());
+		hil_sfi_image_free(img);
 		return;
 	}
-	set_result(res, HIL_CLASS_VERIFY_MISMATCH, "flash differs from %s: %zu byte(s), first at "
-		   "0x%08zX (expected 0x%02X, read 0x%02X)", st->expect_file, diffs,
-		   (size_t)st->address + first, (unsigned char)want[first], (unsigned char)got[first]);
+	for (size_t i = 0; i < img->areas_read && res->cls == HIL_CLASS_SUCCESS; i++) {
+		const struct hil_sfi_area *a = &img->areas[i];
+		uint8_t *plain;
+		char what[96];
+		if (a->type != 'F')
+			continue;
+		plain = hil_xmalloc(a->size ? a->size : 1);
+		if (hil_sfi_decrypt_area(&keys, img, i, plain) < 0) {
+			set_result(res, HIL_CLASS_FILE_ERROR, "%s: %s", st->verify_image, hil_error_last());
+		} else {
+			snprintf(what, sizeof(what), "area %u (F @ 0x%08X, %u bytes)", a->index, a->address,
+				 a->size);
+			verify_region(br, log, ++n, a->address, plain, a->size, what, res);
+		}
+		free(plain);
+	}
+	hil_sfi_image_free(img);
 }
 
 static void step_verify(struct hil_board_run *br, const struct hil_step *st, const char *log,
 			struct hil_step_result *res)
 {
-	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
-	char *want = NULL, *got = NULL, *readback_rel = NULL, *readback = NULL;
-	size_t want_len = 0, got_len = 0;
+	char *want = NULL;
+	size_t want_len = 0;
 
+	if (st->verify_image) {
+		verify_image_areas(br, st, log, res);
+		return;
+	}
 	if (hil_read_file(&want, &want_len, st->expect_file, 64u << 20) < 0) {
 		set_result(res, HIL_CLASS_FILE_ERROR, "%s", hil_error_last());
-		goto out;
+		return;
 	}
-	readback_rel = hil_xasprintf("%.*s.bin", (int)(strlen(log) - 4), log);
-	readback = out_path(br, readback_rel);
-	struct hil_prog_request req = {
-		.op = HIL_PROG_READ_FLASH,
-		.address = st->address,
-		.size = (uint32_t)want_len,
-		.upload_path = readback,
-	};
-	hil_runner_program(br, &req, log, tx, res);
-	if (res->cls != HIL_CLASS_SUCCESS)
-		goto out;
-	if (hil_read_file(&got, &got_len, readback, 64u << 20) < 0 || got_len != want_len) {
-		set_result(res, HIL_CLASS_INCOMPLETE, "read-back %s has %zu bytes, expected %zu",
-			   readback_rel, got_len, want_len);
-		goto out;
-	}
-	compare_flash(st, want, got, want_len, res);
-out:
-	free(tx);
+	verify_region(br, log, 1, st->address, (const uint8_t *)want, want_len, st->expect_file, res);
 	free(want);
-	free(got);
-	free(readback);
-	free(readback_rel);
 }
 
 static void step_reset(struct hil_board_run *br, const struct hil_step *st,

@@ -2,6 +2,7 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,4 +91,46 @@ Test(cli, usage_errors_exit_2)
 	cr_assert_eq(test_spawn(a3, &out), 0, "%s", out);
 	cr_assert(strstr(out, "sfi-harness "), "%s", out);
 	free(out);
+}
+
+Test(cli, sfi_inspect_json_on_st_data_sfi)
+{
+	const char *shared = test_shared_dir("sfi inspect on ST's data.sfi");
+	char *path = NULL, *out = NULL;
+
+	if (!shared)
+		cr_skip_test("no ../shared");
+	cr_assert(asprintf(&path, "%s/ext/st-sfi-v1/data.sfi", shared) > 0);
+	char *argv[] = { HIL_BINARY, "sfi", "inspect", "--json", path, NULL };
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_assert_not_null(j, "%s", out);
+	cr_assert_eq(json_integer_value(json_object_get(j, "protocol_version")), 1);
+	json_t *areas = json_object_get(j, "areas");
+	cr_assert_eq(json_array_size(areas), 3);
+	static const char *const want[][3] = { { "F", "844", "0x08000000" }, { "F", "9884", "0x08030000" },
+						{ "C", "36", "0x00000000" } };
+	for (size_t i = 0; i < 3; i++) {
+		json_t *a = json_array_get(areas, i);
+		cr_assert_str_eq(json_string_value(json_object_get(a, "type")), want[i][0]);
+		cr_assert_eq(json_integer_value(json_object_get(a, "size")), atoi(want[i][1]));
+		cr_assert_str_eq(json_string_value(json_object_get(a, "address")), want[i][2]);
+	}
+	json_decref(j);
+	free(out);
+	free(path);
+}
+
+Test(cli, sfi_inspect_of_a_malformed_file_exits_2_with_the_offset)
+{
+	char *dir = test_tmpdir();
+	char *path = test_write(dir, "bad.sfi", "SFIMAGIC\x01");
+	char *out = NULL;
+	char *argv[] = { HIL_BINARY, "sfi", "inspect", path, NULL };
+
+	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
+	cr_assert(strstr(out, "offset 9: file too short for an SFI header"), "%s", out);
+	free(out);
+	free(path);
+	free(dir);
 }
