@@ -6,6 +6,7 @@
 #include "harness/clock.h"
 #include "harness/error.h"
 #include "harness/fileutil.h"
+#include "harness/lock.h"
 #include "harness/rack.h"
 #include "harness/sfi_image.h"
 #include "harness/strbuf.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 volatile sig_atomic_t hil_stop_requested;
@@ -78,8 +80,10 @@ void hil_runner_journal(struct hil_run_state *run, json_t *rec)
 		fprintf(stderr, "sfi-harness: internal error: a journal record could not be encoded\n");
 		return;
 	}
+	pthread_mutex_lock(&run->lock);
 	if (hil_journal_append(run->journal, rec) < 0)
 		fprintf(stderr, "sfi-harness: journal: %s\n", hil_error_last());
+	pthread_mutex_unlock(&run->lock);
 }
 
 static void progress(struct hil_run_state *run, const char *fmt, ...)
@@ -91,10 +95,33 @@ static void progress(struct hil_run_state *run, const char *fmt, ...)
 
 	if (!run->opts->progress)
 		return;
+	pthread_mutex_lock(&run->lock);
 	va_start(ap, fmt);
 	vfprintf(run->opts->progress, fmt, ap);
 	va_end(ap);
 	fflush(run->opts->progress);
+	pthread_mutex_unlock(&run->lock);
+}
+
+/* A board's progress: printed as it comes with one worker; with several,
+ * kept until the board is done so boards do not interleave mid-line. */
+static void board_progress(struct hil_board_run *br, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void board_progress(struct hil_board_run *br, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	if (!br->run->opts->progress)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (br->run->parallel)
+		hil_strbuf_puts(&br->out, line);
+	else
+		progress(br->run, "%s", line);
 }
 
 /* -rssgetversion: not every bootloader answers it; a failure only means the
@@ -288,16 +315,26 @@ static void report_case(struct hil_board_run *br, const char *name, const struct
 			used += (size_t)snprintf(rss + used, sizeof(rss) - used, "%s0x%X",
 						 used ? "," : "RSS ", o->rss[i]);
 	if (!br->run->opts->verbose) {
-		progress(br->run, "%c", marks[o->verdict]);
+		board_progress(br, "%c", marks[o->verdict]);
 		if (!quiet_ok)
 			hil_strbuf_printf(&br->surprises, "    %s: %s %s %s%s%s\n", name,
 					  hil_verdict_name(o->verdict), hil_class_name(o->cls), rss,
 					  rss[0] ? " " : "", o->message);
 		return;
 	}
-	progress(br->run, "  %-44s %-6s %-20s %s%s%s\n", name, hil_verdict_name(o->verdict),
+	board_progress(br, "  %-44s %-6s %-20s %s%s%s\n", name, hil_verdict_name(o->verdict),
 		 o->cls == HIL_CLASS_NONE ? "-" : hil_class_name(o->cls), rss,
 		 rss[0] && !quiet_ok ? " " : "", quiet_ok ? "" : o->message);
+}
+
+/* Wall-clock seconds since the epoch: when steps really ran, comparable
+ * across boards, workers and shards. */
+static double epoch_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell,
@@ -307,15 +344,17 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 		const struct hil_step *st = &cell->steps[i];
 		struct hil_step_result res;
 
+		double t0 = epoch_now();
 		hil_step_run(br, st, i, case_dir, name, &res);
+		double t1 = epoch_now();
 		o->duration_s += res.duration_s;
-		hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:f, s:o}",
+		hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:f, s:o, s:f, s:f}",
 					   "type", "step", "board", br->rb->name, "case", name,
 					   "index", (int)i, "kind", hil_step_kind_name(st->kind),
 					   "class", hil_class_name(res.cls),
 					   "rss", rss_array(res.rss, res.rss_count),
 					   "message", str_or_null(res.message), "duration_s", res.duration_s,
-					   "log", str_or_null(res.log)));
+					   "log", str_or_null(res.log), "t0", t0, "t1", t1));
 		free(res.log);
 		if (st->kind == HIL_STEP_SFI_INSTALL) {
 			memcpy(o->rss, res.rss, sizeof(res.rss));
@@ -332,6 +371,31 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 	}
 }
 
+/* Whether this run does install @it of cell @k on board @index: its shard
+ * (deterministic over board x cell), and not already in a resumed journal. */
+static bool wanted(const struct hil_run_state *run, size_t index, size_t k)
+{
+	const struct hil_run_opts *o = run->opts;
+
+	return !o->shards || (index * run->plan->cell_count + k) % o->shards == o->shard - 1;
+}
+
+static bool already_done(const struct hil_run_state *run, const char *board, const char *name)
+{
+	char key[512];
+
+	if (!run->opts->done)
+		return false;
+	snprintf(key, sizeof(key), "%s\n%s", board, name);
+	return json_object_get(run->opts->done, key) != NULL;
+}
+
+char *hil_case_name(const struct hil_plan *plan, const struct hil_plan_cell *cell, unsigned it)
+{
+	return hil_xasprintf("install%s%s%s run %0*u", cell->label[0] ? "[" : "", cell->label,
+			     cell->label[0] ? "]" : "", plan->repeat >= 100 ? 3 : 2, it);
+}
+
 static void run_case(struct hil_board_run *br, const struct hil_plan_cell *cell,
 		     unsigned iteration, const struct hil_step_result *pre)
 {
@@ -339,8 +403,12 @@ static void run_case(struct hil_board_run *br, const struct hil_plan_cell *cell,
 	const struct hil_expectation *e = hil_expect_match(plan->scenario, &br->id,
 		(const char *const *)cell->names, (const char *const *)cell->values, cell->param_count);
 	struct case_outcome o = { .cls = HIL_CLASS_SUCCESS };
-	char *name = hil_xasprintf("install%s%s%s run %0*u", cell->label[0] ? "[" : "", cell->label,
-				   cell->label[0] ? "]" : "", plan->repeat >= 100 ? 3 : 2, iteration);
+	char *name = hil_case_name(plan, cell, iteration);
+
+	if (already_done(br->run, br->rb->name, name)) { /* resume: it is in the journal */
+		free(name);
+		return;
+	}
 	char *slug = hil_slug(name);
 	char *case_dir = hil_xasprintf("logs/%s/%s", br->rb->name, slug);
 	char *abs_dir = hil_xasprintf("%s/%s", br->run->opts->out_dir, case_dir);
@@ -375,43 +443,129 @@ static void run_case(struct hil_board_run *br, const struct hil_plan_cell *cell,
 	free(abs_dir);
 }
 
-static void run_board(struct hil_run_state *run, const struct hil_plan_board *pb)
+static bool board_has_work(const struct hil_run_state *run, const struct hil_board_run *br)
 {
-	struct hil_board_run br = { .run = run, .pb = pb, .rb = pb->board };
-	struct hil_step_result pre = { .cls = HIL_CLASS_SUCCESS };
 	const struct hil_plan *plan = run->plan;
 
-	br.id.board_kind = pb->board->kind;
-	progress(run, "\n== %s (%s, probe %s)\n", pb->board->name, pb->board->kind,
-		 pb->board->probe_serial);
-	if (!pb->skip_reason) {
-		char *dir = hil_xasprintf("%s/logs/%s", run->opts->out_dir, pb->board->name);
-		hil_mkdir_p(dir);
-		free(dir);
-		if (pb->board->console_driver &&
-		    hil_console_open(&br.console, &run->ctx, pb->board) < 0)
-			fprintf(stderr, "sfi-harness: [%s] console: %s (continuing without it)\n",
-				pb->board->name, hil_error_last());
-		preflight(&br, &pre);
-		free(pre.log);
-		pre.log = NULL;
-		progress(run, "   reports device 0x%03X, revision %s, BL 0x%02X, RSS %s%s%s\n",
-			 br.id.device_id, br.id.revision[0] ? br.id.revision : "?", br.id.bl_version,
-			 br.id.rss_version[0] ? br.id.rss_version : "n/a",
-			 pre.cls != HIL_CLASS_SUCCESS ? " — pre-flight failed: " : "",
-			 pre.cls != HIL_CLASS_SUCCESS ? pre.message : "");
+	for (size_t k = 0; k < plan->cell_count; k++) {
+		if (!wanted(run, br->index, k))
+			continue;
+		for (unsigned it = 1; it <= plan->repeat; it++) {
+			char *name = hil_case_name(plan, &plan->cells[k], it);
+			bool done = already_done(run, br->rb->name, name);
+			free(name);
+			if (!done)
+				return true;
+		}
 	}
+	return false;
+}
+
+static void start_board(struct hil_board_run *br, struct hil_step_result *pre, struct hil_lock **lock)
+{
+	struct hil_run_state *run = br->run;
+	const struct hil_plan_board *pb = br->pb;
+	char *dir = hil_xasprintf("%s/logs/%s", run->opts->out_dir, pb->board->name);
+
+	hil_mkdir_p(dir);
+	free(dir);
+	if (hil_lock_board(lock, hil_lock_dir(run->plan->rack->lock_dir), pb->board->probe_serial,
+			   run->opts->wait_lock_s, run->plan->scenario->campaign) < 0) {
+		pre->cls = HIL_CLASS_BOARD_BUSY;
+		snprintf(pre->message, sizeof(pre->message), "%s", hil_error_last());
+		board_progress(br, "   busy: %s\n", pre->message);
+		return;
+	}
+	if (pb->board->console_driver && hil_console_open(&br->console, &run->ctx, pb->board) < 0)
+		fprintf(stderr, "sfi-harness: [%s] console: %s (continuing without it)\n",
+			pb->board->name, hil_error_last());
+	preflight(br, pre);
+	free(pre->log);
+	pre->log = NULL;
+	board_progress(br, "   reports device 0x%03X, revision %s, BL 0x%02X, RSS %s%s%s\n",
+		       br->id.device_id, br->id.revision[0] ? br->id.revision : "?", br->id.bl_version,
+		       br->id.rss_version[0] ? br->id.rss_version : "n/a",
+		       pre->cls != HIL_CLASS_SUCCESS ? " — pre-flight failed: " : "",
+		       pre->cls != HIL_CLASS_SUCCESS ? pre->message : "");
+}
+
+static void run_board(struct hil_run_state *run, size_t index)
+{
+	const struct hil_plan_board *pb = &run->plan->boards[index];
+	struct hil_board_run br = { .run = run, .pb = pb, .rb = pb->board, .index = index };
+	struct hil_step_result pre = { .cls = HIL_CLASS_SUCCESS };
+	const struct hil_plan *plan = run->plan;
+	struct hil_lock *lock = NULL;
+
+	if (!board_has_work(run, &br))
+		return;
+	br.id.board_kind = pb->board->kind;
+	board_progress(&br, "\n== %s (%s, probe %s)\n", pb->board->name, pb->board->kind,
+		       pb->board->probe_serial);
+	if (!pb->skip_reason)
+		start_board(&br, &pre, &lock);
 	journal_board(&br, &pre);
 	for (size_t k = 0; k < plan->cell_count && !hil_stop_requested; k++) {
+		if (!wanted(run, index, k))
+			continue;
 		if (!run->opts->verbose)
-			progress(run, "   %-32s ", plan->cells[k].label[0] ? plan->cells[k].label : "install");
+			board_progress(&br, "   %-32s ", plan->cells[k].label[0] ? plan->cells[k].label
+									  : "install");
 		for (unsigned it = 1; it <= plan->repeat && !hil_stop_requested; it++)
 			run_case(&br, &plan->cells[k], it, &pre);
 		if (!run->opts->verbose)
-			progress(run, "\n%s", hil_strbuf_str(&br.surprises));
+			board_progress(&br, "\n%s", hil_strbuf_str(&br.surprises));
 		hil_strbuf_free(&br.surprises);
 	}
 	hil_console_close(br.console);
+	hil_lock_release(lock);
+	if (run->parallel && br.out.len)
+		progress(run, "%s", hil_strbuf_str(&br.out));
+	hil_strbuf_free(&br.out);
+}
+
+/* One worker per board, at most opts->jobs at once. */
+struct pool {
+	struct hil_run_state *run;
+	pthread_mutex_t lock;
+	size_t next;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *pool = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&pool->lock);
+		i = pool->next++;
+		pthread_mutex_unlock(&pool->lock);
+		if (i >= pool->run->plan->board_count || hil_stop_requested)
+			return NULL;
+		run_board(pool->run, i);
+	}
+}
+
+static void run_boards(struct hil_run_state *run)
+{
+	size_t n = run->plan->board_count, jobs = run->opts->jobs ? run->opts->jobs : n;
+	struct pool pool = { .run = run, .lock = PTHREAD_MUTEX_INITIALIZER };
+	pthread_t *threads;
+
+	if (jobs > n)
+		jobs = n;
+	run->parallel = jobs > 1;
+	if (jobs <= 1) {
+		for (size_t i = 0; i < n && !hil_stop_requested; i++)
+			run_board(run, i);
+		return;
+	}
+	threads = hil_xcalloc(jobs, sizeof(*threads));
+	for (size_t i = 0; i < jobs; i++)
+		pthread_create(&threads[i], NULL, worker, &pool);
+	for (size_t i = 0; i < jobs; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
 }
 
 /* Simulated boards behind a real programmer driver (the stand-in CLI):
@@ -483,19 +637,24 @@ static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
 		return error;
 	hil_clock_utc_iso(started);
 	gethostname(host, sizeof(host) - 1);
-	hil_runner_journal(run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f, s:i}",
+	json_t *boards = json_array();
+	for (size_t i = 0; i < plan->board_count; i++)
+		json_array_append_new(boards, json_string(plan->boards[i].board->name));
+	hil_runner_journal(run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f, s:i, s:o}",
 			       "type", "campaign", "campaign", plan->scenario->campaign,
 			       "scenario", plan->scenario->file, "rack", plan->rack->name,
+			       "rack_file", plan->rack->file,
 			       "started", started, "host", host, "seed", (json_int_t)run->ctx.seed,
 			       "xpass_fails", plan->scenario->xpass_fails, "repeat", (int)plan->repeat,
-			       "time_scale", hil_clock_scale(), "hsm_draws_planned", (int)hsm_planned));
+			       "time_scale", hil_clock_scale(), "hsm_draws_planned", (int)hsm_planned,
+			       "boards", boards));
 	return 0;
 }
 
 int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	    int *exit_code_out, json_t **results_out)
 {
-	struct hil_run_state run = { .plan = plan, .opts = opts };
+	struct hil_run_state run = { .plan = plan, .opts = opts, .lock = PTHREAD_MUTEX_INITIALIZER };
 	char *journal_path = hil_xasprintf("%s/journal.jsonl", opts->out_dir);
 	char finished[32];
 	json_t *results = NULL;
@@ -510,8 +669,7 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	    (error = hil_hsm_guard(&run, &hsm_planned)) < 0 ||
 	    (error = start_journal(&run, hsm_planned)) < 0)
 		goto out;
-	for (size_t i = 0; i < plan->board_count && !hil_stop_requested; i++)
-		run_board(&run, &plan->boards[i]);
+	run_boards(&run);
 	hil_clock_utc_iso(finished);
 	hil_runner_journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
 				"interrupted", (int)hil_stop_requested));

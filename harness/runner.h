@@ -17,6 +17,12 @@ struct hil_run_opts {
 	FILE *progress;            /* progress output; NULL for none */
 	bool verbose;              /* a line per install instead of one per cell */
 	uint64_t seed;             /* simulated randomness; 0: the scenario's */
+	unsigned jobs;             /* boards worked on at once; 0: all of them */
+	unsigned shard, shards;    /* run shard K of N (1-based); shards 0: all */
+	unsigned wait_lock_s;      /* how long to wait for a board another run holds */
+	/* resume: the cases already in the journal ({"board\ncase": true});
+	 * they are not run again and the journal is appended to. NULL: new. */
+	const json_t *done;
 };
 
 /* Set by SIGINT/SIGTERM (see hil_runner_install_signals): nothing new

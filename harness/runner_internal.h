@@ -12,10 +12,14 @@
 #include "harness/runner.h"
 #include "harness/strbuf.h"
 
+#include <pthread.h>
+
 #define HIL_STEP_MAX_RSS 16
 #define HIL_PROBE_WAIT_MS 15000u
 
 struct hil_run_state {
+	pthread_mutex_t lock;            /* journal, progress output, power instances */
+	bool parallel;                   /* board output is buffered per board */
 	const struct hil_plan *plan;
 	const struct hil_run_opts *opts;
 	struct hil_driver_ctx ctx;
@@ -32,6 +36,8 @@ struct hil_board_run {
 	struct hil_console *console;     /* NULL: none */
 	struct hil_identity id;
 	struct hil_strbuf surprises;     /* per-cell lines for the default progress */
+	struct hil_strbuf out;           /* progress of this board, when parallel */
+	size_t index;                    /* in plan->boards */
 };
 
 struct hil_step_result {
@@ -61,6 +67,9 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 /* Refuses (HIL_EREFUSED, with the numbers) a campaign that could draw more
  * HSM licences than the counters allow (hsm_guard.c). */
 int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out);
+
+/* "install[image=x.sfi] run 03": unique per board, the key of resume. */
+char *hil_case_name(const struct hil_plan *plan, const struct hil_plan_cell *cell, unsigned it);
 
 /* Appends a record to the campaign's journal (steals @rec). */
 void hil_runner_journal(struct hil_run_state *run, json_t *rec);

@@ -42,9 +42,13 @@ int hil_runner_line(struct hil_board_run *br, const struct hil_rack_line *line, 
 	const struct hil_rack_power *cfg = &run->plan->rack->power[line->controller];
 	int error;
 
-	if (!run->power[line->controller] &&
-	    (error = hil_power_open(&run->power[line->controller], &run->ctx, cfg)) < 0)
+	pthread_mutex_lock(&run->lock);
+	error = run->power[line->controller] ? 0
+		: hil_power_open(&run->power[line->controller], &run->ctx, cfg);
+	pthread_mutex_unlock(&run->lock);
+	if (error < 0)
 		return error;
+	/* Backends serialise their own shared state (the FTDI latch lock). */
 	return run->power[line->controller]->ops->set(run->power[line->controller], line, on);
 }
 

@@ -52,7 +52,12 @@ static void group_records(json_t *res, const json_t *records)
 	json_array_foreach(records, i, rec) {
 		const char *type = str(rec, "type");
 		if (!strcmp(type, "campaign")) {
-			json_object_update(res, rec);
+			/* boards in plan order, whatever order workers finished in */
+			size_t k;
+			json_t *name;
+			json_array_foreach(json_object_get(rec, "boards"), k, name)
+				board_entry(boards, json_string_value(name));
+			json_object_update_missing(res, rec);
 			json_object_del(res, "type");
 		} else if (!strcmp(type, "end")) {
 			json_object_set(res, "finished", json_object_get(rec, "finished"));

@@ -95,3 +95,11 @@ int test_spawn(char *const argv[], char **output_out)
 	free(dir);
 	return status;
 }
+
+void test_isolate_locks(void)
+{
+	char *dir = test_tmpdir();
+
+	setenv("SFI_HARNESS_LOCK_DIR", dir, 1);
+	free(dir);
+}

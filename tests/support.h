@@ -23,6 +23,10 @@ const char *test_diag_text(const struct hil_diag *d);
  * message on stderr) when it is not. */
 const char *test_shared_dir(const char *why);
 
+/* Gives this test process its own board-lock folder, so tests running in
+ * parallel on the same simulated rack do not find each other's boards busy. */
+void test_isolate_locks(void);
+
 /* Runs argv (no shell), captures stdout+stderr into *output_out (free it),
  * returns the exit status, or -1 when it could not run. */
 int test_spawn(char *const argv[], char **output_out);

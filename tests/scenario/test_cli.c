@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-TestSuite(cli, .timeout = 120);
+TestSuite(cli, .init = test_isolate_locks, .timeout = 120);
 
 Test(cli, check_reports_a_type_error_with_position_and_exits_2)
 {

@@ -68,6 +68,7 @@ static void init(void)
 {
 	hil_clock_set_scale(0);
 	dir = test_tmpdir();
+	test_isolate_locks();
 	unsetenv("FAKE_CUBEPROG_FAULT");
 	unsetenv("FAKE_CUBEPROG_FAULT_OP");
 }

@@ -19,6 +19,7 @@ static void init(void)
 {
 	hil_clock_set_scale(0);
 	dir = test_tmpdir();
+	test_isolate_locks();
 }
 
 TestSuite(e2e, .init = init, .timeout = 120);

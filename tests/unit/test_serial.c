@@ -25,6 +25,7 @@ static void init(void)
 	hil_clock_set_scale(0);
 	cr_assert_eq(openpty(&master, &slave, slave_name, NULL, NULL), 0);
 	dir = test_tmpdir();
+	test_isolate_locks();
 }
 
 TestSuite(serial, .init = init, .timeout = 60);

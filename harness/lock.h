@@ -1,0 +1,25 @@
+/* Per-board locks: two harness runs never drive one board.
+ *
+ * An exclusive flock() on <lock dir>/<probe serial>.lock, held for as long
+ * as a run works on the board. The file carries an owner record (pid, host,
+ * campaign, CI job URL, since) so a busy board says who has it. The kernel
+ * drops the lock when the owner dies, however it dies: there are no stale
+ * locks to clean up by hand. */
+#ifndef HIL_HARNESS_LOCK_H
+#define HIL_HARNESS_LOCK_H
+
+struct hil_lock;
+
+/* Takes the lock of @serial in @dir (created if needed), waiting up to
+ * @wait_s seconds for its holder. HIL_EBUSY with the holder's record in
+ * the message when it stays busy. *out: release with hil_lock_release(). */
+int hil_lock_board(struct hil_lock **out, const char *dir, const char *serial, unsigned wait_s,
+		   const char *campaign);
+
+void hil_lock_release(struct hil_lock *lock);
+
+/* The lock folder: the rack's lock_dir, else $SFI_HARNESS_LOCK_DIR, else
+ * /tmp/sfi-harness-locks. Borrowed or static. */
+const char *hil_lock_dir(const char *rack_lock_dir);
+
+#endif
