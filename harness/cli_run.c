@@ -28,6 +28,10 @@ static const char usage[] =
 	"  --repeat N         override the scenario's repeat\n"
 	"  --seed N           seed for simulated randomness (default: the scenario's)\n"
 	"  --time-scale F     simulated racks only: wait F x each simulated delay (0..1)\n"
+	"  --jobs N           boards worked on at once (default: all of the rack's)\n"
+	"  --shard K/N        run only shard K of N (deterministic over board x cell);\n"
+	"                     'sfi-harness merge' joins the shards' results\n"
+	"  --wait-lock S      wait up to S seconds for a board another run holds\n"
 	"  --dry-run          validate and print the plan; run nothing\n"
 	"  --verbose          a line per install (default: a mark per install,\n"
 	"                     . pass  x xfail  F fail  X xpass  E error  s skip)\n"
@@ -42,6 +46,8 @@ struct run_args {
 	unsigned long repeat, seed;
 	double time_scale;         /* < 0: the rack's */
 	bool dry_run, quiet, verbose;
+	unsigned long jobs, wait_lock;
+	unsigned shard, shards;
 };
 
 static int parse_args(struct run_args *a, int argc, char **argv)
@@ -55,19 +61,40 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "wait-lock", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvhj:S:w:", options, NULL)) != -1) {
 		switch (c) {
 		case 'r': a->rack = optarg; break;
 		case 'o': a->out = optarg; break;
 		case 'd': a->dry_run = true; break;
 		case 'q': a->quiet = true; break;
 		case 'v': a->verbose = true; break;
+		case 'j':
+			a->jobs = strtoul(optarg, &end, 10);
+			if (*end || !a->jobs || a->jobs > 1024)
+				return hil_cli_usage_error("run", "--jobs: '%s' is not a number from 1 to 1024",
+							   optarg);
+			break;
+		case 'S':
+			if (sscanf(optarg, "%u/%u", &a->shard, &a->shards) != 2 || !a->shards ||
+			    !a->shard || a->shard > a->shards)
+				return hil_cli_usage_error("run", "--shard: '%s' is not K/N with 1 <= K <= N",
+							   optarg);
+			break;
+		case 'w':
+			a->wait_lock = strtoul(optarg, &end, 10);
+			if (*end || a->wait_lock > 86400)
+				return hil_cli_usage_error("run", "--wait-lock: '%s' is not a number of "
+							   "seconds", optarg);
+			break;
 		case 'h': fputs(usage, stdout); return -1;
 		case 'n':
 			a->repeat = strtoul(optarg, &end, 10);
@@ -164,7 +191,9 @@ int hil_cli_run(int argc, char **argv)
 	for (int i = 0; !bad && i < n && !hil_stop_requested; i++) {
 		char *out = out_dir_for(&a, scen[i], n > 1);
 		struct hil_run_opts opts = { .out_dir = out, .progress = a.quiet ? NULL : stdout,
-					     .seed = a.seed };
+					     .seed = a.seed, .verbose = a.verbose,
+					     .jobs = (unsigned)a.jobs, .shard = a.shard, .shards = a.shards,
+					     .wait_lock_s = (unsigned)a.wait_lock };
 		json_t *results = NULL;
 		int code, rc;
 

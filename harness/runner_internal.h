@@ -38,6 +38,7 @@ struct hil_board_run {
 	struct hil_strbuf surprises;     /* per-cell lines for the default progress */
 	struct hil_strbuf out;           /* progress of this board, when parallel */
 	size_t index;                    /* in plan->boards */
+	uint64_t salt;                   /* of the step running now (programmer.h) */
 };
 
 struct hil_step_result {

@@ -70,6 +70,7 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 	int error;
 
 	req->probe_serial = br->rb->probe_serial;
+	req->salt = br->salt;
 	if (!req->timeout_s)
 		req->timeout_s = br->run->plan->rack->programmer_timeout_s;
 	error = br->run->programmer->ops->run(br->run->programmer, req, &out);
@@ -376,6 +377,7 @@ void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t in
 
 	memset(res, 0, sizeof(*res));
 	res->cls = HIL_CLASS_SUCCESS;
+	br->salt = hil_fnv1a(case_name) * 31 + index;
 	switch (st->kind) {
 	case HIL_STEP_POWER:
 		step_power(br, st, res);

@@ -87,3 +87,12 @@ bool hil_copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 	return whole;
 }
+
+unsigned long long hil_fnv1a(const char *s)
+{
+	unsigned long long h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}

@@ -28,4 +28,7 @@ void hil_strbuf_free(struct hil_strbuf *b);
  * NUL-terminated. Returns true when nothing was cut. */
 bool hil_copy_str(char *dst, size_t size, const char *src);
 
+/* FNV-1a hash of a string: stable across runs and hosts. */
+unsigned long long hil_fnv1a(const char *s);
+
 #endif

@@ -3,6 +3,7 @@
 #include "harness/clock.h"
 #include "harness/error.h"
 #include "harness/strbuf.h"
+#include "harness/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,24 @@ static bool drain(struct reader *r, int fd)
 	}
 }
 
+/* environ plus @extra (pointers borrowed); environ itself when none. */
+static char **child_env(char *const *extra)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	if (!extra || !extra[0])
+		return environ;
+	while (environ[n])
+		n++;
+	while (extra[k])
+		k++;
+	env = hil_xcalloc(n + k + 1, sizeof(char *));
+	memcpy(env, environ, n * sizeof(char *));
+	memcpy(env + n, extra, k * sizeof(char *));
+	return env;
+}
+
 static int spawn(pid_t *pid, const struct hil_subprocess_opts *opts, int out_fd,
 		 struct hil_subprocess_result *res)
 {
@@ -93,10 +112,13 @@ static int spawn(pid_t *pid, const struct hil_subprocess_opts *opts, int out_fd,
 	posix_spawnattr_setpgroup(&attr, 0); /* its own group: the deadline kills all of it */
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
 				 POSIX_SPAWN_SETSIGDEF);
+	char **envp = child_env(opts->extra_env);
 	if (strchr(opts->argv[0], '/'))
-		rc = posix_spawn(pid, opts->argv[0], &fa, &attr, opts->argv, environ);
+		rc = posix_spawn(pid, opts->argv[0], &fa, &attr, opts->argv, envp);
 	else
-		rc = posix_spawnp(pid, opts->argv[0], &fa, &attr, opts->argv, environ);
+		rc = posix_spawnp(pid, opts->argv[0], &fa, &attr, opts->argv, envp);
+	if (envp != environ)
+		free(envp);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0) {

@@ -18,6 +18,7 @@ struct hil_subprocess_opts {
 	unsigned timeout_ms;        /* 0: no deadline (avoid) */
 	unsigned grace_ms;          /* after SIGTERM, before SIGKILL (default 2000) */
 	size_t max_output;          /* kept bytes (default 16 MiB); the rest is counted */
+	char *const *extra_env;     /* Optional: "NAME=value" entries added to the environment */
 	/* Optional: called for each complete line (without its newline), and
 	 * for a last unterminated one. */
 	void (*on_line)(void *payload, const char *line, size_t len);

@@ -115,7 +115,11 @@ static void run_tool(const char *path, struct argv_builder *a, const struct hil_
 		     unsigned timeout_s, struct hil_prog_output *out)
 {
 	struct hil_subprocess_result res;
+	char salt[48];
+	char *env[] = { salt, NULL };
+	snprintf(salt, sizeof(salt), "HIL_OP_SALT=%llu", (unsigned long long)req->salt);
 	struct hil_subprocess_opts opts = {
+		.extra_env = env,
 		.argv = a->args,
 		.timeout_ms = timeout_s * 1000u,
 		.grace_ms = 2000,

@@ -40,6 +40,11 @@ struct hil_prog_request {
 	uint32_t address, size;     /* READ_FLASH */
 	const char *upload_path;    /* READ_FLASH, GET_CERTIFICATE, HSM_GET_LICENSE: output file */
 	unsigned timeout_s;         /* deadline for the whole operation */
+	/* Identifies the operation within the campaign (case and step), so a
+	 * simulated board's random events do not depend on the order work is
+	 * done in (shards, resume). Real tools ignore it; cubeprog hands it to
+	 * the tool as HIL_OP_SALT for the stand-in CLI. */
+	uint64_t salt;
 	/* Optional: each line as the tool prints it (progress display). */
 	void (*on_line)(void *payload, const char *line, size_t len);
 	void *payload;

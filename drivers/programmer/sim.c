@@ -53,15 +53,15 @@ static void reconnect(struct hil_strbuf *t, struct hil_sim_board *b)
  * and then corrupted, per the profile), and the option bytes the C area
  * asked for. */
 static void write_areas(struct hil_sim_board *b, const struct hil_sfi_image *img,
-			const struct hil_sim_rss *rss, const struct hil_sim_rule *rule)
+			const struct hil_sim_rss *rss, const struct hil_sim_rule *rule, uint64_t salt)
 {
 	for (size_t i = 0; i < img->areas_read; i++) {
 		const struct hil_sfi_area *a = &img->areas[i];
 		if (a->type != 'F')
 			continue;
 		hil_sim_board_flash_write(b, a->address, rss->plain[i], a->size);
-		if (rule && hil_sim_board_random(b) < rule->corruption_rate)
-			hil_sim_board_flash_corrupt(b, a->address, a->size);
+		if (rule && hil_sim_board_random(b, salt * 131 + i) < rule->corruption_rate)
+			hil_sim_board_flash_corrupt(b, a->address, a->size, salt * 131 + i);
 	}
 	if (rss->has_c_area) {
 		hil_sim_board_ob_set(b, "RDP", rss->rdp);
@@ -72,7 +72,7 @@ static void write_areas(struct hil_sim_board *b, const struct hil_sfi_image *img
 /* The last SFI part and its conclusion, per the profile's rule. */
 static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b, const char *path,
 		      const struct hil_sfi_image *img, const struct hil_sim_rss *rss,
-		      const struct hil_sim_rule *rule)
+		      const struct hil_sim_rule *rule, uint64_t salt)
 {
 	enum hil_sim_outcome outcome = rule ? rule->outcome : HIL_SIM_SUCCESS;
 	uint32_t rss_value = outcome == HIL_SIM_RSS_ERROR ? rule->rss : 0;
@@ -90,7 +90,7 @@ static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b, const char 
 				       "chunk programming\n");
 		hil_strbuf_printf(t, "SFI Process Finished!\nSFI file %s Install Operation Success\n",
 				  path);
-		write_areas(b, img, rss, rule);
+		write_areas(b, img, rss, rule, salt);
 		return 0;
 	}
 	hil_cli_rss_complete(t, rss_value);
@@ -222,7 +222,7 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 	}
 	hil_cli_part_start(t, parts);
 	hil_clock_sleep_ms(prof->per_kib_ms * kib);
-	status = sfi_finish(t, b, req->image, img, &rss, rule);
+	status = sfi_finish(t, b, req->image, img, &rss, rule, req->salt);
 	hil_sim_rss_close(&rss);
 	hil_sfi_image_free(img);
 	return status;

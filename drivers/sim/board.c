@@ -467,13 +467,15 @@ int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address, uint8_t 
 	return error;
 }
 
-void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len)
+void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len,
+				 uint64_t salt)
 {
 	size_t off;
 
 	pthread_mutex_lock(&b->lock);
 	if (len && flash_range(b, address, len, &off)) {
-		uint64_t r = splitmix64(&b->st->rng);
+		uint64_t state = b->st->rng ^ ~(salt * 0xD6E8FEB86659FD93ull);
+		uint64_t r = splitmix64(&state);
 		b->flash[off + (size_t)(r % len)] ^= (uint8_t)(1u << ((r >> 32) % 8));
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -504,14 +506,14 @@ void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t va
 	pthread_mutex_unlock(&b->lock);
 }
 
-double hil_sim_board_random(struct hil_sim_board *b)
+double hil_sim_board_random(struct hil_sim_board *b, uint64_t salt)
 {
-	double r;
+	uint64_t state;
 
 	pthread_mutex_lock(&b->lock);
-	r = (double)(splitmix64(&b->st->rng) >> 11) / 9007199254740992.0;
+	state = b->st->rng ^ (salt * 0x9E3779B97F4A7C15ull);
 	pthread_mutex_unlock(&b->lock);
-	return r;
+	return (double)(splitmix64(&state) >> 11) / 9007199254740992.0;
 }
 
 size_t hil_sim_board_console_read(struct hil_sim_board *b, char *buf, size_t size)

@@ -54,8 +54,10 @@ int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
 			      const uint8_t *data, size_t len);
 int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address,
 			     uint8_t *out, size_t len);
-/* Flips one random bit inside [address, address+len). */
-void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len);
+/* Flips one bit inside [address, address+len), chosen from the run's seed,
+ * the board and @salt. */
+void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len,
+				 uint64_t salt);
 
 /* Option bytes, in the order -ob displ prints them. */
 struct hil_sim_ob {
@@ -72,8 +74,9 @@ void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t va
 int hil_sim_hsm_take(int slot);
 int hil_sim_hsm_counter(int slot);
 
-/* Uniform in [0, 1), from the run's seed and the board's name. */
-double hil_sim_board_random(struct hil_sim_board *b);
+/* Uniform in [0, 1), a function of the run's seed, the board's name and
+ * @salt only: the same operation draws the same number whatever ran before. */
+double hil_sim_board_random(struct hil_sim_board *b, uint64_t salt);
 
 /* Console output since the last read; *got_out bytes copied. */
 size_t hil_sim_board_console_read(struct hil_sim_board *b, char *buf, size_t size);
