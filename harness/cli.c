@@ -15,6 +15,9 @@ static const char usage[] =
 	"Commands:\n"
 	"  run SCENARIO...   run campaigns (default rack: the simulated one)\n"
 	"  check FILE...     validate racks, scenarios and board profiles\n"
+	"  resume DIR        finish a campaign that was killed or interrupted\n"
+	"  report DIR        render a campaign's reports again from its journal\n"
+	"  merge DIR... --out DIR   join shards into one set of reports\n"
 	"  transcript FILE   parse and classify a STM32_Programmer_CLI log\n"
 	"  sfi inspect|build look inside an SFI image, or build a test image\n"
 	"  probes            list the debug probes on the bus and their rack boards\n"
@@ -73,6 +76,12 @@ int hil_cli_main(int argc, char **argv)
 		return hil_cli_check(argc, argv);
 	if (!strcmp(argv[0], "transcript"))
 		return hil_cli_transcript(argc, argv);
+	if (!strcmp(argv[0], "report"))
+		return hil_cli_report(argc, argv);
+	if (!strcmp(argv[0], "resume"))
+		return hil_cli_resume(argc, argv);
+	if (!strcmp(argv[0], "merge"))
+		return hil_cli_merge(argc, argv);
 	if (!strcmp(argv[0], "sfi"))
 		return hil_cli_sfi(argc, argv);
 	if (!strcmp(argv[0], "probes"))

@@ -106,3 +106,23 @@ int hil_journal_read(json_t **records_out, const char *path)
 	*records_out = records;
 	return 0;
 }
+
+int hil_journal_repair(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	off_t size, keep;
+	char c;
+
+	if (fd < 0)
+		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	size = lseek(fd, 0, SEEK_END);
+	for (keep = size; keep > 0; keep--)
+		if (pread(fd, &c, 1, keep - 1) == 1 && c == '\n')
+			break;
+	if (keep != size && ftruncate(fd, keep) != 0) {
+		close(fd);
+		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	}
+	close(fd);
+	return 0;
+}

@@ -24,4 +24,8 @@ void hil_journal_close(struct hil_journal *j);
  * its line number. */
 int hil_journal_read(json_t **records_out, const char *path);
 
+/* Cuts a torn last line (a crash mid-write) off @path, so appending can
+ * resume on a line of its own. */
+int hil_journal_repair(const char *path);
+
 #endif

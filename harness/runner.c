@@ -635,19 +635,32 @@ static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
 	free(path);
 	if (error < 0)
 		return error;
-	hil_clock_utc_iso(started);
 	gethostname(host, sizeof(host) - 1);
+	hil_clock_utc_iso(started);
 	json_t *boards = json_array();
+	char *scenario_abs = realpath(plan->scenario->file, NULL), *rack_abs = realpath(plan->rack->file, NULL);
 	for (size_t i = 0; i < plan->board_count; i++)
 		json_array_append_new(boards, json_string(plan->boards[i].board->name));
+	if (run->opts->done) { /* resume: the campaign record is already there */
+		hil_clock_utc_iso(started);
+		hil_runner_journal(run, json_pack("{s:s, s:s, s:i}", "type", "resume", "at", started,
+						  "pid", (int)getpid()));
+		json_decref(boards);
+		free(scenario_abs);
+		free(rack_abs);
+		return 0;
+	}
 	hil_runner_journal(run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f, s:i, s:o}",
 			       "type", "campaign", "campaign", plan->scenario->campaign,
-			       "scenario", plan->scenario->file, "rack", plan->rack->name,
-			       "rack_file", plan->rack->file,
+			       "scenario", scenario_abs ? scenario_abs : plan->scenario->file,
+			       "rack", plan->rack->name,
+			       "rack_file", rack_abs ? rack_abs : plan->rack->file,
 			       "started", started, "host", host, "seed", (json_int_t)run->ctx.seed,
 			       "xpass_fails", plan->scenario->xpass_fails, "repeat", (int)plan->repeat,
 			       "time_scale", hil_clock_scale(), "hsm_draws_planned", (int)hsm_planned,
 			       "boards", boards));
+	free(scenario_abs);
+	free(rack_abs);
 	return 0;
 }
 
@@ -665,7 +678,7 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	run.ctx.rack = plan->rack;
 	run.ctx.seed = opts->seed ? opts->seed : plan->scenario->seed;
 	/* Everything that can refuse the campaign comes before any board is touched. */
-	if ((error = out_dir_is_fresh(opts)) < 0 || (error = open_drivers(&run)) < 0 ||
+	if ((!opts->done && (error = out_dir_is_fresh(opts)) < 0) || (error = open_drivers(&run)) < 0 ||
 	    (error = hil_hsm_guard(&run, &hsm_planned)) < 0 ||
 	    (error = start_journal(&run, hsm_planned)) < 0)
 		goto out;

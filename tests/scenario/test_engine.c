@@ -1,0 +1,360 @@
+/* The campaign engine: boards in parallel, per-board locks across
+ * processes, report re-rendering, resume after SIGKILL, shards and merge.
+ * Timing claims are checked from the journal's timestamps. */
+#include "harness/clock.h"
+#include "harness/fileutil.h"
+#include "harness/journal.h"
+#include "harness/lock.h"
+#include "harness/plan.h"
+#include "harness/rack.h"
+#include "harness/runner.h"
+#include "harness/strbuf.h"
+#include "harness/scenario.h"
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static char *dir;
+
+static void init(void)
+{
+	dir = test_tmpdir();
+	test_isolate_locks();
+}
+
+TestSuite(engine, .init = init, .timeout = 240);
+
+/* A rack of @n simulated BL 0x92 boards with realistic timings. */
+static char *rack_of(unsigned n, const char *scale)
+{
+	char name[64];
+	struct hil_strbuf b = HIL_STRBUF_INIT;
+
+	hil_strbuf_printf(&b, "rack: eight\ntime_scale: %s\nprogrammer: {driver: sim}\n"
+			  "power:\n  - {id: r, driver: sim}\nboards:\n", scale);
+	for (unsigned i = 0; i < n; i++)
+		hil_strbuf_printf(&b, "  - {name: b%u, kind: k, probe: {serial: 'SN%04u'}, power: "
+				  "{controller: r, pin: %u}, sacrificial: true, sim: "
+				  HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n", i, i, i);
+	snprintf(name, sizeof(name), "rack%u.yaml", n);
+	char *path = test_write(dir, name, hil_strbuf_str(&b));
+	hil_strbuf_free(&b);
+	return path;
+}
+
+static char *scenario(unsigned repeat)
+{
+	char *text = NULL, *path;
+
+	cr_assert(asprintf(&text, "campaign: engine\nrepeat: %u\nseed: 7\nmatrix: {image: [a, b]}\n"
+			   "steps:\n  - power: cycle\n"
+			   "  - sfi_install: {image: " HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi, "
+			   "license: {hsm_slot: 1}}\n", repeat) > 0);
+	path = test_write(dir, "engine.yaml", text);
+	free(text);
+	return path;
+}
+
+static json_t *run_in(const char *rack_path, const char *scen, const char *out, unsigned shard,
+		      unsigned shards, int *code)
+{
+	struct hil_diag d = { 0 };
+	struct hil_scenario *s = NULL;
+	struct hil_rack *rack = NULL;
+	struct hil_plan *plan = NULL;
+	json_t *res = NULL;
+
+	cr_assert_eq(hil_scenario_load(&s, scen, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_rack_load(&rack, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_plan_build(&plan, s, rack, 0, &d), 0, "%s", test_diag_text(&d));
+	hil_clock_set_scale(rack->time_scale);
+	struct hil_run_opts opts = { .out_dir = out, .shard = shard, .shards = shards };
+	cr_assert_eq(hil_run(plan, &opts, code, &res), 0, "%s", "run");
+	hil_plan_free(plan);
+	hil_rack_free(rack);
+	hil_scenario_free(s);
+	return res;
+}
+
+static json_t *journal_in(const char *out)
+{
+	char *path = NULL;
+	json_t *records = NULL;
+
+	cr_assert(asprintf(&path, "%s/journal.jsonl", out) > 0);
+	cr_assert_eq(hil_journal_read(&records, path), 0);
+	free(path);
+	return records;
+}
+
+/* First t0 and last t1 of each board's steps. */
+static void board_spans(const json_t *records, const char *board, double *from, double *to)
+{
+	size_t i;
+	json_t *r;
+
+	*from = 1e300;
+	*to = 0;
+	json_array_foreach(records, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "type")), "step") ||
+		    strcmp(json_string_value(json_object_get(r, "board")), board))
+			continue;
+		double t0 = json_number_value(json_object_get(r, "t0"));
+		double t1 = json_number_value(json_object_get(r, "t1"));
+		*from = t0 < *from ? t0 : *from;
+		*to = t1 > *to ? t1 : *to;
+	}
+}
+
+Test(engine, eight_boards_run_at_the_same_time)
+{
+	char *rack = rack_of(8, "0.02"), *scen = scenario(2), *out = NULL;
+	double latest_start = 0, earliest_end = 1e300;
+	int code;
+
+	cr_assert(asprintf(&out, "%s/par", dir) > 0);
+	json_t *res = run_in(rack, scen, out, 0, 0, &code);
+	cr_assert_eq(code, 0);
+	json_t *records = journal_in(out);
+	for (unsigned i = 0; i < 8; i++) {
+		char board[8];
+		double from, to;
+		snprintf(board, sizeof(board), "b%u", i);
+		board_spans(records, board, &from, &to);
+		cr_assert_lt(from, to, "%s ran", board);
+		latest_start = from > latest_start ? from : latest_start;
+		earliest_end = to < earliest_end ? to : earliest_end;
+	}
+	cr_assert_lt(latest_start, earliest_end, "every board was working at one same moment "
+		     "(last start %.3f, first end %.3f)", latest_start, earliest_end);
+	json_decref(records);
+	json_decref(res);
+	free(out);
+	free(scen);
+	free(rack);
+}
+
+static char *read_all(const char *d, const char *name, size_t *len)
+{
+	char *path = NULL, *data = NULL;
+
+	cr_assert(asprintf(&path, "%s/%s", d, name) > 0);
+	cr_assert_eq(hil_read_file(&data, len, path, 16 << 20), 0, "%s", path);
+	free(path);
+	return data;
+}
+
+Test(engine, report_re_renders_byte_for_byte)
+{
+	char *rack = rack_of(3, "0"), *scen = scenario(2), *out = NULL, *output = NULL;
+	size_t l1, l2, s1, s2;
+	int code;
+
+	cr_assert(asprintf(&out, "%s/rep", dir) > 0);
+	json_decref(run_in(rack, scen, out, 0, 0, &code));
+	char *junit = read_all(out, "junit.xml", &l1), *summary = read_all(out, "summary.json", &s1);
+	char *argv[] = { HIL_BINARY, "report", out, NULL };
+	cr_assert_eq(test_spawn(argv, &output), 0, "%s", output);
+	char *junit2 = read_all(out, "junit.xml", &l2), *summary2 = read_all(out, "summary.json", &s2);
+	cr_assert(l1 == l2 && !memcmp(junit, junit2, l1), "junit.xml differs after report");
+	cr_assert(s1 == s2 && !memcmp(summary, summary2, s1), "summary.json differs after report");
+	free(junit);
+	free(junit2);
+	free(summary);
+	free(summary2);
+	free(output);
+	free(out);
+	free(scen);
+	free(rack);
+}
+
+static size_t count_cases(const json_t *records, json_t *seen)
+{
+	size_t i, n = 0;
+	json_t *r;
+
+	json_array_foreach(records, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "type")), "case"))
+			continue;
+		char *key = NULL;
+		cr_assert(asprintf(&key, "%s|%s", json_string_value(json_object_get(r, "board")),
+				   json_string_value(json_object_get(r, "case"))) > 0);
+		cr_assert_null(json_object_get(seen, key), "%s journaled twice", key);
+		json_object_set_new(seen, key, json_true());
+		free(key);
+		n++;
+	}
+	return n;
+}
+
+static pid_t spawn_quiet(char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+Test(engine, resume_after_sigkill_runs_every_install_exactly_once)
+{
+	char *rack = rack_of(3, "0.05"), *scen = scenario(6), *out = NULL, *output = NULL;
+	json_t *records = NULL;
+	int status;
+
+	cr_assert(asprintf(&out, "%s/killed", dir) > 0);
+	char *run_argv[] = { HIL_BINARY, "run", "--rack", rack, "--out", out, scen, NULL };
+	pid_t pid = spawn_quiet(run_argv);
+	char *journal = NULL;
+	cr_assert(asprintf(&journal, "%s/journal.jsonl", out) > 0);
+	for (int tries = 0; tries < 600; tries++) { /* until some installs are journaled */
+		size_t len = 0;
+		char *text = NULL;
+		usleep(20000);
+		if (hil_read_file(&text, &len, journal, 16 << 20) == 0 && strstr(text, "\"case\"") &&
+		    strstr(strstr(text, "\"case\"") + 1, "\"type\":\"case\"")) {
+			free(text);
+			break;
+		}
+		free(text);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	cr_assert(WIFSIGNALED(status), "the run was still going when killed");
+	records = journal_in(out);
+	json_t *seen = json_object();
+	size_t before = count_cases(records, seen);
+	cr_assert_gt(before, 0);
+	cr_assert_lt(before, 36, "killed mid-campaign");
+	json_decref(records);
+	json_decref(seen);
+	char *resume_argv[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume_argv, &output), 0, "%s", output);
+	records = journal_in(out);
+	seen = json_object();
+	cr_assert_eq(count_cases(records, seen), 3 * 2 * 6, "every planned install, once");
+	json_decref(records);
+	json_decref(seen);
+	free(journal);
+	free(output);
+	free(out);
+	free(scen);
+	free(rack);
+}
+
+static void same_cells(const json_t *a, const json_t *b)
+{
+	const json_t *ca = json_object_get(a, "cells"), *cb = json_object_get(b, "cells");
+	static const char *const keys[] = { "board", "cell", "runs", "failures", "verdict", "classes" };
+
+	cr_assert_eq(json_array_size(ca), json_array_size(cb));
+	for (size_t i = 0; i < json_array_size(ca); i++)
+		for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++)
+			cr_assert(json_equal(json_object_get(json_array_get(ca, i), keys[k]),
+					     json_object_get(json_array_get(cb, i), keys[k])),
+				  "cell %zu: %s differs", i, keys[k]);
+	cr_assert(json_equal(json_object_get(a, "totals"), json_object_get(b, "totals")));
+}
+
+Test(engine, four_shards_and_a_merge_equal_one_run)
+{
+	char *rack = rack_of(3, "0"), *scen = scenario(3), *out = NULL, *output = NULL;
+	char *shard_dirs[4] = { NULL };
+	int code;
+
+	cr_assert(asprintf(&out, "%s/whole", dir) > 0);
+	json_t *whole = run_in(rack, scen, out, 0, 0, &code);
+	for (unsigned k = 1; k <= 4; k++) {
+		cr_assert(asprintf(&shard_dirs[k - 1], "%s/shard%u", dir, k) > 0);
+		json_decref(run_in(rack, scen, shard_dirs[k - 1], k, 4, &code));
+	}
+	char *merged = NULL;
+	cr_assert(asprintf(&merged, "%s/merged", dir) > 0);
+	char *argv[] = { HIL_BINARY, "merge", shard_dirs[0], shard_dirs[1], shard_dirs[2],
+			 shard_dirs[3], "--out", merged, NULL };
+	cr_assert_eq(test_spawn(argv, &output), 0, "%s", output);
+	char *sum = NULL;
+	size_t len;
+	sum = read_all(merged, "summary.json", &len);
+	json_t *m = json_loads(sum, 0, NULL);
+	cr_assert_not_null(m);
+	same_cells(whole, m);
+	json_decref(m);
+	json_decref(whole);
+	for (int k = 0; k < 4; k++)
+		free(shard_dirs[k]);
+	free(sum);
+	free(merged);
+	free(output);
+	free(out);
+	free(scen);
+	free(rack);
+}
+
+Test(engine, two_harness_processes_never_drive_one_board_at_once)
+{
+	char *rack = rack_of(2, "0.05"), *scen = scenario(2), *a = NULL, *b = NULL;
+	int sa, sb;
+
+	cr_assert(asprintf(&a, "%s/proc-a", dir) > 0);
+	cr_assert(asprintf(&b, "%s/proc-b", dir) > 0);
+	char *argv_a[] = { HIL_BINARY, "run", "--wait-lock", "120", "--rack", rack, "--out", a, scen, NULL };
+	char *argv_b[] = { HIL_BINARY, "run", "--wait-lock", "120", "--rack", rack, "--out", b, scen, NULL };
+	pid_t pa = spawn_quiet(argv_a), pb = spawn_quiet(argv_b);
+	waitpid(pa, &sa, 0);
+	waitpid(pb, &sb, 0);
+	cr_assert(WIFEXITED(sa) && WEXITSTATUS(sa) == 0, "run a: %d", sa);
+	cr_assert(WIFEXITED(sb) && WEXITSTATUS(sb) == 0, "run b: %d", sb);
+	json_t *ja = journal_in(a), *jb = journal_in(b);
+	for (int i = 0; i < 2; i++) {
+		char board[8];
+		double a0, a1, b0, b1;
+		snprintf(board, sizeof(board), "b%d", i);
+		board_spans(ja, board, &a0, &a1);
+		board_spans(jb, board, &b0, &b1);
+		cr_assert(a1 <= b0 || b1 <= a0, "%s driven by both runs at once: [%.3f, %.3f] and "
+			  "[%.3f, %.3f]", board, a0, a1, b0, b1);
+	}
+	json_decref(ja);
+	json_decref(jb);
+	free(a);
+	free(b);
+	free(scen);
+	free(rack);
+}
+
+Test(engine, a_busy_board_names_its_holder)
+{
+	char *rack = rack_of(2, "0"), *scen = scenario(1), *out = NULL;
+	struct hil_lock *held;
+	int code;
+
+	cr_assert_eq(hil_lock_board(&held, hil_lock_dir(NULL), "SN0001", 0, "nightly-42"), 0);
+	cr_assert(asprintf(&out, "%s/busy", dir) > 0);
+	json_t *res = run_in(rack, scen, out, 0, 0, &code);
+	hil_lock_release(held);
+	cr_assert_eq(code, 3, "the busy board's installs are infrastructure errors");
+	json_t *b1 = json_array_get(json_object_get(res, "boards"), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(b1, "class")), "board_busy");
+	cr_assert(strstr(json_string_value(json_object_get(b1, "message")), "nightly-42"),
+		  "%s", json_string_value(json_object_get(b1, "message")));
+	json_t *b0 = json_array_get(json_object_get(res, "boards"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(b0, "class")), "success", "the other board ran");
+	json_decref(res);
+	free(out);
+	free(scen);
+	free(rack);
+}
