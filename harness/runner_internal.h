@@ -69,6 +69,25 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
  * HSM licences than the counters allow (hsm_guard.c). */
 int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out);
 
+/* Progress output (under the run's lock). */
+void hil_runner_progress(struct hil_run_state *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A board's progress: printed as it comes with one worker; with several,
+ * kept until the board is done so boards do not interleave mid-line. */
+void hil_board_progress(struct hil_board_run *br, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Board @index of the plan, start to end (board.c). */
+void hil_board_run(struct hil_run_state *run, size_t index);
+
+/* One install (case.c); @pre is the board's pre-flight result. */
+void hil_case_run(struct hil_board_run *br, const struct hil_plan_cell *cell, unsigned iteration,
+		  const struct hil_step_result *pre);
+/* Whether this run does cell @k of board @index (its shard). */
+bool hil_case_wanted(const struct hil_run_state *run, size_t index, size_t k);
+/* Whether a resumed journal already has this install. */
+bool hil_case_done(const struct hil_run_state *run, const char *board, const char *name);
+
 /* "install[image=x.sfi] run 03": unique per board, the key of resume. */
 char *hil_case_name(const struct hil_plan *plan, const struct hil_plan_cell *cell, unsigned it);
 
