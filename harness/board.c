@@ -147,6 +147,23 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 		       pre->cls != HIL_CLASS_SUCCESS ? pre->message : "");
 }
 
+/* After quarantine_after infrastructure errors in a row, a board sits out
+ * the rest of the campaign (its installs become errors with the reason)
+ * and the other boards go on. */
+static void watch_for_quarantine(struct hil_board_run *br, enum hil_class cls, enum hil_verdict v)
+{
+	unsigned limit = br->run->plan->scenario->quarantine_after;
+
+	br->infra_streak = v == HIL_VERDICT_ERROR ? br->infra_streak + 1 : 0;
+	if (!limit || br->quarantine[0] || br->infra_streak < limit)
+		return;
+	br->quarantine_class = cls;
+	snprintf(br->quarantine, sizeof(br->quarantine), "quarantined: %u infrastructure errors in a "
+		 "row (last: %s); the board sits out the rest of the campaign", br->infra_streak,
+		 hil_class_name(cls));
+	hil_board_progress(br, "\n   %s\n   ", br->quarantine);
+}
+
 void hil_board_run(struct hil_run_state *run, size_t index)
 {
 	const struct hil_plan_board *pb = &run->plan->boards[index];
@@ -169,8 +186,18 @@ void hil_board_run(struct hil_run_state *run, size_t index)
 		if (!run->opts->verbose)
 			hil_board_progress(&br, "   %-32s ", plan->cells[k].label[0] ? plan->cells[k].label
 									  : "install");
-		for (unsigned it = 1; it <= plan->repeat && !hil_stop_requested; it++)
-			hil_case_run(&br, &plan->cells[k], it, &pre);
+		unsigned failures = 0;
+		for (unsigned it = 1; it <= plan->repeat && !hil_stop_requested; it++) {
+			enum hil_verdict v;
+			enum hil_class cls = hil_case_run(&br, &plan->cells[k], it, &pre, &v);
+			if (v == HIL_VERDICT_COUNT)
+				continue;
+			watch_for_quarantine(&br, cls, v);
+			failures += v != HIL_VERDICT_ERROR && v != HIL_VERDICT_SKIP &&
+				    cls != HIL_CLASS_SUCCESS;
+			if (plan->scenario->until_failures && failures >= plan->scenario->until_failures)
+				break; /* until: {failures: K} reached */
+		}
 		if (!run->opts->verbose)
 			hil_board_progress(&br, "\n%s", hil_strbuf_str(&br.surprises));
 		hil_strbuf_free(&br.surprises);

@@ -42,6 +42,7 @@ static json_t *params_json(const struct hil_plan_cell *cell)
 
 struct case_outcome {
 	json_t *image;              /* sha256, protocol, areas of the installed image */
+	json_t *attempts;           /* earlier attempts that ended in an infrastructure error */
 	enum hil_verdict verdict;
 	enum hil_class cls;
 	uint32_t rss[HIL_STEP_MAX_RSS];
@@ -54,14 +55,15 @@ static void journal_case(struct hil_board_run *br, const char *name,
 			 const struct hil_plan_cell *cell, unsigned iteration,
 			 const struct hil_expectation *e, const struct case_outcome *o)
 {
-	hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:f, s:O}",
+	hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:f, s:O, s:O}",
 				   "type", "case", "board", br->rb->name, "case", name,
 				   "cell", cell->label, "params", params_json(cell),
 				   "iteration", (int)iteration,
 				   "verdict", hil_verdict_name(o->verdict), "class", hil_class_name(o->cls),
 				   "rss", hil_json_rss(o->rss, o->rss_count), "expected", expected_json(e),
 				   "message", hil_json_text(o->message), "duration_s", o->duration_s,
-				   "image", o->image ? o->image : json_null()));
+				   "image", o->image ? o->image : json_null(),
+				   "attempts", o->attempts ? o->attempts : json_null()));
 }
 
 /* What the install put on the board: the image's sha256, protocol version
@@ -142,7 +144,8 @@ static double epoch_now(void)
 }
 
 static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell,
-		      const char *name, const char *case_dir, struct case_outcome *o)
+		      const char *name, const char *case_dir, unsigned attempt,
+		      struct case_outcome *o)
 {
 	for (size_t i = 0; i < br->run->plan->scenario->step_count; i++) {
 		const struct hil_step *st = &cell->steps[i];
@@ -152,8 +155,9 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 		hil_step_run(br, st, i, case_dir, name, &res);
 		double t1 = epoch_now();
 		o->duration_s += res.duration_s;
-		hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:f, s:o, s:f, s:f}",
+		hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:f, s:o, s:f, s:f}",
 					   "type", "step", "board", br->rb->name, "case", name,
+					   "attempt", (int)attempt + 1,
 					   "index", (int)i, "kind", hil_step_kind_name(st->kind),
 					   "class", hil_class_name(res.cls),
 					   "rss", hil_json_rss(res.rss, res.rss_count),
@@ -172,6 +176,48 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 				 res.message[0] ? res.message : hil_class_name(res.cls));
 			return;
 		}
+	}
+}
+
+/* Before a retry: wait (doubling each time), then power-cycle the board so
+ * the next attempt starts from a clean state. */
+static void prepare_retry(struct hil_board_run *br, unsigned attempt)
+{
+	const struct hil_scenario *s = br->run->plan->scenario;
+	unsigned backoff = s->retry_backoff_ms << (attempt < 10 ? attempt : 10);
+
+	hil_clock_sleep_ms(backoff);
+	if (!br->rb->power.present)
+		return;
+	if (hil_runner_line(br, &br->rb->power, false) == 0) {
+		hil_clock_sleep_ms(1000);
+		hil_runner_line(br, &br->rb->power, true);
+		hil_clock_sleep_ms(200);
+	}
+}
+
+/* Runs the steps, again after an infrastructure error while retries are
+ * left. Every attempt stays in the journal (its steps carry "attempt"). */
+static void run_attempts(struct hil_board_run *br, const struct hil_plan_cell *cell,
+			 const char *name, const char *case_dir, struct case_outcome *o)
+{
+	unsigned retries = br->run->plan->scenario->retries;
+
+	for (unsigned attempt = 0;; attempt++) {
+		double spent = o->duration_s;
+		o->cls = HIL_CLASS_SUCCESS;
+		o->message[0] = '\0';
+		o->rss_count = 0;
+		run_steps(br, cell, name, case_dir, attempt, o);
+		if (!hil_class_is_infra(o->cls) || attempt >= retries || hil_stop_requested)
+			return;
+		if (!o->attempts)
+			o->attempts = json_array();
+		json_array_append_new(o->attempts, json_pack("{s:i, s:s, s:o, s:f}", "attempt",
+							     (int)attempt + 1, "class", hil_class_name(o->cls),
+							     "message", hil_json_text(o->message),
+							     "duration_s", o->duration_s - spent));
+		prepare_retry(br, attempt);
 	}
 }
 
@@ -200,8 +246,9 @@ char *hil_case_name(const struct hil_plan *plan, const struct hil_plan_cell *cel
 			     cell->label[0] ? "]" : "", plan->repeat >= 100 ? 3 : 2, it);
 }
 
-void hil_case_run(struct hil_board_run *br, const struct hil_plan_cell *cell,
-		  unsigned iteration, const struct hil_step_result *pre)
+enum hil_class hil_case_run(struct hil_board_run *br, const struct hil_plan_cell *cell,
+			    unsigned iteration, const struct hil_step_result *pre,
+			    enum hil_verdict *verdict_out)
 {
 	const struct hil_plan *plan = br->run->plan;
 	const struct hil_expectation *e = hil_expect_match(plan->scenario, &br->id,
@@ -209,9 +256,10 @@ void hil_case_run(struct hil_board_run *br, const struct hil_plan_cell *cell,
 	struct case_outcome o = { .cls = HIL_CLASS_SUCCESS };
 	char *name = hil_case_name(plan, cell, iteration);
 
+	*verdict_out = HIL_VERDICT_COUNT;
 	if (hil_case_done(br->run, br->rb->name, name)) { /* resume: it is in the journal */
 		free(name);
-		return;
+		return HIL_CLASS_NONE;
 	}
 	char *slug = hil_slug(name);
 	char *case_dir = hil_xasprintf("logs/%s/%s", br->rb->name, slug);
@@ -227,9 +275,13 @@ void hil_case_run(struct hil_board_run *br, const struct hil_plan_cell *cell,
 		o.verdict = HIL_VERDICT_ERROR;
 		o.cls = pre->cls;
 		snprintf(o.message, sizeof(o.message), "pre-flight: %s", pre->message);
+	} else if (br->quarantine[0]) {
+		o.verdict = HIL_VERDICT_ERROR;
+		o.cls = br->quarantine_class;
+		snprintf(o.message, sizeof(o.message), "%s", br->quarantine);
 	} else {
 		hil_mkdir_p(abs_dir);
-		run_steps(br, cell, name, case_dir, &o);
+		run_attempts(br, cell, name, case_dir, &o);
 		drain_console(br, case_dir);
 		o.verdict = hil_expect_verdict(e, o.cls, o.rss, o.rss_count, why, sizeof(why));
 		if (o.verdict != HIL_VERDICT_PASS && !o.message[0])
@@ -240,9 +292,12 @@ void hil_case_run(struct hil_board_run *br, const struct hil_plan_cell *cell,
 	}
 	journal_case(br, name, cell, iteration, e, &o);
 	json_decref(o.image);
+	json_decref(o.attempts);
 	report_case(br, name, &o);
 	free(name);
 	free(slug);
 	free(case_dir);
 	free(abs_dir);
+	*verdict_out = o.verdict;
+	return o.cls;
 }

@@ -39,6 +39,9 @@ struct hil_board_run {
 	struct hil_strbuf out;           /* progress of this board, when parallel */
 	size_t index;                    /* in plan->boards */
 	uint64_t salt;                   /* of the step running now (programmer.h) */
+	unsigned infra_streak;           /* consecutive installs that ended in error */
+	char quarantine[256];            /* why the board sits out; "" when it does not */
+	enum hil_class quarantine_class;
 };
 
 struct hil_step_result {
@@ -80,9 +83,12 @@ void hil_board_progress(struct hil_board_run *br, const char *fmt, ...)
 /* Board @index of the plan, start to end (board.c). */
 void hil_board_run(struct hil_run_state *run, size_t index);
 
-/* One install (case.c); @pre is the board's pre-flight result. */
-void hil_case_run(struct hil_board_run *br, const struct hil_plan_cell *cell, unsigned iteration,
-		  const struct hil_step_result *pre);
+/* One install (case.c); @pre is the board's pre-flight result. Returns the
+ * install's class and its verdict (HIL_VERDICT_COUNT when it was not run:
+ * already in a resumed journal). */
+enum hil_class hil_case_run(struct hil_board_run *br, const struct hil_plan_cell *cell,
+			    unsigned iteration, const struct hil_step_result *pre,
+			    enum hil_verdict *verdict_out);
 /* Whether this run does cell @k of board @index (its shard). */
 bool hil_case_wanted(const struct hil_run_state *run, size_t index, size_t k);
 /* Whether a resumed journal already has this install. */

@@ -13,8 +13,10 @@
 #include <string.h>
 
 static const char *const scenario_keys[] = { "campaign", "description", "boards", "repeat",
-					     "seed", "xpass_fails", "hsm_reserve", "matrix", "steps",
-					     "expect", NULL };
+					     "seed", "xpass_fails", "hsm_reserve", "retries",
+					     "retry_backoff_ms", "quarantine_after", "until", "max_runs",
+					     "matrix", "steps", "expect", NULL };
+static const char *const until_keys[] = { "failures", NULL };
 static const char *const step_names[] = { "power", "sfi_install", "read_ob", "verify_flash",
 					  "wait", "reset", "expect_console", NULL };
 static const char *const reset_keys[] = { "pulse_ms", NULL };
@@ -388,6 +390,31 @@ static void load_boards(struct hil_ycheck *c, struct hil_scenario *s, const stru
 	s->board_count = v->count;
 }
 
+/* until: {failures: K} with max_runs: M — run a cell until K installs
+ * failed or M ran, whichever comes first. */
+static void load_until(struct hil_ycheck *c, struct hil_scenario *s, const struct hil_ynode *root)
+{
+	const struct hil_ynode *u = hil_ymap_get(root, "until"), *m = hil_ymap_get(root, "max_runs"), *f;
+	unsigned long n;
+
+	if (!u && !m)
+		return;
+	if (!u || !m) {
+		hil_ycheck_error(c, u ? u : m, "until and max_runs go together (expected until: "
+				 "{failures: K} and max_runs: M)");
+		return;
+	}
+	if ((hil_ycheck_map(c, u, "until", until_keys) || u->kind == HIL_YNODE_MAP) &&
+	    (f = hil_ycheck_require(c, u, "failures", "until")) &&
+	    hil_ycheck_uint(c, f, "failures", 1, 100000, &n))
+		s->until_failures = (unsigned)n;
+	if (hil_ycheck_uint(c, m, "max_runs", 1, 100000, &n))
+		s->repeat = (unsigned)n;
+	if (hil_ymap_get(root, "repeat"))
+		hil_ycheck_error(c, hil_ymap_get(root, "repeat"), "repeat and max_runs both set "
+				 "(expected one: max_runs bounds an until campaign)");
+}
+
 static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const struct hil_ynode *root)
 {
 	const struct hil_ynode *v;
@@ -409,6 +436,15 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 		s->seed = n;
 	if ((v = hil_ymap_get(root, "xpass_fails")))
 		hil_ycheck_bool(c, v, "xpass_fails", &s->xpass_fails);
+	if ((v = hil_ymap_get(root, "retries")) && hil_ycheck_uint(c, v, "retries", 0, 10, &n))
+		s->retries = (unsigned)n;
+	if ((v = hil_ymap_get(root, "retry_backoff_ms")) &&
+	    hil_ycheck_uint(c, v, "retry_backoff_ms", 0, 600000, &n))
+		s->retry_backoff_ms = (unsigned)n;
+	if ((v = hil_ymap_get(root, "quarantine_after")) &&
+	    hil_ycheck_uint(c, v, "quarantine_after", 0, 100000, &n))
+		s->quarantine_after = (unsigned)n;
+	load_until(c, s, root);
 	if ((v = hil_ymap_get(root, "hsm_reserve")) &&
 	    hil_ycheck_uint(c, v, "hsm_reserve", 0, 1000000, &n))
 		s->hsm_reserve = (unsigned)n;
@@ -446,6 +482,8 @@ int hil_scenario_load(struct hil_scenario **out, const char *path, struct hil_di
 	s->repeat = 1;
 	s->seed = 1;
 	s->xpass_fails = true;
+	s->retry_backoff_ms = 1000;
+	s->quarantine_after = 3;
 	load_scenario(&c, s, root);
 	hil_ynode_free(root);
 	if (c.errors) {

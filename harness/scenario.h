@@ -114,6 +114,10 @@ struct hil_scenario {
 	uint64_t seed;
 	bool xpass_fails;         /* an xpass fails the run (default true) */
 	unsigned hsm_reserve;     /* HSM licences a campaign must leave untouched */
+	unsigned retries;         /* extra attempts after an infrastructure error */
+	unsigned retry_backoff_ms;/* before the first retry; doubles each time */
+	unsigned quarantine_after;/* consecutive infra errors that bench a board; 0: never */
+	unsigned until_failures;  /* stop a cell after this many failed installs; 0: off */
 	struct hil_matrix_param *matrix;
 	size_t matrix_count;
 	struct hil_step *steps;

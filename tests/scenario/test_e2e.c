@@ -2,6 +2,7 @@
  * seed thread describes for each bootloader version, and the exit codes of
  * DESIGN §5 follow from what happened. */
 #include "harness/clock.h"
+#include "harness/fileutil.h"
 #include "harness/plan.h"
 #include "harness/rack.h"
 #include "harness/runner.h"
@@ -243,4 +244,98 @@ Test(e2e, an_identity_mismatch_on_one_board_leaves_the_others_intact)
 	free(rack);
 	free(text);
 	free(profile);
+}
+
+static char *scenario_with(const char *extra)
+{
+	char *text = NULL, *path;
+
+	cr_assert(asprintf(&text, "campaign: retry\n%s\nsteps:\n  - power: cycle\n"
+			   "  - sfi_install: {image: " HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi,"
+			   " license: {hsm_slot: 1}}\n", extra) > 0);
+	path = test_write(dir, "retry.yaml", text);
+	free(text);
+	return path;
+}
+
+Test(e2e, infrastructure_errors_are_retried_and_every_attempt_is_kept)
+{
+	/* the 3rd programmer run (the first install) hangs once; identify and
+	 * -rssgetversion come first */
+	char *rack = rack_with_bl91_profile("profile: flaky\ndevice: {id: 0x480, bl_version: 0x92}\n"
+					    "faults:\n  - {point: programmer, fault: hang, after: 2, repeat: 1}\n");
+	char *scen = scenario_with("repeat: 2\nretries: 2\nretry_backoff_ms: 10");
+	int code = -1;
+	json_t *res = run(scen, rack, 0, &code);
+	json_t *cases = json_object_get(json_array_get(json_object_get(res, "boards"), 0), "cases");
+
+	cr_assert_eq(code, 0, "the retry came through");
+	json_t *first = json_array_get(cases, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(first, "verdict")), "pass");
+	cr_assert_eq(json_array_size(json_object_get(first, "attempts")), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(
+		json_object_get(first, "attempts"), 0), "class")), "timeout");
+	char *junit = NULL, *path = NULL;
+	size_t len;
+	cr_assert(asprintf(&path, "%s/out/junit.xml", dir) > 0);
+	cr_assert_eq(hil_read_file(&junit, &len, path, 1 << 20), 0);
+	cr_assert(strstr(junit, "<flakyError type=\"timeout\""), "%s", junit);
+	free(junit);
+	free(path);
+	json_decref(res);
+	free(scen);
+	free(rack);
+}
+
+Test(e2e, a_failing_device_is_not_retried)
+{
+	char *rack = rack_with_bl91_profile("profile: p\ndevice: {id: 0x480, bl_version: 0x91}\n"
+					    "install:\n  - {outcome: rss_error, rss: 0x16}\n");
+	char *scen = scenario_with("repeat: 1\nretries: 3\nretry_backoff_ms: 10");
+	int code = -1;
+	json_t *res = run(scen, rack, 0, &code);
+	json_t *c = json_array_get(json_object_get(json_array_get(json_object_get(res, "boards"), 0),
+						   "cases"), 0);
+
+	cr_assert_eq(code, 1, "rss_error without an expectation is a fail");
+	cr_assert(json_is_null(json_object_get(c, "attempts")), "device failures are never retried");
+	json_decref(res);
+	free(scen);
+	free(rack);
+}
+
+Test(e2e, a_board_with_infrastructure_errors_in_a_row_is_quarantined)
+{
+	char *rack = rack_with_bl91_profile("profile: dead\ndevice: {id: 0x480, bl_version: 0x92}\n"
+					    "faults:\n  - {point: programmer, fault: crash, after: 2}\n");
+	char *scen = scenario_with("repeat: 6\nquarantine_after: 2");
+	int code = -1;
+	json_t *res = run(scen, rack, 0, &code);
+	json_t *cases = json_object_get(json_array_get(json_object_get(res, "boards"), 0), "cases");
+
+	cr_assert_eq(code, 3);
+	cr_assert_eq(json_array_size(cases), 6, "every planned install is reported");
+	for (size_t i = 2; i < 6; i++)
+		cr_assert(strstr(json_string_value(json_object_get(json_array_get(cases, i), "message")),
+				 "quarantined: 2 infrastructure errors in a row"), "case %zu", i);
+	json_decref(res);
+	free(scen);
+	free(rack);
+}
+
+Test(e2e, until_stops_a_cell_at_its_failure_count)
+{
+	char *rack = rack_with_bl91_profile("profile: p\ndevice: {id: 0x480, bl_version: 0x91}\n"
+					    "install:\n  - {outcome: rss_error, rss: 0x16}\n");
+	char *scen = scenario_with("until: {failures: 3}\nmax_runs: 50\nexpect:\n"
+				   "  - {result: fail, class: rss_error}");
+	int code = -1;
+	json_t *res = run(scen, rack, 0, &code);
+	json_t *cell = json_array_get(json_object_get(res, "cells"), 0);
+
+	cr_assert_eq(code, 0);
+	cr_assert_eq(json_integer_value(json_object_get(cell, "runs")), 3, "stopped at 3 failures, not 50 runs");
+	json_decref(res);
+	free(scen);
+	free(rack);
 }
