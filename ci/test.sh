@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 bash ci/setup.sh
 jobs=$(nproc 2>/dev/null || echo 2)
-export TMPDIR=${TMPDIR:-/tmp}
+mkdir -p build-tmp && export TMPDIR="$PWD/build-tmp"   # tests leave their scratch folders here
 
 run_suite() { # build-dir, extra cmake args...
   local dir=$1; shift

@@ -358,3 +358,43 @@ Test(engine, a_busy_board_names_its_holder)
 	free(scen);
 	free(rack);
 }
+
+Test(engine, sigint_stops_cleanly_with_reports_and_exit_130)
+{
+	char *rack = rack_of(2, "0.05"), *scen = scenario(10), *out = NULL, *journal = NULL;
+	int status;
+
+	cr_assert(asprintf(&out, "%s/interrupted", dir) > 0);
+	cr_assert(asprintf(&journal, "%s/journal.jsonl", out) > 0);
+	char *argv[] = { HIL_BINARY, "run", "--rack", rack, "--out", out, scen, NULL };
+	pid_t pid = spawn_quiet(argv);
+	for (int tries = 0; tries < 600; tries++) {
+		size_t len = 0;
+		char *text = NULL;
+		usleep(20000);
+		bool started = hil_read_file(&text, &len, journal, 16 << 20) == 0 &&
+			       strstr(text, "\"type\":\"case\"");
+		free(text);
+		if (started)
+			break;
+	}
+	kill(pid, SIGINT);
+	waitpid(pid, &status, 0);
+	cr_assert(WIFEXITED(status), "it exits by itself after SIGINT");
+	cr_assert_eq(WEXITSTATUS(status), 130);
+	json_t *records = journal_in(out), *last = json_array_get(records, json_array_size(records) - 1);
+	cr_assert_str_eq(json_string_value(json_object_get(last, "type")), "end");
+	cr_assert(json_is_true(json_object_get(last, "interrupted")));
+	json_t *seen = json_object();
+	cr_assert_lt(count_cases(records, seen), 40, "nothing new started after the signal");
+	size_t len;
+	char *junit = read_all(out, "junit.xml", &len);
+	cr_assert_gt(len, 100, "reports of what finished are written");
+	free(junit);
+	json_decref(seen);
+	json_decref(records);
+	free(journal);
+	free(out);
+	free(scen);
+	free(rack);
+}
