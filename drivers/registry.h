@@ -11,6 +11,7 @@
 #include "harness/diag.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct hil_power_ops;
 struct hil_probe_ops;
@@ -38,5 +39,14 @@ const char *hil_registry_names(enum hil_role role);
 /* Backend-specific checks of a loaded rack (simulated board profiles, ...).
  * Adds diagnostics; returns false when something is wrong. */
 bool hil_registry_check_rack(const struct hil_rack *rack, struct hil_diag *diag);
+
+struct hil_rack_board;
+struct hil_step;
+
+/* Roughly how long one install of @steps takes on @board, in ms, from its
+ * simulated profile's timings; 0 when the board is not simulated (real
+ * boards have no model to estimate from). */
+unsigned long hil_registry_estimate_ms(const struct hil_rack_board *board,
+				       const struct hil_step *steps, size_t count);
 
 #endif

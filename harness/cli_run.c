@@ -10,6 +10,7 @@
 #include "harness/runner.h"
 #include "harness/scenario.h"
 #include "harness/xalloc.h"
+#include "drivers/registry.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -145,16 +146,39 @@ static int combine(int a, int b)
 	return rank[a] >= rank[b] ? a : b;
 }
 
-static void print_plan(const struct hil_plan *plan)
+/* --dry-run: what would run, the HSM licences it may draw and how long it
+ * should take (simulated boards only; boards run in parallel up to --jobs). */
+static void print_plan(const struct hil_plan *plan, unsigned jobs)
 {
-	printf("%s: campaign %s, %u run(s) of each cell\n", plan->scenario->file,
-	       plan->scenario->campaign, plan->repeat);
-	for (size_t i = 0; i < plan->board_count; i++)
-		printf("  board %-20s %s%s\n", plan->boards[i].board->name,
-		       plan->boards[i].skip_reason ? "skipped: " : "",
-		       plan->boards[i].skip_reason ? plan->boards[i].skip_reason : "");
+	const struct hil_scenario *s = plan->scenario;
+	unsigned long longest = 0, sum = 0;
+
+	printf("%s: campaign %s: %zu board(s) x %zu cell(s) x %u run(s) x %zu step(s)\n", s->file,
+	       s->campaign, plan->board_count, plan->cell_count, plan->repeat, s->step_count);
 	for (size_t k = 0; k < plan->cell_count; k++)
 		printf("  cell  %s\n", plan->cells[k].label[0] ? plan->cells[k].label : "(no matrix)");
+	for (size_t i = 0; i < plan->board_count; i++) {
+		const struct hil_plan_board *b = &plan->boards[i];
+		unsigned long ms = 0;
+		for (size_t k = 0; !b->skip_reason && k < plan->cell_count; k++)
+			ms += hil_registry_estimate_ms(b->board, plan->cells[k].steps, s->step_count) *
+			      plan->repeat;
+		longest = ms > longest ? ms : longest;
+		sum += ms;
+		printf("  board %-16s %s%s", b->board->name, b->skip_reason ? "skipped: " : "",
+		       b->skip_reason ? b->skip_reason : "");
+		if (!b->skip_reason)
+			printf(ms ? "about %.0f s\n" : "no estimate (not simulated)\n", ms / 1e3);
+		else
+			printf("\n");
+	}
+	printf("  steps:");
+	for (size_t i = 0; i < s->step_count; i++)
+		printf(" %s", hil_step_kind_name(s->steps[i].kind));
+	printf("\n  HSM licences it may draw: %u\n", hil_hsm_planned(plan));
+	if (jobs && jobs < plan->board_count && sum / jobs > longest)
+		longest = sum / jobs;
+	printf("  estimated time: about %.0f s (simulated time; boards in parallel)\n", longest / 1e3);
 }
 
 int hil_cli_run(int argc, char **argv)
@@ -198,7 +222,7 @@ int hil_cli_run(int argc, char **argv)
 		int code, rc;
 
 		if (a.dry_run) {
-			print_plan(plans[i]);
+			print_plan(plans[i], (unsigned)a.jobs);
 		} else if ((rc = hil_run(plans[i], &opts, &code, &results)) < 0) {
 			fprintf(stderr, "sfi-harness run: %s\n", hil_error_last());
 			status = combine(status, rc == HIL_EREFUSED ? HIL_EXIT_USAGE : HIL_EXIT_INFRA);

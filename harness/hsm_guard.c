@@ -43,13 +43,12 @@ static int read_counter(struct hil_run_state *run, int slot, uint32_t *out)
 	return error;
 }
 
-int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out)
+/* The worst case per slot: one draw per install, or one per board with a
+ * licence cache. */
+static void planned_draws(const struct hil_plan *plan, unsigned long draws[SLOTS])
 {
-	const struct hil_plan *plan = run->plan;
 	const struct hil_scenario *s = plan->scenario;
-	unsigned long draws[SLOTS] = { 0 };
 	unsigned boards = boards_that_run(plan);
-	int error = 0;
 
 	for (size_t i = 0; i < s->step_count; i++) {
 		const struct hil_step *st = &s->steps[i];
@@ -58,6 +57,26 @@ int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out)
 		draws[st->hsm_slot] += st->license_cache ? boards
 			: (unsigned long)boards * plan->cell_count * plan->repeat;
 	}
+}
+
+unsigned hil_hsm_planned(const struct hil_plan *plan)
+{
+	unsigned long draws[SLOTS] = { 0 }, total = 0;
+
+	planned_draws(plan, draws);
+	for (int slot = 0; slot < SLOTS; slot++)
+		total += draws[slot];
+	return (unsigned)total;
+}
+
+int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out)
+{
+	const struct hil_plan *plan = run->plan;
+	const struct hil_scenario *s = plan->scenario;
+	unsigned long draws[SLOTS] = { 0 };
+	int error = 0;
+
+	planned_draws(plan, draws);
 	*planned_out = 0;
 	for (int slot = 0; slot < SLOTS && !error; slot++) {
 		uint32_t left = 0;

@@ -37,4 +37,7 @@ void hil_runner_install_signals(void);
 int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	    int *exit_code_out, json_t **results_out);
 
+/* The most HSM licences @plan can draw (the guard's bound). */
+unsigned hil_hsm_planned(const struct hil_plan *plan);
+
 #endif

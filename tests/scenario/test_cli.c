@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 TestSuite(cli, .init = test_isolate_locks, .timeout = 120);
 
@@ -132,5 +133,22 @@ Test(cli, sfi_inspect_of_a_malformed_file_exits_2_with_the_offset)
 	cr_assert(strstr(out, "offset 9: file too short for an SFI header"), "%s", out);
 	free(out);
 	free(path);
+	free(dir);
+}
+
+Test(cli, dry_run_prints_the_plan_and_touches_nothing)
+{
+	char *dir = test_tmpdir(), *out = NULL, *output = NULL;
+
+	cr_assert(asprintf(&out, "%s/never", dir) > 0);
+	char *argv[] = { HIL_BINARY, "run", "--dry-run", "--out", out,
+			 HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", NULL };
+	cr_assert_eq(test_spawn(argv, &output), 0, "%s", output);
+	cr_assert(strstr(output, "3 board(s) x 2 cell(s) x 20 run(s) x 3 step(s)"), "%s", output);
+	cr_assert(strstr(output, "HSM licences it may draw: 120"), "%s", output);
+	cr_assert(strstr(output, "estimated time: about"), "%s", output);
+	cr_assert(access(out, F_OK) != 0, "a dry run creates nothing");
+	free(output);
+	free(out);
 	free(dir);
 }
