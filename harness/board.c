@@ -1,6 +1,7 @@
 /* One board in a campaign: its lock, the pre-flight (power, probe,
  * identity), then its installs cell by cell. */
 #include "drivers/programmer/cubeprog_parse.h"
+#include "harness/clock.h"
 #include "harness/error.h"
 #include "harness/fileutil.h"
 #include "harness/json_util.h"
@@ -131,7 +132,7 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 			   run->opts->wait_lock_s, run->plan->scenario->campaign) < 0) {
 		pre->cls = HIL_CLASS_BOARD_BUSY;
 		snprintf(pre->message, sizeof(pre->message), "%s", hil_error_last());
-		hil_board_progress(br, "   busy: %s\n", pre->message);
+		hil_progress_board(br, "busy: %s", pre->message);
 		return;
 	}
 	if (pb->board->console_driver && hil_console_open(&br->console, &run->ctx, pb->board) < 0)
@@ -140,7 +141,8 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 	preflight(br, pre);
 	free(pre->log);
 	pre->log = NULL;
-	hil_board_progress(br, "   reports device 0x%03X, revision %s, BL 0x%02X, RSS %s%s%s\n",
+	hil_progress_board(br, "%s, probe %s, reports device 0x%03X, revision %s, BL 0x%02X, RSS %s%s%s",
+		       pb->board->kind, pb->board->probe_serial,
 		       br->id.device_id, br->id.revision[0] ? br->id.revision : "?", br->id.bl_version,
 		       br->id.rss_version[0] ? br->id.rss_version : "n/a",
 		       pre->cls != HIL_CLASS_SUCCESS ? " — pre-flight failed: " : "",
@@ -161,7 +163,7 @@ static void watch_for_quarantine(struct hil_board_run *br, enum hil_class cls, e
 	snprintf(br->quarantine, sizeof(br->quarantine), "quarantined: %u infrastructure errors in a "
 		 "row (last: %s); the board sits out the rest of the campaign", br->infra_streak,
 		 hil_class_name(cls));
-	hil_board_progress(br, "\n   %s\n   ", br->quarantine);
+	hil_progress_board(br, "%s", br->quarantine);
 }
 
 void hil_board_run(struct hil_run_state *run, size_t index)
@@ -175,17 +177,16 @@ void hil_board_run(struct hil_run_state *run, size_t index)
 	if (!board_has_work(run, &br))
 		return;
 	br.id.board_kind = pb->board->kind;
-	hil_board_progress(&br, "\n== %s (%s, probe %s)\n", pb->board->name, pb->board->kind,
-		       pb->board->probe_serial);
-	if (!pb->skip_reason)
+	br.started_s = hil_clock_real_ms() / 1e3;
+	snprintf(br.last_verdict, sizeof(br.last_verdict), "-");
+	if (pb->skip_reason)
+		hil_progress_board(&br, "skipped: %s", pb->skip_reason);
+	else
 		start_board(&br, &pre, &lock);
 	journal_board(&br, &pre);
 	for (size_t k = 0; k < plan->cell_count && !hil_stop_requested; k++) {
 		if (!hil_case_wanted(run, index, k))
 			continue;
-		if (!run->opts->verbose)
-			hil_board_progress(&br, "   %-32s ", plan->cells[k].label[0] ? plan->cells[k].label
-									  : "install");
 		unsigned failures = 0;
 		for (unsigned it = 1; it <= plan->repeat && !hil_stop_requested; it++) {
 			enum hil_verdict v;
@@ -198,13 +199,8 @@ void hil_board_run(struct hil_run_state *run, size_t index)
 			if (plan->scenario->until_failures && failures >= plan->scenario->until_failures)
 				break; /* until: {failures: K} reached */
 		}
-		if (!run->opts->verbose)
-			hil_board_progress(&br, "\n%s", hil_strbuf_str(&br.surprises));
-		hil_strbuf_free(&br.surprises);
 	}
 	hil_console_close(br.console);
 	hil_lock_release(lock);
-	if (run->parallel && br.out.len)
-		hil_runner_progress(run, "%s", hil_strbuf_str(&br.out));
-	hil_strbuf_free(&br.out);
+	hil_progress_board_done(&br, hil_stop_requested ? "stopped" : "done");
 }

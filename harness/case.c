@@ -107,30 +107,19 @@ static void drain_console(struct hil_board_run *br, const char *case_dir)
 		fclose(f);
 }
 
-/* Verbose: a line per install. Default: a character per install on the
- * cell's line (pytest style) and a line for each surprise after it. */
 static void report_case(struct hil_board_run *br, const char *name, const struct case_outcome *o)
 {
-	static const char marks[HIL_VERDICT_COUNT] = { '.', 'F', 'x', 'X', 'E', 's' };
 	char rss[96] = "";
 	size_t used = 0;
-	bool quiet_ok = o->verdict == HIL_VERDICT_XFAIL || o->verdict == HIL_VERDICT_PASS;
 
 	for (size_t i = 0; i < o->rss_count && used < sizeof(rss); i++)
 		if (o->rss[i])
 			used += (size_t)snprintf(rss + used, sizeof(rss) - used, "%s0x%X",
 						 used ? "," : "RSS ", o->rss[i]);
-	if (!br->run->opts->verbose) {
-		hil_board_progress(br, "%c", marks[o->verdict]);
-		if (!quiet_ok)
-			hil_strbuf_printf(&br->surprises, "    %s: %s %s %s%s%s\n", name,
-					  hil_verdict_name(o->verdict), hil_class_name(o->cls), rss,
-					  rss[0] ? " " : "", o->message);
-		return;
-	}
-	hil_board_progress(br, "  %-44s %-6s %-20s %s%s%s\n", name, hil_verdict_name(o->verdict),
-		 o->cls == HIL_CLASS_NONE ? "-" : hil_class_name(o->cls), rss,
-		 rss[0] && !quiet_ok ? " " : "", quiet_ok ? "" : o->message);
+	hil_progress_case(br, name, hil_verdict_name(o->verdict),
+			  o->cls == HIL_CLASS_NONE ? "-" : hil_class_name(o->cls), rss, o->message,
+			  o->verdict == HIL_VERDICT_FAIL || o->verdict == HIL_VERDICT_ERROR ||
+			  o->verdict == HIL_VERDICT_XPASS);
 }
 
 /* Wall-clock seconds since the epoch: when steps really ran, comparable
@@ -152,6 +141,7 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 		struct hil_step_result res;
 
 		double t0 = epoch_now();
+		hil_progress_step(br, name, hil_step_kind_name(st->kind));
 		hil_step_run(br, st, i, case_dir, name, &res);
 		double t1 = epoch_now();
 		o->duration_s += res.duration_s;

@@ -52,36 +52,6 @@ void hil_runner_journal(struct hil_run_state *run, json_t *rec)
 	pthread_mutex_unlock(&run->lock);
 }
 
-void hil_runner_progress(struct hil_run_state *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!run->opts->progress)
-		return;
-	pthread_mutex_lock(&run->lock);
-	va_start(ap, fmt);
-	vfprintf(run->opts->progress, fmt, ap);
-	va_end(ap);
-	fflush(run->opts->progress);
-	pthread_mutex_unlock(&run->lock);
-}
-
-void hil_board_progress(struct hil_board_run *br, const char *fmt, ...)
-{
-	char line[2048];
-	va_list ap;
-
-	if (!br->run->opts->progress)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (br->run->parallel)
-		hil_strbuf_puts(&br->out, line);
-	else
-		hil_runner_progress(br->run, "%s", line);
-}
-
 /* One worker per board, at most opts->jobs at once. */
 struct pool {
 	struct hil_run_state *run;
@@ -112,7 +82,6 @@ static void run_boards(struct hil_run_state *run)
 
 	if (jobs > n)
 		jobs = n;
-	run->parallel = jobs > 1;
 	if (jobs <= 1) {
 		for (size_t i = 0; i < n && !hil_stop_requested; i++)
 			hil_board_run(run, i);
@@ -240,7 +209,9 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	    (error = hil_hsm_guard(&run, &hsm_planned)) < 0 ||
 	    (error = start_journal(&run, hsm_planned)) < 0)
 		goto out;
+	hil_progress_init(&run);
 	run_boards(&run);
+	hil_progress_finish(&run);
 	hil_clock_utc_iso(finished);
 	hil_runner_journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
 				"interrupted", (int)hil_stop_requested));

@@ -19,7 +19,10 @@
 
 struct hil_run_state {
 	pthread_mutex_t lock;            /* journal, progress output, power instances */
-	bool parallel;                   /* board output is buffered per board */
+	int progress_mode;               /* HIL_PROGRESS_* */
+	char *status;                    /* live mode: one line per board */
+	bool status_drawn;
+	unsigned columns;                /* terminal width, live mode */
 	const struct hil_plan *plan;
 	const struct hil_run_opts *opts;
 	struct hil_driver_ctx ctx;
@@ -35,8 +38,8 @@ struct hil_board_run {
 	const struct hil_rack_board *rb;
 	struct hil_console *console;     /* NULL: none */
 	struct hil_identity id;
-	struct hil_strbuf surprises;     /* per-cell lines for the default progress */
-	struct hil_strbuf out;           /* progress of this board, when parallel */
+	char last_verdict[8];            /* for the live line */
+	double started_s;                /* real seconds, when the board started */
 	size_t index;                    /* in plan->boards */
 	uint64_t salt;                   /* of the step running now (programmer.h) */
 	unsigned infra_streak;           /* consecutive installs that ended in error */
@@ -72,13 +75,18 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
  * HSM licences than the counters allow (hsm_guard.c). */
 int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out);
 
-/* Progress output (under the run's lock). */
-void hil_runner_progress(struct hil_run_state *run, const char *fmt, ...)
+/* Progress (progress.c): live lines on a terminal, stamped lines elsewhere. */
+enum { HIL_PROGRESS_QUIET, HIL_PROGRESS_PLAIN, HIL_PROGRESS_LIVE };
+void hil_progress_init(struct hil_run_state *run);
+void hil_progress_finish(struct hil_run_state *run);
+/* A board event worth keeping on screen (identity, busy, quarantine). */
+void hil_progress_board(struct hil_board_run *br, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* A board's progress: printed as it comes with one worker; with several,
- * kept until the board is done so boards do not interleave mid-line. */
-void hil_board_progress(struct hil_board_run *br, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void hil_progress_step(struct hil_board_run *br, const char *case_name, const char *step);
+/* An install's end; @notable ones (fail, error, xpass) stay on screen. */
+void hil_progress_case(struct hil_board_run *br, const char *name, const char *verdict,
+		       const char *cls, const char *rss, const char *message, bool notable);
+void hil_progress_board_done(struct hil_board_run *br, const char *summary);
 
 /* Board @index of the plan, start to end (board.c). */
 void hil_board_run(struct hil_run_state *run, size_t index);
