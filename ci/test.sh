@@ -34,7 +34,11 @@ echo "== build and test (-Werror)"
 run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 echo "== the same tests as a clone without ../shared runs them (those checks skip, visibly)"
-SFI_HARNESS_SHARED=none ctest --test-dir build-ci -j "$jobs" --output-on-failure 2>&1 | tail -n 3
+if ! SFI_HARNESS_SHARED=none ctest --test-dir build-ci -j "$jobs" --output-on-failure > build-ci/ctest-noshared.log 2>&1; then
+  cat build-ci/ctest-noshared.log
+  exit 1
+fi
+tail -n 3 build-ci/ctest-noshared.log
 
 if [ "${HIL_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
