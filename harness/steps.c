@@ -5,6 +5,7 @@
 #include "harness/clock.h"
 #include "harness/error.h"
 #include "harness/fileutil.h"
+#include "harness/lock.h"
 #include "harness/rack.h"
 #include "harness/sfi_crypto.h"
 #include "harness/sfi_image.h"
@@ -62,6 +63,12 @@ static void save_log(struct hil_board_run *br, const char *rel, const char *text
 	free(path);
 }
 
+static bool uses_hsm(const struct hil_prog_request *req)
+{
+	return (req->op == HIL_PROG_SFI_INSTALL && req->hsm_slot >= 0) ||
+	       req->op == HIL_PROG_HSM_GET_LICENSE || req->op == HIL_PROG_HSM_COUNTER;
+}
+
 void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 			const char *log_rel, struct hil_transcript *tx,
 			struct hil_step_result *res)
@@ -73,7 +80,17 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 	req->salt = br->salt;
 	if (!req->timeout_s)
 		req->timeout_s = br->run->plan->rack->programmer_timeout_s;
+	/* The HSM is shared by every board of the rack (and by other runs):
+	 * one user at a time, across processes too. */
+	struct hil_lock *hsm = NULL;
+	if (uses_hsm(req) && hil_lock_board(&hsm, hil_lock_dir(br->run->plan->rack->lock_dir),
+					    "hsm", req->timeout_s, br->run->plan->scenario->campaign) < 0) {
+		memset(tx, 0, sizeof(*tx));
+		set_result(res, HIL_CLASS_BOARD_BUSY, "%s", hil_error_last());
+		return;
+	}
 	error = br->run->programmer->ops->run(br->run->programmer, req, &out);
+	hil_lock_release(hsm);
 	if (error < 0) {
 		memset(tx, 0, sizeof(*tx));
 		set_result(res, HIL_CLASS_TOOL_CRASH, "programmer: %s", hil_error_last());
