@@ -145,14 +145,17 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 		hil_step_run(br, st, i, case_dir, name, &res);
 		double t1 = epoch_now();
 		o->duration_s += res.duration_s;
-		hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:f, s:o, s:f, s:f}",
+		hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:f, s:o, s:f, s:f, s:o, s:o}",
 					   "type", "step", "board", br->rb->name, "case", name,
 					   "attempt", (int)attempt + 1,
 					   "index", (int)i, "kind", hil_step_kind_name(st->kind),
 					   "class", hil_class_name(res.cls),
 					   "rss", hil_json_rss(res.rss, res.rss_count),
 					   "message", hil_json_text(res.message), "duration_s", res.duration_s,
-					   "log", hil_json_text(res.log), "t0", t0, "t1", t1));
+					   "log", hil_json_text(res.log), "t0", t0, "t1", t1,
+					   "exit_status", res.exit_status >= 0 && res.log ? json_integer(res.exit_status)
+										    : json_null(),
+					   "signal", res.term_signal ? json_integer(res.term_signal) : json_null()));
 		free(res.log);
 		if (st->kind == HIL_STEP_SFI_INSTALL) {
 			memcpy(o->rss, res.rss, sizeof(res.rss));

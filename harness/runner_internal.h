@@ -49,6 +49,8 @@ struct hil_board_run {
 
 struct hil_step_result {
 	enum hil_class cls;
+	int exit_status;                 /* of the programmer; -1 when none */
+	int term_signal;                 /* the signal that ended it, 0 when none */
 	uint32_t rss[HIL_STEP_MAX_RSS];
 	size_t rss_count;
 	char message[512];

@@ -103,6 +103,8 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 		res->rss[res->rss_count++] = tx->rss_complete[i];
 	if (tx->rss_cmd_failed && res->rss_count < HIL_STEP_MAX_RSS)
 		res->rss[res->rss_count++] = tx->rss_cmd_value;
+	res->exit_status = out.signaled || out.start_failed ? -1 : out.exit_status;
+	res->term_signal = out.signaled ? out.term_signal : 0;
 	if (out.start_failed)
 		snprintf(res->message, sizeof(res->message), "%s", out.error);
 	else if (out.timed_out)
@@ -157,8 +159,11 @@ static void step_power(struct hil_board_run *br, const struct hil_step *st,
 
 /* Live progress of an install on a terminal: the tool's lines go through
  * the parser as they arrive, and one status line shows where it is. */
+/* Live progress of an install: the tool's lines go through the parser as
+ * they arrive, and the board's status line shows the area and part. */
 struct live {
-	FILE *tty;
+	struct hil_board_run *br;
+	const char *case_name;
 	struct hil_cubeprog_stream stream;
 	struct hil_transcript tx;
 	size_t shown_areas;
@@ -173,17 +178,18 @@ static void live_line(void *payload, const char *line, size_t len)
 	hil_cubeprog_stream_line(&l->stream, line, len);
 	if (t->area_count == l->shown_areas && t->parts_started == l->shown_parts)
 		return;
+	char what[64];
+
 	l->shown_areas = t->area_count;
 	l->shown_parts = t->parts_started;
-	fprintf(l->tty, "\r      area %zu/%d, part %u   ", t->area_count,
-		t->sfi_areas_total < 0 ? 0 : t->sfi_areas_total, t->parts_started);
-	fflush(l->tty);
+	snprintf(what, sizeof(what), "sfi %zu/%d p%u", t->area_count,
+		 t->sfi_areas_total < 0 ? 0 : t->sfi_areas_total, t->parts_started);
+	hil_progress_step(l->br, l->case_name, what);
 }
 
 static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const char *log,
 		     const char *case_name, struct hil_step_result *res)
 {
-	FILE *progress = br->run->opts->progress;
 	struct live *live = NULL;
 	char *cached = NULL;
 
@@ -200,16 +206,15 @@ static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const 
 	};
 	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
 
-	if (progress && br->run->opts->verbose && isatty(fileno(progress))) {
+	if (br->run->progress_mode == HIL_PROGRESS_LIVE) {
 		live = hil_xcalloc(1, sizeof(*live));
-		live->tty = progress;
+		live->br = br;
+		live->case_name = case_name;
 		hil_cubeprog_stream_init(&live->stream, &live->tx);
 		req.on_line = live_line;
 		req.payload = live;
 	}
 	hil_runner_program(br, &req, log, tx, res);
-	if (live)
-		fprintf(progress, "\r%40s\r", "");
 	if (req.hsm_slot >= 0 && tx->license_ok)
 		hil_runner_hsm_draw(br, case_name, req.hsm_slot, "licence drawn by the install");
 	free(cached);
