@@ -142,6 +142,9 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 
 		double t0 = epoch_now();
 		hil_progress_step(br, name, hil_step_kind_name(st->kind));
+		hil_runner_event(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:f}", "event", "step_start",
+						    "board", br->rb->name, "case", name, "index", (int)i,
+						    "kind", hil_step_kind_name(st->kind), "t", t0));
 		hil_step_run(br, st, i, case_dir, name, &res);
 		double t1 = epoch_now();
 		o->duration_s += res.duration_s;
@@ -156,6 +159,11 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 					   "exit_status", res.exit_status >= 0 && res.log ? json_integer(res.exit_status)
 										    : json_null(),
 					   "signal", res.term_signal ? json_integer(res.term_signal) : json_null()));
+		hil_runner_event(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:f, s:f}", "event",
+						    "step_end", "board", br->rb->name, "case", name,
+						    "index", (int)i, "kind", hil_step_kind_name(st->kind),
+						    "class", hil_class_name(res.cls), "duration_s",
+						    res.duration_s, "t", t1));
 		free(res.log);
 		if (st->kind == HIL_STEP_SFI_INSTALL) {
 			memcpy(o->rss, res.rss, sizeof(res.rss));
@@ -284,6 +292,10 @@ enum hil_class hil_case_run(struct hil_board_run *br, const struct hil_plan_cell
 				 " — %s", why);
 	}
 	journal_case(br, name, cell, iteration, e, &o);
+	hil_runner_event(br->run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "event", "case_end",
+					    "board", br->rb->name, "case", name,
+					    "verdict", hil_verdict_name(o.verdict),
+					    "class", hil_class_name(o.cls), "t", epoch_now()));
 	json_decref(o.image);
 	json_decref(o.attempts);
 	report_case(br, name, &o);

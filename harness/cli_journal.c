@@ -63,7 +63,8 @@ int hil_cli_report(int argc, char **argv)
 	if (argc != 2)
 		return hil_cli_usage_error("report", "give one results folder");
 	path = journal_of(argv[1]);
-	if (hil_results_load(&results, path) < 0 || hil_reports_write_all(results, argv[1]) < 0) {
+	if (hil_results_load(&results, path) < 0 ||
+	    hil_reports_write_all(results, argv[1], hil_results_junit_profile(results)) < 0) {
 		fprintf(stderr, "sfi-harness report: %s\n", hil_error_last());
 		json_decref(results);
 		free(path);
@@ -92,7 +93,7 @@ static json_t *done_cases(const json_t *records)
 }
 
 static int resume_campaign(const char *dir, const json_t *campaign, const json_t *done,
-			   unsigned jobs, json_t **results)
+			   unsigned jobs, int profile, json_t **results)
 {
 	struct hil_diag d = { 0 };
 	struct hil_scenario *s = NULL;
@@ -107,6 +108,7 @@ static int resume_campaign(const char *dir, const json_t *campaign, const json_t
 	    hil_plan_build(&plan, s, rack, (unsigned)json_integer_value(json_object_get(campaign, "repeat")),
 			   &d) == 0) {
 		struct hil_run_opts opts = { .out_dir = dir, .progress = stdout, .done = done, .jobs = jobs,
+					     .junit_profile = profile,
 					     .seed = (uint64_t)json_integer_value(json_object_get(campaign, "seed")) };
 		hil_clock_set_scale(json_number_value(json_object_get(campaign, "time_scale")));
 		hil_runner_install_signals();
@@ -155,7 +157,11 @@ int hil_cli_resume(int argc, char **argv)
 		return HIL_EXIT_USAGE;
 	}
 	json_t *done = done_cases(records);
-	code = resume_campaign(argv[optind], json_array_get(records, 0), done, jobs, &results);
+	json_t *prev = NULL;
+	hil_results_build(&prev, records);
+	code = resume_campaign(argv[optind], json_array_get(records, 0), done, jobs,
+			       hil_results_junit_profile(prev), &results);
+	json_decref(prev);
 	json_decref(done);
 	json_decref(records);
 	free(path);
@@ -255,7 +261,7 @@ int hil_cli_merge(int argc, char **argv)
 	hil_results_build(&results, records);
 	json_decref(records);
 	free(path);
-	if (hil_reports_write_all(results, out) < 0) {
+	if (hil_reports_write_all(results, out, hil_results_junit_profile(results)) < 0) {
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
 		json_decref(results);
 		return HIL_EXIT_INFRA;

@@ -11,6 +11,7 @@
 #include "harness/scenario.h"
 #include "harness/xalloc.h"
 #include "drivers/registry.h"
+#include "reports/junit.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@ static const char usage[] =
 	"  --shard K/N        run only shard K of N (deterministic over board x cell);\n"
 	"                     'sfi-harness merge' joins the shards' results\n"
 	"  --wait-lock S      wait up to S seconds for a board another run holds\n"
+	"  --junit-profile P  jenkins (default, junit-10.xsd), gitlab, or strict (Ant schema)\n"
+	"  --json-events FILE one JSON line per step event, for dashboards (- for stdout)\n"
 	"  --dry-run          validate and print the plan; run nothing\n"
 	"  --verbose          a line per install (default: a mark per install,\n"
 	"                     . pass  x xfail  F fail  X xpass  E error  s skip)\n"
@@ -48,6 +51,8 @@ struct run_args {
 	double time_scale;         /* < 0: the rack's */
 	bool dry_run, quiet, verbose;
 	unsigned long jobs, wait_lock;
+	int junit_profile;
+	const char *events;
 	unsigned shard, shards;
 };
 
@@ -65,13 +70,15 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "wait-lock", required_argument, NULL, 'w' },
+		{ "junit-profile", required_argument, NULL, 'J' },
+		{ "json-events", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvhj:S:w:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvhj:S:w:J:E:", options, NULL)) != -1) {
 		switch (c) {
 		case 'r': a->rack = optarg; break;
 		case 'o': a->out = optarg; break;
@@ -90,6 +97,12 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 				return hil_cli_usage_error("run", "--shard: '%s' is not K/N with 1 <= K <= N",
 							   optarg);
 			break;
+		case 'J':
+			if ((a->junit_profile = hil_junit_profile_from_name(optarg)) < 0)
+				return hil_cli_usage_error("run", "--junit-profile: '%s' is not jenkins, "
+							   "gitlab or strict", optarg);
+			break;
+		case 'E': a->events = optarg; break;
 		case 'w':
 			a->wait_lock = strtoul(optarg, &end, 10);
 			if (*end || a->wait_lock > 86400)
@@ -211,13 +224,23 @@ int hil_cli_run(int argc, char **argv)
 	if (bad)
 		fprintf(stderr, "sfi-harness run: nothing was run; fix the input above\n");
 	hil_clock_set_scale(a.time_scale >= 0 ? a.time_scale : rack ? rack->time_scale : 1.0);
+	FILE *events = NULL;
+	if (!bad && a.events && !a.dry_run &&
+	    !(events = strcmp(a.events, "-") ? fopen(a.events, "w") : stdout)) {
+		fprintf(stderr, "sfi-harness run: --json-events %s: cannot write it\n", a.events);
+		bad = 1;
+		status = HIL_EXIT_USAGE;
+	}
+	if (events == stdout)
+		a.quiet = true; /* the events own standard output */
 	hil_runner_install_signals();
 	for (int i = 0; !bad && i < n && !hil_stop_requested; i++) {
 		char *out = out_dir_for(&a, scen[i], n > 1);
 		struct hil_run_opts opts = { .out_dir = out, .progress = a.quiet ? NULL : stdout,
 					     .seed = a.seed, .verbose = a.verbose,
 					     .jobs = (unsigned)a.jobs, .shard = a.shard, .shards = a.shards,
-					     .wait_lock_s = (unsigned)a.wait_lock };
+					     .wait_lock_s = (unsigned)a.wait_lock,
+					     .junit_profile = a.junit_profile, .events = events };
 		json_t *results = NULL;
 		int code, rc;
 
@@ -233,6 +256,8 @@ int hil_cli_run(int argc, char **argv)
 		json_decref(results);
 		free(out);
 	}
+	if (events && events != stdout)
+		fclose(events);
 	for (int i = 0; i < n; i++) {
 		hil_plan_free(plans[i]);
 		hil_scenario_free(scen[i]);

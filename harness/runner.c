@@ -37,6 +37,8 @@ void hil_runner_install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed stdout (| head) must not kill a campaign before its reports */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 void hil_runner_journal(struct hil_run_state *run, json_t *rec)
@@ -50,6 +52,25 @@ void hil_runner_journal(struct hil_run_state *run, json_t *rec)
 	if (hil_journal_append(run->journal, rec) < 0)
 		fprintf(stderr, "sfi-harness: journal: %s\n", hil_error_last());
 	pthread_mutex_unlock(&run->lock);
+}
+
+void hil_runner_event(struct hil_run_state *run, json_t *event)
+{
+	char *line;
+
+	if (!run->opts->events || !event) {
+		json_decref(event);
+		return;
+	}
+	line = json_dumps(event, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(event);
+	if (!line)
+		return;
+	pthread_mutex_lock(&run->lock);
+	fprintf(run->opts->events, "%s\n", line);
+	fflush(run->opts->events);
+	pthread_mutex_unlock(&run->lock);
+	free(line);
 }
 
 /* One worker per board, at most opts->jobs at once. */
@@ -186,6 +207,9 @@ static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
 			       "xpass_fails", plan->scenario->xpass_fails, "repeat", (int)plan->repeat,
 			       "time_scale", hil_clock_scale(), "hsm_draws_planned", (int)hsm_planned,
 			       "boards", boards));
+	static const char *const profiles[] = { "jenkins", "gitlab", "strict" };
+	hil_runner_journal(run, json_pack("{s:s, s:s}", "type", "settings", "junit_profile",
+					  profiles[run->opts->junit_profile % 3]));
 	free(scenario_abs);
 	free(rack_abs);
 	return 0;
@@ -218,7 +242,7 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	hil_journal_close(run.journal);
 	run.journal = NULL;
 	if ((error = hil_results_load(&results, journal_path)) < 0 ||
-	    (error = hil_reports_write_all(results, opts->out_dir)) < 0)
+	    (error = hil_reports_write_all(results, opts->out_dir, opts->junit_profile)) < 0)
 		goto out;
 	*exit_code_out = (int)json_integer_value(json_object_get(results, "exit_code"));
 out:

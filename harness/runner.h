@@ -23,6 +23,8 @@ struct hil_run_opts {
 	/* resume: the cases already in the journal ({"board\ncase": true});
 	 * they are not run again and the journal is appended to. NULL: new. */
 	const json_t *done;
+	int junit_profile;         /* enum hil_junit_profile (reports/junit.h) */
+	FILE *events;              /* --json-events: one JSON line per step event; NULL: none */
 };
 
 /* Set by SIGINT/SIGTERM (see hil_runner_install_signals): nothing new

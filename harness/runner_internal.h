@@ -107,6 +107,9 @@ bool hil_case_done(const struct hil_run_state *run, const char *board, const cha
 /* "install[image=x.sfi] run 03": unique per board, the key of resume. */
 char *hil_case_name(const struct hil_plan *plan, const struct hil_plan_cell *cell, unsigned it);
 
+/* --json-events: writes @event as one line (steals it); no-op without. */
+void hil_runner_event(struct hil_run_state *run, json_t *event);
+
 /* Appends a record to the campaign's journal (steals @rec). */
 void hil_runner_journal(struct hil_run_state *run, json_t *rec);
 

@@ -137,7 +137,7 @@ static void case_outcome(xmlTextWriterPtr w, const json_t *c)
 	xmlTextWriterEndElement(w);
 }
 
-static void case_system_out(xmlTextWriterPtr w, const json_t *c)
+static void case_details(struct hil_strbuf *out, const json_t *c)
 {
 	struct hil_strbuf b = HIL_STRBUF_INIT;
 	const json_t *exp = json_object_get(c, "expected");
@@ -163,12 +163,14 @@ static void case_system_out(xmlTextWriterPtr w, const json_t *c)
 		if (str(st, "log")[0])
 			hil_strbuf_printf(&b, "[[ATTACHMENT|%s]]\n", str(st, "log"));
 	}
-	text_element(w, "system-out", hil_strbuf_str(&b));
+	hil_strbuf_puts(out, hil_strbuf_str(&b));
 	hil_strbuf_free(&b);
 }
 
-static void board_suite(xmlTextWriterPtr w, const json_t *res, const json_t *board, size_t id)
+static void board_suite(xmlTextWriterPtr w, const json_t *res, const json_t *board, size_t id,
+			enum hil_junit_profile profile)
 {
+	struct hil_strbuf suite_out = HIL_STRBUF_INIT;
 	const json_t *cases = json_object_get(board, "cases");
 	unsigned failures = 0, errors = 0, skipped = 0;
 	double time = 0;
@@ -195,23 +197,47 @@ static void board_suite(xmlTextWriterPtr w, const json_t *res, const json_t *boa
 	attr(w, "package", str(res, "campaign"));
 	board_properties(w, res, board);
 	json_array_foreach(cases, i, c) {
-		char classname[256];
-		snprintf(classname, sizeof(classname), "%s.%s", str(res, "campaign"), str(board, "board"));
+		char classname[256], name[512];
+		struct hil_strbuf details = HIL_STRBUF_INIT;
+		bool gitlab = profile == HIL_JUNIT_GITLAB;
+		snprintf(classname, sizeof(classname), "%s%s%s", str(res, "campaign"), gitlab ? "/" : ".",
+			 str(board, "board"));
+		/* GitLab keeps only the first of two equal names: make them unique */
+		snprintf(name, sizeof(name), "%s%s%s", gitlab ? str(board, "board") : "",
+			 gitlab ? ": " : "", str(c, "case"));
 		xmlTextWriterStartElement(w, BAD_CAST "testcase");
-		attr(w, "name", str(c, "case"));
+		attr(w, "name", name);
 		attr(w, "classname", classname);
 		attrf(w, "time", "%.3f", json_number_value(json_object_get(c, "duration_s")));
 		case_outcome(w, c);
-		case_attempts(w, c);
-		case_system_out(w, c);
+		case_details(&details, c);
+		if (profile == HIL_JUNIT_STRICT) {
+			hil_strbuf_printf(&suite_out, "== %s\n%s", str(c, "case"), hil_strbuf_str(&details));
+		} else {
+			if (profile == HIL_JUNIT_JENKINS)
+				case_attempts(w, c);
+			text_element(w, "system-out", hil_strbuf_str(&details));
+		}
+		hil_strbuf_free(&details);
 		xmlTextWriterEndElement(w);
 	}
-	text_element(w, "system-out", "");
+	text_element(w, "system-out", hil_strbuf_str(&suite_out));
 	text_element(w, "system-err", "");
 	xmlTextWriterEndElement(w);
+	hil_strbuf_free(&suite_out);
 }
 
-int hil_report_junit_write(const json_t *results, const char *path)
+int hil_junit_profile_from_name(const char *name)
+{
+	static const char *const names[] = { "jenkins", "gitlab", "strict" };
+
+	for (int i = 0; i < 3; i++)
+		if (name && !strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+int hil_report_junit_write(const json_t *results, const char *path, enum hil_junit_profile profile)
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
@@ -232,19 +258,21 @@ int hil_report_junit_write(const json_t *results, const char *path)
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "testsuites");
-	attr(w, "name", str(results, "campaign"));
-	attrf(w, "time", "%.3f", time);
-	double tests = 0;
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)totals, key, v)
-		tests += (double)json_integer_value(v);
-	attrf(w, "tests", "%.0f", tests);
-	attrf(w, "failures", "%.0f", (double)(json_integer_value(json_object_get(totals, "fail")) +
-					      json_integer_value(json_object_get(totals, "xpass"))));
-	attrf(w, "errors", "%.0f", (double)json_integer_value(json_object_get(totals, "error")));
+	if (profile != HIL_JUNIT_STRICT) { /* the Ant schema allows no attributes here */
+		double tests = 0;
+		const char *key;
+		json_t *v;
+		attr(w, "name", str(results, "campaign"));
+		attrf(w, "time", "%.3f", time);
+		json_object_foreach((json_t *)totals, key, v)
+			tests += (double)json_integer_value(v);
+		attrf(w, "tests", "%.0f", tests);
+		attrf(w, "failures", "%.0f", (double)(json_integer_value(json_object_get(totals, "fail")) +
+						      json_integer_value(json_object_get(totals, "xpass"))));
+		attrf(w, "errors", "%.0f", (double)json_integer_value(json_object_get(totals, "error")));
+	}
 	json_array_foreach(json_object_get(results, "boards"), i, b)
-		board_suite(w, results, b, i);
+		board_suite(w, results, b, i, profile);
 	xmlTextWriterEndDocument(w);
 	xmlFreeTextWriter(w);
 	error = hil_write_file_atomic(path, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));

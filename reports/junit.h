@@ -8,6 +8,23 @@
 
 #include <jansson.h>
 
-int hil_report_junit_write(const json_t *results, const char *path);
+/* The JUnit dialects CI systems read (../shared/research/hil-anchors.md §3):
+ *  - jenkins: valid against Jenkins xUnit's junit-10.xsd, with Surefire's
+ *    flakyError/rerunError for retried attempts (the default);
+ *  - gitlab: testcase names unique across the file, classname
+ *    campaign/board (GitLab shows it as the suite), [[ATTACHMENT|..]] lines;
+ *  - strict: valid against the Ant schema (windyroad): no attributes on
+ *    <testsuites>, at most one outcome per testcase, no per-case output
+ *    (it goes to the suite's system-out), no extra elements. */
+enum hil_junit_profile {
+	HIL_JUNIT_JENKINS,
+	HIL_JUNIT_GITLAB,
+	HIL_JUNIT_STRICT,
+};
+
+/* -1 when @name is not a profile. */
+int hil_junit_profile_from_name(const char *name);
+
+int hil_report_junit_write(const json_t *results, const char *path, enum hil_junit_profile profile);
 
 #endif

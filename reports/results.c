@@ -68,6 +68,8 @@ static void group_records(json_t *res, const json_t *records)
 			json_object_del(b, "type");
 		} else if (!strcmp(type, "step")) {
 			json_array_append(pending_steps, rec);
+		} else if (!strcmp(type, "settings")) {
+			json_object_set(res, "junit_profile", json_object_get(rec, "junit_profile"));
 		} else if (!strcmp(type, "hsm_draw")) {
 			json_object_set_new(res, "hsm_draws", json_integer(
 				json_integer_value(json_object_get(res, "hsm_draws")) + 1));
@@ -219,14 +221,21 @@ int hil_results_load(json_t **out, const char *journal_path)
 	return error;
 }
 
-int hil_reports_write_all(const json_t *results, const char *dir)
+int hil_reports_write_all(const json_t *results, const char *dir, int junit_profile)
 {
 	char path[4096];
 	int error;
 
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	if ((error = hil_report_junit_write(results, path)) < 0)
+	if ((error = hil_report_junit_write(results, path, (enum hil_junit_profile)junit_profile)) < 0)
 		return error;
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	return hil_report_summary_write(results, path);
+}
+
+int hil_results_junit_profile(const json_t *results)
+{
+	int p = hil_junit_profile_from_name(json_string_value(json_object_get(results, "junit_profile")));
+
+	return p < 0 ? HIL_JUNIT_JENKINS : p;
 }

@@ -23,7 +23,11 @@ int hil_results_build(json_t **out, const json_t *records);
 /* Reads @journal_path and builds the model. */
 int hil_results_load(json_t **out, const char *journal_path);
 
-/* Writes junit.xml and summary.json into @dir from @results. */
-int hil_reports_write_all(const json_t *results, const char *dir);
+/* Writes junit.xml (in @junit_profile, an enum hil_junit_profile),
+ * summary.json and report.html into @dir from @results. */
+int hil_reports_write_all(const json_t *results, const char *dir, int junit_profile);
+
+/* The JUnit profile the journal's run used (jenkins when it says none). */
+int hil_results_junit_profile(const json_t *results);
 
 #endif

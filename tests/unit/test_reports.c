@@ -78,7 +78,7 @@ static xmlDocPtr write_junit(char **path_out)
 
 	cr_assert(asprintf(&path, "%s/junit.xml", dir) > 0);
 	cr_assert_eq(hil_results_build(&res, records), 0);
-	cr_assert_eq(hil_report_junit_write(res, path), 0);
+	cr_assert_eq(hil_report_junit_write(res, path, HIL_JUNIT_JENKINS), 0);
 	json_decref(res);
 	json_decref(records);
 	free(dir);
