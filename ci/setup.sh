@@ -9,6 +9,7 @@ packages=(
   libusb-1.0-0-dev libftdi1-dev libssl-dev libyaml-dev libjansson-dev libxml2-dev
   libcriterion-dev libxml2-utils umockdev libumockdev-dev
   clang libclang-rt-14-dev
+  chromium fonts-dejavu-core
 )
 
 missing=()

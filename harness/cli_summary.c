@@ -99,8 +99,8 @@ void hil_cli_print_summary(FILE *f, const json_t *results, const char *out_dir)
 	if (code != 1 && json_integer_value(json_object_get(totals, "fail")) > 0)
 		fprintf(f, "Note: the failed installs lie within a max_failure_rate the scenario "
 			"accepts (see the cells above); JUnit still lists each one as a failure.\n");
-	fprintf(f, "Reports:\n  %s/junit.xml\n  %s/summary.json\n  %s/journal.jsonl\n  %s/logs/\n",
-		out_dir, out_dir, out_dir, out_dir);
+	fprintf(f, "Reports:\n  %s/report.html\n  %s/junit.xml\n  %s/summary.json\n  %s/journal.jsonl\n"
+		"  %s/logs/\n", out_dir, out_dir, out_dir, out_dir, out_dir);
 	fprintf(f, "Exit code %d: %s\n", code, code == 130 ? "interrupted" :
 		(code >= 0 && code <= 3 && meaning[code]) ? meaning[code] : "?");
 }

@@ -4,6 +4,7 @@
 #include "harness/journal.h"
 #include "harness/outcome.h"
 #include "harness/stats.h"
+#include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/summary_json.h"
 
@@ -228,6 +229,9 @@ int hil_reports_write_all(const json_t *results, const char *dir, int junit_prof
 
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
 	if ((error = hil_report_junit_write(results, path, (enum hil_junit_profile)junit_profile)) < 0)
+		return error;
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	if ((error = hil_report_html_write(results, path)) < 0)
 		return error;
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	return hil_report_summary_write(results, path);

@@ -1,0 +1,122 @@
+/* Golden files for the report writers: a fixed journal
+ * (tests/data/golden/journal.jsonl) must render to exactly the committed
+ * junit-*.xml, summary.json and report.html. Regenerate after an intended
+ * change with SFI_HARNESS_UPDATE_GOLDEN=1 and review the diff. Each JUnit
+ * profile is also validated against its schema when ../shared is there. */
+#include "harness/fileutil.h"
+#include "reports/html.h"
+#include "reports/junit.h"
+#include "reports/results.h"
+#include "reports/summary_json.h"
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GOLDEN HIL_SOURCE_DIR "/tests/data/golden"
+
+static json_t *results(void)
+{
+	json_t *res = NULL;
+
+	cr_assert_eq(hil_results_load(&res, GOLDEN "/journal.jsonl"), 0);
+	return res;
+}
+
+static void compare(const char *written, const char *golden_name)
+{
+	char *golden = NULL, *got = NULL, *want = NULL;
+	size_t lg, lw;
+
+	cr_assert(asprintf(&golden, GOLDEN "/%s", golden_name) > 0);
+	cr_assert_eq(hil_read_file(&got, &lg, written, 1 << 24), 0);
+	if (getenv("SFI_HARNESS_UPDATE_GOLDEN"))
+		hil_write_file_atomic(golden, got, lg);
+	cr_assert_eq(hil_read_file(&want, &lw, golden, 1 << 24), 0, "%s missing", golden);
+	cr_assert(lg == lw && !memcmp(got, want, lg), "%s differs from %s (diff them; "
+		  "SFI_HARNESS_UPDATE_GOLDEN=1 rewrites it)", written, golden);
+	free(got);
+	free(want);
+	free(golden);
+}
+
+static char *out_path(const char *name)
+{
+	char *dir = test_tmpdir(), *p = NULL;
+
+	cr_assert(asprintf(&p, "%s/%s", dir, name) > 0);
+	free(dir);
+	return p;
+}
+
+static void validate(const char *xml, const char *xsd_name)
+{
+	const char *shared = test_shared_dir("JUnit schema validation");
+	char *xsd = NULL;
+
+	if (!shared)
+		return;
+	cr_assert(asprintf(&xsd, "%s/schemas/%s", shared, xsd_name) > 0);
+	xmlDocPtr doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
+	xmlSchemaParserCtxtPtr pctx = xmlSchemaNewParserCtxt(xsd);
+	xmlSchemaPtr schema = xmlSchemaParse(pctx);
+	xmlSchemaValidCtxtPtr vctx = xmlSchemaNewValidCtxt(schema);
+	cr_assert_not_null(doc);
+	cr_assert_eq(xmlSchemaValidateDoc(vctx, doc), 0, "%s is not valid against %s", xml, xsd_name);
+	xmlSchemaFreeValidCtxt(vctx);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(pctx);
+	xmlFreeDoc(doc);
+	free(xsd);
+}
+
+Test(golden, junit_profiles_match_and_validate)
+{
+	static const struct { enum hil_junit_profile p; const char *file, *xsd; } profiles[] = {
+		{ HIL_JUNIT_JENKINS, "junit-jenkins.xml", "junit-10.xsd" },
+		{ HIL_JUNIT_GITLAB, "junit-gitlab.xml", "junit-10.xsd" },
+		{ HIL_JUNIT_STRICT, "junit-strict.xml", "windyroad-junit.xsd" },
+	};
+	json_t *res = results();
+
+	for (size_t i = 0; i < 3; i++) {
+		char *path = out_path(profiles[i].file);
+		cr_assert_eq(hil_report_junit_write(res, path, profiles[i].p), 0);
+		compare(path, profiles[i].file);
+		validate(path, profiles[i].xsd);
+		free(path);
+	}
+	json_decref(res);
+}
+
+Test(golden, strict_profile_has_no_extra_elements)
+{
+	json_t *res = results();
+	char *path = out_path("strict.xml"), *xml = NULL;
+	size_t len;
+
+	cr_assert_eq(hil_report_junit_write(res, path, HIL_JUNIT_STRICT), 0);
+	cr_assert_eq(hil_read_file(&xml, &len, path, 1 << 24), 0);
+	cr_assert_null(strstr(xml, "flakyError"));
+	cr_assert_null(strstr(xml, "<testsuites name"));
+	json_decref(res);
+	free(xml);
+	free(path);
+}
+
+Test(golden, summary_and_html_match)
+{
+	json_t *res = results();
+	char *s = out_path("summary.json"), *h = out_path("report.html");
+
+	cr_assert_eq(hil_report_summary_write(res, s), 0);
+	compare(s, "summary.json");
+	cr_assert_eq(hil_report_html_write(res, h), 0);
+	compare(h, "report.html");
+	json_decref(res);
+	free(s);
+	free(h);
+}
