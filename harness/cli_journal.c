@@ -15,6 +15,7 @@
 #include "harness/scenario.h"
 #include "harness/xalloc.h"
 #include "reports/results.h"
+#include "reports/trend.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -23,9 +24,12 @@
 
 static const char report_usage[] =
 	"usage: sfi-harness report DIR\n"
+	"       sfi-harness report --history [--out trend.html] DIR...\n"
 	"\n"
-	"Renders junit.xml and summary.json again from DIR/journal.jsonl (byte for byte\n"
-	"what the run wrote) and prints the summary. Exit code as the run's.\n";
+	"Renders report.html, junit.xml and summary.json again from DIR/journal.jsonl\n"
+	"(byte for byte what the run wrote) and prints the summary. Exit code as the run's.\n"
+	"--history: the pass rate of every cell across nightly result folders, oldest\n"
+	"first, as a table (and an HTML page with an SVG plot with --out).\n";
 static const char resume_usage[] =
 	"usage: sfi-harness resume [--jobs N] DIR\n"
 	"\n"
@@ -53,6 +57,26 @@ static char *journal_of(const char *dir)
 	return hil_xasprintf("%s/journal.jsonl", dir);
 }
 
+static int report_history(int argc, char **argv)
+{
+	const char *html = NULL;
+	int first = 2;
+
+	if (argc > 3 && !strcmp(argv[2], "--out")) {
+		html = argv[3];
+		first = 4;
+	}
+	if (first >= argc)
+		return hil_cli_usage_error("report", "--history needs result folders");
+	if (hil_report_trend(argv + first, argc - first, stdout, html) < 0) {
+		fprintf(stderr, "sfi-harness report: %s\n", hil_error_last());
+		return HIL_EXIT_USAGE;
+	}
+	if (html)
+		printf("trend: %s\n", html);
+	return HIL_EXIT_OK;
+}
+
 int hil_cli_report(int argc, char **argv)
 {
 	json_t *results = NULL;
@@ -60,6 +84,8 @@ int hil_cli_report(int argc, char **argv)
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		return fputs(report_usage, stdout), HIL_EXIT_OK;
+	if (argc >= 2 && !strcmp(argv[1], "--history"))
+		return report_history(argc, argv);
 	if (argc != 2)
 		return hil_cli_usage_error("report", "give one results folder");
 	path = journal_of(argv[1]);

@@ -398,3 +398,40 @@ Test(engine, sigint_stops_cleanly_with_reports_and_exit_130)
 	free(scen);
 	free(rack);
 }
+
+Test(engine, the_trend_shows_a_regression_as_a_step)
+{
+	char *good = rack_of(1, "0"), *scen = scenario(2), *a = NULL, *b = NULL, *out = NULL;
+	char *bad_profile = test_write(dir, "regressed.yaml",
+		"profile: regressed\ndevice: {id: 0x480, bl_version: 0x93}\n"
+		"install:\n  - {outcome: rss_error, rss: 0x16}\n"
+		"sfi_key: {key: " HIL_SOURCE_DIR "/fixtures/keys/test-key.hex, nonce: "
+		HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\n");
+	char *text = NULL;
+	int code;
+
+	cr_assert(asprintf(&text, "rack: eight\ntime_scale: 0\nprogrammer: {driver: sim}\n"
+			   "power:\n  - {id: r, driver: sim}\nboards:\n  - {name: b0, kind: k, probe: "
+			   "{serial: 'SN0000'}, power: {controller: r, pin: 0}, sacrificial: true, sim: %s}\n",
+			   bad_profile) > 0);
+	char *bad = test_write(dir, "bad-rack.yaml", text);
+	cr_assert(asprintf(&a, "%s/night1", dir) > 0);
+	cr_assert(asprintf(&b, "%s/night2", dir) > 0);
+	json_decref(run_in(good, scen, a, 0, 0, &code));
+	sleep(1); /* the runs are ordered by their start second */
+	json_decref(run_in(bad, scen, b, 0, 0, &code));
+	char *argv[] = { HIL_BINARY, "report", "--history", b, a, NULL };
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	char *row = strstr(out, "b0 ");
+	cr_assert_not_null(row, "%s", out);
+	char *first = strstr(row, "100%"), *second = first ? strstr(first + 4, "0%") : NULL;
+	cr_assert(first && second, "100%% then 0%%, oldest first:\n%s", out);
+	free(out);
+	free(text);
+	free(bad);
+	free(bad_profile);
+	free(a);
+	free(b);
+	free(scen);
+	free(good);
+}
