@@ -4,6 +4,8 @@
 #include "harness/xalloc.h"
 
 #include <criterion/criterion.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -102,4 +104,25 @@ void test_isolate_locks(void)
 
 	setenv("SFI_HARNESS_LOCK_DIR", dir, 1);
 	free(dir);
+}
+
+void test_validate_xml(const char *xml, const char *xsd_name)
+{
+	const char *shared = test_shared_dir("XML schema validation");
+	char *xsd = NULL;
+
+	if (!shared)
+		return;
+	cr_assert(asprintf(&xsd, "%s/schemas/%s", shared, xsd_name) > 0);
+	xmlDocPtr doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
+	xmlSchemaParserCtxtPtr pctx = xmlSchemaNewParserCtxt(xsd);
+	xmlSchemaPtr schema = xmlSchemaParse(pctx);
+	xmlSchemaValidCtxtPtr vctx = xmlSchemaNewValidCtxt(schema);
+	cr_assert_not_null(doc, "%s is not well-formed", xml);
+	cr_assert_eq(xmlSchemaValidateDoc(vctx, doc), 0, "%s is not valid against %s", xml, xsd_name);
+	xmlSchemaFreeValidCtxt(vctx);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(pctx);
+	xmlFreeDoc(doc);
+	free(xsd);
 }

@@ -27,6 +27,10 @@ const char *test_shared_dir(const char *why);
  * parallel on the same simulated rack do not find each other's boards busy. */
 void test_isolate_locks(void);
 
+/* Asserts that the XML file @xml is valid against ../shared/schemas/@xsd_name;
+ * does nothing (visibly) when ../shared is not there. */
+void test_validate_xml(const char *xml, const char *xsd_name);
+
 /* Runs argv (no shell), captures stdout+stderr into *output_out (free it),
  * returns the exit status, or -1 when it could not run. */
 int test_spawn(char *const argv[], char **output_out);

@@ -11,8 +11,6 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
-#include <libxml/parser.h>
-#include <libxml/xmlschemas.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,27 +50,6 @@ static char *out_path(const char *name)
 	return p;
 }
 
-static void validate(const char *xml, const char *xsd_name)
-{
-	const char *shared = test_shared_dir("JUnit schema validation");
-	char *xsd = NULL;
-
-	if (!shared)
-		return;
-	cr_assert(asprintf(&xsd, "%s/schemas/%s", shared, xsd_name) > 0);
-	xmlDocPtr doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
-	xmlSchemaParserCtxtPtr pctx = xmlSchemaNewParserCtxt(xsd);
-	xmlSchemaPtr schema = xmlSchemaParse(pctx);
-	xmlSchemaValidCtxtPtr vctx = xmlSchemaNewValidCtxt(schema);
-	cr_assert_not_null(doc);
-	cr_assert_eq(xmlSchemaValidateDoc(vctx, doc), 0, "%s is not valid against %s", xml, xsd_name);
-	xmlSchemaFreeValidCtxt(vctx);
-	xmlSchemaFree(schema);
-	xmlSchemaFreeParserCtxt(pctx);
-	xmlFreeDoc(doc);
-	free(xsd);
-}
-
 Test(golden, junit_profiles_match_and_validate)
 {
 	static const struct { enum hil_junit_profile p; const char *file, *xsd; } profiles[] = {
@@ -86,7 +63,7 @@ Test(golden, junit_profiles_match_and_validate)
 		char *path = out_path(profiles[i].file);
 		cr_assert_eq(hil_report_junit_write(res, path, profiles[i].p), 0);
 		compare(path, profiles[i].file);
-		validate(path, profiles[i].xsd);
+		test_validate_xml(path, profiles[i].xsd);
 		free(path);
 	}
 	json_decref(res);
