@@ -4,6 +4,7 @@
 #include "harness/cli.h"
 #include "harness/clock.h"
 #include "harness/error.h"
+#include "harness/interlock.h"
 #include "harness/outcome.h"
 #include "harness/plan.h"
 #include "harness/rack.h"
@@ -34,6 +35,8 @@ static const char usage[] =
 	"  --shard K/N        run only shard K of N (deterministic over board x cell);\n"
 	"                     'sfi-harness merge' joins the shards' results\n"
 	"  --wait-lock S      wait up to S seconds for a board another run holds\n"
+	"  --allow-irreversible  let steps that change a board for good (RDP level 2,\n"
+	"                     irreversible: true) run, on boards marked sacrificial\n"
 	"  --junit-profile P  jenkins (default, junit-10.xsd), gitlab, or strict (Ant schema)\n"
 	"  --json-events FILE one JSON line per step event, for dashboards (- for stdout)\n"
 	"  --dry-run          validate and print the plan; run nothing\n"
@@ -49,7 +52,7 @@ struct run_args {
 	const char *rack, *out;
 	unsigned long repeat, seed;
 	double time_scale;         /* < 0: the rack's */
-	bool dry_run, quiet, verbose;
+	bool dry_run, quiet, verbose, allow_irreversible;
 	unsigned long jobs, wait_lock;
 	int junit_profile;
 	const char *events;
@@ -71,6 +74,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "wait-lock", required_argument, NULL, 'w' },
 		{ "junit-profile", required_argument, NULL, 'J' },
+		{ "allow-irreversible", no_argument, NULL, 'I' },
 		{ "json-events", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -78,7 +82,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvhj:S:w:J:E:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvhj:S:w:J:E:I", options, NULL)) != -1) {
 		switch (c) {
 		case 'r': a->rack = optarg; break;
 		case 'o': a->out = optarg; break;
@@ -103,6 +107,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 							   "gitlab or strict", optarg);
 			break;
 		case 'E': a->events = optarg; break;
+		case 'I': a->allow_irreversible = true; break;
 		case 'w':
 			a->wait_lock = strtoul(optarg, &end, 10);
 			if (*end || a->wait_lock > 86400)
@@ -188,7 +193,10 @@ static void print_plan(const struct hil_plan *plan, unsigned jobs)
 	printf("  steps:");
 	for (size_t i = 0; i < s->step_count; i++)
 		printf(" %s", hil_step_kind_name(s->steps[i].kind));
-	printf("\n  HSM licences it may draw: %u\n", hil_hsm_planned(plan));
+	printf("\n");
+	if (!hil_interlock_list(plan, stdout))
+		printf("  no irreversible step\n");
+	printf("  HSM licences it may draw: %u\n", hil_hsm_planned(plan));
 	if (jobs && jobs < plan->board_count && sum / jobs > longest)
 		longest = sum / jobs;
 	printf("  estimated time: about %.0f s (simulated time; boards in parallel)\n", longest / 1e3);
@@ -211,7 +219,8 @@ int hil_cli_run(int argc, char **argv)
 	bad = hil_rack_load(&rack, a.rack, &diag) < 0;
 	for (int i = 0; i < n; i++)
 		if (hil_scenario_load(&scen[i], argv[optind + i], &diag) == 0 && rack)
-			bad |= hil_plan_build(&plans[i], scen[i], rack, (unsigned)a.repeat, &diag) < 0;
+			bad |= hil_plan_build(&plans[i], scen[i], rack, (unsigned)a.repeat, &diag) < 0 ||
+			       (!a.dry_run && hil_interlock_check(plans[i], a.allow_irreversible, &diag) < 0);
 		else
 			bad = 1;
 	if (!bad && a.time_scale >= 0 && a.time_scale < 1 && !hil_rack_is_simulated(rack)) {

@@ -15,7 +15,7 @@
 static const char *const scenario_keys[] = { "campaign", "description", "boards", "repeat",
 					     "seed", "xpass_fails", "hsm_reserve", "retries",
 					     "retry_backoff_ms", "quarantine_after", "until", "max_runs",
-					     "matrix", "steps", "expect", NULL };
+					     "sfi_key", "matrix", "steps", "expect", NULL };
 static const char *const until_keys[] = { "failures", NULL };
 static const char *const step_names[] = { "power", "sfi_install", "read_ob", "verify_flash",
 					  "wait", "reset", "expect_console", NULL };
@@ -203,9 +203,14 @@ static void load_step(struct hil_ycheck *c, const struct hil_scenario *s,
 
 	st->line = node->line;
 	st->col = node->col;
-	if (node->kind != HIL_YNODE_MAP || node->count != 1) {
+	const struct hil_ynode *irr = hil_ymap_get(node, "irreversible");
+	if (irr)
+		hil_ycheck_bool(c, irr, "irreversible", &st->irreversible);
+	if (node->kind != HIL_YNODE_MAP || node->count != 1u + (irr != NULL) ||
+	    (irr && node->entries[0].value == irr)) {
 		hil_ycheck_error(c, node, "a step must be a mapping with one key (expected one of: "
-				 "power, sfi_install, read_ob, verify_flash, wait, reset, expect_console)");
+				 "power, sfi_install, read_ob, verify_flash, wait, reset, expect_console; "
+				 "optionally with irreversible: true after it)");
 		return;
 	}
 	if (!hil_ycheck_enum(c, node->entries[0].key, "step", step_names, &kind))
@@ -445,6 +450,17 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 	    hil_ycheck_uint(c, v, "quarantine_after", 0, 100000, &n))
 		s->quarantine_after = (unsigned)n;
 	load_until(c, s, root);
+	if ((v = hil_ymap_get(root, "sfi_key")) &&
+	    (hil_ycheck_map(c, v, "sfi_key", sfi_key_keys) || v->kind == HIL_YNODE_MAP)) {
+		const struct hil_ynode *f;
+		char *k = NULL, *nn = NULL;
+		if ((f = hil_ycheck_require(c, v, "key", "sfi_key")) && hil_ycheck_str(c, f, "key", &k))
+			s->sfi_key = hil_path_relative_to(c->file, k);
+		if ((f = hil_ycheck_require(c, v, "nonce", "sfi_key")) && hil_ycheck_str(c, f, "nonce", &nn))
+			s->sfi_nonce = hil_path_relative_to(c->file, nn);
+		free(k);
+		free(nn);
+	}
 	if ((v = hil_ymap_get(root, "hsm_reserve")) &&
 	    hil_ycheck_uint(c, v, "hsm_reserve", 0, 1000000, &n))
 		s->hsm_reserve = (unsigned)n;
@@ -541,5 +557,7 @@ void hil_scenario_free(struct hil_scenario *s)
 	free(s->file);
 	free(s->campaign);
 	free(s->description);
+	free(s->sfi_key);
+	free(s->sfi_nonce);
 	free(s);
 }

@@ -65,6 +65,9 @@ struct hil_step {
 	/* expect_console: an extended regular expression */
 	char *pattern;
 	unsigned console_timeout_s;
+	/* declared permanent: runs only with --allow-irreversible, on
+	 * sacrificial boards (harness/interlock.c) */
+	bool irreversible;
 };
 
 struct hil_matrix_param {
@@ -118,6 +121,7 @@ struct hil_scenario {
 	unsigned retry_backoff_ms;/* before the first retry; doubles each time */
 	unsigned quarantine_after;/* consecutive infra errors that bench a board; 0: never */
 	unsigned until_failures;  /* stop a cell after this many failed installs; 0: off */
+	char *sfi_key, *sfi_nonce;/* the campaign's image key: lets the interlock read C areas */
 	struct hil_matrix_param *matrix;
 	size_t matrix_count;
 	struct hil_step *steps;

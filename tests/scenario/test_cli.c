@@ -152,3 +152,66 @@ Test(cli, dry_run_prints_the_plan_and_touches_nothing)
 	free(out);
 	free(dir);
 }
+
+/* An image whose C area asks for RDP level 2, built with the test key. */
+static char *rdp2_image(const char *dir)
+{
+	char *img = NULL, *out = NULL;
+
+	cr_assert(asprintf(&img, "%s/rdp2.sfi", dir) > 0);
+	char *argv[] = { HIL_BINARY, "sfi", "build", "--key",
+			 HIL_SOURCE_DIR "/fixtures/keys/test-key.hex", "--nonce",
+			 HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex", "--area",
+			 "F:0x08000000:" HIL_SOURCE_DIR "/fixtures/images/sbsfu.bin", "--ob-words",
+			 "0x1026CCD0,0,0,0,0,0,0,0,0", "-o", img, NULL };
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	free(out);
+	return img;
+}
+
+static char *rdp2_scenario(const char *dir, const char *image, const char *boards)
+{
+	char *text = NULL, *path;
+
+	cr_assert(asprintf(&text, "campaign: brick\nboards: %s\nsfi_key: {key: " HIL_SOURCE_DIR
+			   "/fixtures/keys/test-key.hex, nonce: " HIL_SOURCE_DIR
+			   "/fixtures/keys/test-nonce.hex}\nsteps:\n  - power: on\n"
+			   "  - sfi_install: {image: %s, license: {hsm_slot: 1}}\n", boards, image) > 0);
+	path = test_write(dir, "brick.yaml", text);
+	free(text);
+	return path;
+}
+
+Test(cli, the_interlock_refuses_an_rdp2_image_before_touching_any_board)
+{
+	char *dir = test_tmpdir(), *img = rdp2_image(dir), *out = NULL, *results = NULL;
+	char *rack = test_write(dir, "rack.yaml",
+		"rack: r\ntime_scale: 0\nprogrammer: {driver: sim}\npower:\n  - {id: p, driver: sim}\nboards:\n"
+		"  - {name: spare, kind: k, probe: {serial: '01'}, power: {controller: p, pin: 0},"
+		" sacrificial: true, sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n"
+		"  - {name: keeper, kind: k, probe: {serial: '02'}, power: {controller: p, pin: 1},"
+		" sacrificial: true, sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n");
+	char *scen = rdp2_scenario(dir, img, "[spare]");
+
+	cr_assert(asprintf(&results, "%s/results", dir) > 0);
+	char *refused[] = { HIL_BINARY, "run", "--rack", rack, "--out", results, scen, NULL };
+	cr_assert_eq(test_spawn(refused, &out), 2, "%s", out);
+	cr_assert(strstr(out, "refused: step 2 (sfi_install) on board 'spare' cannot be undone: its "
+			 "image sets RDP level 2"), "%s", out);
+	cr_assert(strstr(out, "--allow-irreversible"), "%s", out);
+	cr_assert(access(results, F_OK) != 0, "nothing was touched");
+	free(out);
+	char *dry[] = { HIL_BINARY, "run", "--dry-run", "--rack", rack, scen, NULL };
+	cr_assert_eq(test_spawn(dry, &out), 0, "%s", out);
+	cr_assert(strstr(out, "IRREVERSIBLE: step 2 sfi_install"), "%s", out);
+	free(out);
+	char *allowed[] = { HIL_BINARY, "run", "--allow-irreversible", "--rack", rack, "--out", results,
+			    scen, NULL };
+	cr_assert_eq(test_spawn(allowed, &out), 0, "on a sacrificial board, when allowed: %s", out);
+	free(out);
+	free(results);
+	free(scen);
+	free(rack);
+	free(img);
+	free(dir);
+}
