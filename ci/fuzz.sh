@@ -12,7 +12,7 @@ CC=clang cmake -S . -B build-fuzz -DHIL_BUILD_TESTS=OFF -DHIL_BUILD_FUZZERS=ON \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-for target in yaml transcript sfi; do
+for target in yaml scenario rack transcript sfi journal; do
   work=build-fuzz/tests/fuzz/corpus-$target
   extra=""
   [ "$target" = transcript ] && extra="$root/fixtures/transcripts"   # golden logs seed the parser
