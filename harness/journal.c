@@ -14,6 +14,7 @@
 struct hil_journal {
 	int fd;
 	char *path;
+	bool broken; /* a write failed: later records would leave a hole */
 };
 
 int hil_journal_open(struct hil_journal **out, const char *path)
@@ -40,6 +41,13 @@ int hil_journal_append(struct hil_journal *j, json_t *record)
 	json_decref(record);
 	if (!line)
 		return hil_error_set(HIL_ENOMEM, "journal: cannot encode record");
+	if (j->broken) {
+		free(line);
+		return hil_error_set(HIL_EIO, "%s: an earlier record could not be written", j->path);
+	}
+	/* O_APPEND: the line starts at the current end; remembered to cut a
+	 * half-written line back off (disk full), so the file stays whole lines. */
+	off_t start = lseek(j->fd, 0, SEEK_END);
 	len = strlen(line);
 	line[len++] = '\n'; /* json_dumps leaves room: we overwrite the NUL */
 	while (done < len) {
@@ -55,6 +63,11 @@ int hil_journal_append(struct hil_journal *j, json_t *record)
 	free(line);
 	if (!error && fsync(j->fd) != 0)
 		error = hil_error_set(HIL_EIO, "%s: fsync: %s", j->path, strerror(errno));
+	if (error) {
+		j->broken = true;
+		if (start >= 0 && ftruncate(j->fd, start) == 0)
+			(void)fsync(j->fd);
+	}
 	return error;
 }
 

@@ -50,8 +50,20 @@ void hil_runner_journal(struct hil_run_state *run, json_t *rec)
 	}
 	pthread_mutex_lock(&run->lock);
 	if (hil_journal_append(run->journal, rec) < 0)
-		fprintf(stderr, "sfi-harness: journal: %s\n", hil_error_last());
+		hil_runner_write_failed(run, hil_error_last());
 	pthread_mutex_unlock(&run->lock);
+}
+
+void hil_runner_write_failed(struct hil_run_state *run, const char *what)
+{
+	if (run->write_failed)
+		return;
+	run->write_failed = true;
+	hil_stop_requested = 1;
+	fprintf(stderr, "sfi-harness: cannot write results: %s\n"
+		"sfi-harness: the campaign stops after the installs now running; the journal keeps "
+		"every record written before. Free space, then run: sfi-harness resume %s\n",
+		what, run->opts->out_dir);
 }
 
 void hil_runner_event(struct hil_run_state *run, json_t *event)
@@ -241,8 +253,12 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 				"interrupted", (int)hil_stop_requested));
 	hil_journal_close(run.journal);
 	run.journal = NULL;
-	if ((error = hil_results_load(&results, journal_path)) < 0 ||
-	    (error = hil_reports_write_all(results, opts->out_dir, opts->junit_profile)) < 0)
+	if ((error = hil_results_load(&results, journal_path)) < 0)
+		goto out;
+	if (run.write_failed && json_integer_value(json_object_get(results, "exit_code")) != HIL_EXIT_FAIL)
+		/* incomplete for want of space, not interrupted by the user */
+		json_object_set_new(results, "exit_code", json_integer(HIL_EXIT_INFRA));
+	if ((error = hil_reports_write_all(results, opts->out_dir, opts->junit_profile)) < 0)
 		goto out;
 	*exit_code_out = (int)json_integer_value(json_object_get(results, "exit_code"));
 out:

@@ -30,7 +30,13 @@ struct hil_run_state {
 	struct hil_programmer *programmer;
 	struct hil_probe *probe;
 	struct hil_power **power;        /* one per rack controller, opened lazily */
+	bool write_failed;               /* a result could not be saved: the campaign stops */
 };
+
+/* A result (journal record or step log) could not be written: reports the
+ * cause once and stops the campaign after the installs now running, so
+ * nothing further is run without a record. Call with run->lock held. */
+void hil_runner_write_failed(struct hil_run_state *run, const char *what);
 
 struct hil_board_run {
 	struct hil_run_state *run;

@@ -12,6 +12,7 @@
 #define MAX_DEPTH 32
 #define MAX_NODES 100000
 #define MAX_FILE_BYTES (16u * 1024 * 1024)
+#define MAX_SCALAR_BYTES 65536
 
 struct builder {
 	yaml_parser_t parser;
@@ -176,6 +177,11 @@ static struct hil_ynode *build_node(struct builder *b, yaml_event_t *ev, int dep
 	case YAML_SCALAR_EVENT:
 		if (ev->data.scalar.anchor) {
 			fail_at(b, &ev->start_mark, "anchors are not supported", "write the value out");
+			return NULL;
+		}
+		if (ev->data.scalar.length > MAX_SCALAR_BYTES) {
+			fail_at(b, &ev->start_mark, "value too long",
+				"at most 65536 bytes; put large data in a file and give its path");
 			return NULL;
 		}
 		n = node_new(b, HIL_YNODE_SCALAR, &ev->start_mark);
