@@ -1,0 +1,168 @@
+/* Hostile and broken input to the sfi-harness binary: every case gets a
+ * positioned error and exit 2, in bounded memory and time (the suite's
+ * timeout is the hang check). docs/reliability.md lists the cases. */
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+static char *dir;
+
+static void init(void)
+{
+	test_isolate_locks();
+	dir = test_tmpdir();
+}
+
+TestSuite(bad_input, .init = init, .timeout = 60);
+
+static char *repeated(const char *unit, size_t times)
+{
+	size_t len = strlen(unit);
+	char *s = malloc(len * times + 1);
+
+	cr_assert_not_null(s);
+	for (size_t i = 0; i < times; i++)
+		memcpy(s + i * len, unit, len);
+	s[len * times] = '\0';
+	return s;
+}
+
+/* Most resident memory of any child so far, in KiB. */
+static long children_max_rss_kib(void)
+{
+	struct rusage ru;
+
+	cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	return ru.ru_maxrss;
+}
+
+/* `sfi-harness check FILE`: exit 2, and the output names FILE:line:col (or
+ * FILE: when the whole file is at fault) and contains @needle. */
+static void refused(const char *name, const char *content, const char *needle, const char *where)
+{
+	char *path = test_write(dir, name, content), *out = NULL, *want = NULL;
+	char *argv[] = { HIL_BINARY, "check", path, NULL };
+	int code = test_spawn(argv, &out);
+
+	cr_assert_eq(code, 2, "%s: exit %d\n%.2000s", name, code, out);
+	cr_assert(strstr(out, needle), "%s: no '%s' in\n%.2000s", name, needle, out);
+	cr_assert(asprintf(&want, "%s:%s", path, where) > 0);
+	cr_assert(strstr(out, want), "%s: not positioned at %s\n%.2000s", name, where, out);
+	cr_assert_lt(strlen(out), 8192, "%s: the error echoes the input back", name);
+	free(want);
+	free(out);
+	free(path);
+}
+
+#define STEPS "steps:\n  - power: on\n"
+
+Test(bad_input, tabs_for_indentation)
+{
+	refused("tabs.yaml", "campaign: c\nsteps:\n\t- power: on\n", "indentation uses spaces", "3:1:");
+}
+
+Test(bad_input, an_alias_bomb_is_refused_at_its_first_anchor)
+{
+	refused("bomb.yaml",
+		"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"campaign: c\n" STEPS, "anchors are not supported", "1:4:");
+}
+
+Test(bad_input, a_huge_scalar)
+{
+	char *big = repeated("x", 1 << 20), *text = NULL;
+
+	cr_assert(asprintf(&text, "campaign: %s\n" STEPS, big) > 0);
+	refused("huge.yaml", text, "value too long", "1:11:");
+	free(text);
+	free(big);
+}
+
+Test(bad_input, a_file_too_large_to_be_a_scenario)
+{
+	char *line = repeated("# padding padding padding padding padding padding padding\n", 300000);
+
+	refused("large.yaml", line, "too large", "");
+	free(line);
+}
+
+Test(bad_input, deep_nesting)
+{
+	char *open = repeated("[", 10000), *close = repeated("]", 10000), *text = NULL;
+
+	cr_assert(asprintf(&text, "campaign: c\n" STEPS "x: %s%s\n", open, close) > 0);
+	refused("deep.yaml", text, "nesting too deep", "4:");
+	free(text);
+	free(close);
+	free(open);
+}
+
+Test(bad_input, duplicate_keys)
+{
+	refused("dup.yaml", "campaign: c\nrepeat: 2\nrepeat: 3\n" STEPS, "duplicate key 'repeat'", "3:1:");
+}
+
+Test(bad_input, wrong_types)
+{
+	refused("types.yaml", "campaign: c\nrepeat: [1, 2]\n" STEPS, "repeat", "2:9:");
+}
+
+Test(bad_input, unknown_keys)
+{
+	refused("unknown.yaml", "campaign: c\nrepaet: 2\n" STEPS, "repaet", "2:1:");
+}
+
+Test(bad_input, a_missing_image)
+{
+	refused("missing.yaml",
+		"campaign: c\nsteps:\n  - sfi_install: {image: no-such.sfi, license: {hsm_slot: 1}}\n",
+		"no-such.sfi", "3:");
+}
+
+Test(bad_input, a_missing_file)
+{
+	char *path = NULL, *out = NULL;
+
+	cr_assert(asprintf(&path, "%s/not-there.yaml", dir) > 0);
+	char *argv[] = { HIL_BINARY, "check", path, NULL };
+	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
+	cr_assert(strstr(out, path) && strstr(out, "No such file"), "%s", out);
+	free(out);
+	free(path);
+}
+
+Test(bad_input, binary_garbage_is_not_yaml)
+{
+	refused("garbage.yaml", "campaign: \x01\x02\xff\xfe\n" STEPS, "invalid", "1:");
+}
+
+/* Transcripts are the programmer's output, not the user's: they are
+ * classified, never refused, and stay bounded whatever they hold. */
+Test(bad_input, hostile_transcripts_are_classified_in_bounded_memory)
+{
+	static const char tail[] = "\0\0 garbage \xff\xfe \xc3\x28\nRSS complete Value = 0x16\n";
+	char *line = repeated("A", 10 << 20), *out = NULL, *path = NULL;
+
+	cr_assert(asprintf(&path, "%s/hostile.log", dir) > 0);
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	fwrite(line, 1, strlen(line), f);
+	fwrite(tail, 1, sizeof(tail) - 1, f);
+	fclose(f);
+	char *argv[] = { HIL_BINARY, "transcript", "--json", path, NULL };
+
+	cr_assert_eq(test_spawn(argv, &out), 0, "%.2000s", out);
+	cr_assert(strstr(out, "\"rss_error\""), "%.2000s", out);
+	cr_assert_lt(strlen(out), 64 * 1024, "the JSON repeats the 10 MB line");
+	/* the 10 MB line is read once, not copied per pattern */
+	cr_assert_lt(children_max_rss_kib(), 256 * 1024, "%ld KiB", children_max_rss_kib());
+	free(out);
+	free(path);
+	free(line);
+}

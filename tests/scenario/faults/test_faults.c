@@ -1,0 +1,328 @@
+/* Fault-injection campaigns: the sfi-harness binary, as a lab runs it, against
+ * a board or tool that misbehaves, a disk that fills up and a SIGKILL. Each
+ * case asserts the class, a journal of whole lines, reports that are still
+ * valid and the exit code of the contract (docs/reliability.md). */
+#include "harness/fileutil.h"
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static char *dir;
+
+static void init(void)
+{
+	test_isolate_locks();
+	dir = test_tmpdir();
+}
+
+TestSuite(faults, .init = init, .timeout = 180);
+
+#define SFI_KEY "sfi_key: {key: " HIL_SOURCE_DIR "/fixtures/keys/test-key.hex, nonce: " \
+	HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\n"
+#define GOOD_BOARD "profile: p\ndevice: {id: 0x480, bl_version: 0x92}\n" \
+	"install:\n  - outcome: success\n" SFI_KEY
+#define BANNER "console: {banner: \"SBSFU boot\"}\n"
+
+/* A one-board rack whose simulated board follows @profile; @programmer is
+ * the rack's programmer line. Returns the rack path. */
+static char *rack_with(const char *profile, const char *programmer)
+{
+	char *prof = test_write(dir, "board.yaml", profile), *text = NULL;
+
+	cr_assert(asprintf(&text,
+			   "rack: faults\ntime_scale: 0\nprogrammer: %s\n"
+			   "power:\n  - {id: relay0, driver: sim}\nboards:\n"
+			   "  - name: b92\n    kind: custom-H7B3\n"
+			   "    probe: {serial: 003A00293438510B34313939}\n"
+			   "    power: {controller: relay0, pin: 4}\n    console: {driver: sim}\n"
+			   "    identity: {device_id: 0x480}\n    sacrificial: true\n    sim: %s\n",
+			   programmer, prof) > 0);
+	char *rack = test_write(dir, "rack.yaml", text);
+	free(text);
+	free(prof);
+	return rack;
+}
+
+static char *scenario(unsigned repeat)
+{
+	char *text = NULL;
+
+	cr_assert(asprintf(&text,
+			   "campaign: faults\nboards: all\nrepeat: %u\nsteps:\n  - power: cycle\n"
+			   "  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, "
+			   "license: {hsm_slot: 1}, timeout_s: 60}\n"
+			   "  - expect_console: {pattern: SBSFU, timeout_s: 5}\n"
+			   "expect:\n  - result: pass\n", repeat, HIL_SOURCE_DIR) > 0);
+	char *path = test_write(dir, "faults.yaml", text);
+	free(text);
+	return path;
+}
+
+static char *out_dir(void)
+{
+	char *out = NULL;
+
+	cr_assert(asprintf(&out, "%s/results", dir) > 0);
+	return out;
+}
+
+static int run_campaign(const char *rack, const char *scen, const char *out, char **output)
+{
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", (char *)rack, "--out",
+			 (char *)out, (char *)scen, NULL };
+
+	return test_spawn(argv, output);
+}
+
+/* Every line of the journal is one whole JSON record; returns how many
+ * install records ("case") it holds. */
+static size_t whole_journal(const char *out)
+{
+	char *path = NULL, *text = NULL, *line, *save = NULL;
+	size_t len = 0, cases = 0;
+
+	cr_assert(asprintf(&path, "%s/journal.jsonl", out) > 0);
+	cr_assert_eq(hil_read_file(&text, &len, path, 64 << 20), 0, "%s missing", path);
+	cr_assert(len > 0 && text[len - 1] == '\n', "the journal ends in a torn line");
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		json_error_t e;
+		json_t *rec = json_loads(line, 0, &e);
+		cr_assert_not_null(rec, "torn journal line: %.120s (%s)", line, e.text);
+		cases += !strcmp(json_string_value(json_object_get(rec, "type")), "case");
+		json_decref(rec);
+	}
+	free(text);
+	free(path);
+	return cases;
+}
+
+/* junit.xml valid against the Jenkins schema (default profile), summary.json whole, report.html
+ * complete; returns summary.json (json_decref it). */
+static json_t *valid_reports(const char *out)
+{
+	char *junit = NULL, *summary = NULL, *html = NULL, *text = NULL;
+	size_t len = 0;
+
+	cr_assert(asprintf(&junit, "%s/junit.xml", out) > 0);
+	cr_assert(asprintf(&summary, "%s/summary.json", out) > 0);
+	cr_assert(asprintf(&html, "%s/report.html", out) > 0);
+	test_validate_xml(junit, "junit-10.xsd");
+	json_t *sum = json_load_file(summary, 0, NULL);
+	cr_assert_not_null(sum, "%s is not whole JSON", summary);
+	cr_assert_eq(hil_read_file(&text, &len, html, 64 << 20), 0);
+	cr_assert(strstr(text, "</html>"), "report.html is cut short");
+	free(text);
+	free(html);
+	free(summary);
+	free(junit);
+	return sum;
+}
+
+static long class_count(const json_t *summary, const char *class_name)
+{
+	size_t i;
+	json_t *cell;
+	long n = 0;
+
+	json_array_foreach(json_object_get(summary, "cells"), i, cell)
+		n += (long)json_integer_value(json_object_get(json_object_get(cell, "classes"), class_name));
+	return n;
+}
+
+struct fault_case {
+	const char *name;
+	const char *profile_tail;  /* faults: and console: of the board */
+	const char *cls;           /* the class every affected install ends in */
+	int exit_code;
+	long passes;               /* installs that ran before the fault began */
+};
+
+/* A fault from the third call on, for good: retries cannot hide it. */
+#define FOREVER(point, fault) BANNER "faults:\n  - {point: " point ", fault: " fault ", after: 2, repeat: 0}\n"
+
+static const struct fault_case cases[] = {
+	{ "programmer hangs", FOREVER("programmer", "hang"), "timeout", 3, 0 },
+	{ "programmer crashes", FOREVER("programmer", "crash"), "tool_crash", 3, 0 },
+	{ "programmer prints garbage", FOREVER("programmer", "garbage"), "incomplete", 3, 0 },
+	{ "programmer output cut short", FOREVER("programmer", "truncate"), "incomplete", 3, 0 },
+	/* the probe is listed twice per install: the first install still runs */
+	{ "probe vanishes mid-campaign", FOREVER("probe", "unplug"), "no_probe", 3, 1 },
+	{ "power controller USB fails", FOREVER("power", "error"), "power_error", 3, 0 },
+	{ "console stays silent", "", "console_mismatch", 1, 0 },
+};
+
+Test(faults, every_fault_has_its_class_whole_journal_valid_reports_and_exit_code)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const struct fault_case *fc = &cases[i];
+		char *profile = NULL, *output = NULL, *out = NULL;
+
+		cr_assert(asprintf(&profile, "%s%s", GOOD_BOARD, fc->profile_tail) > 0);
+		char *rack = rack_with(profile, "{driver: sim, timeout_s: 30}"), *scen = scenario(3);
+		cr_assert(asprintf(&out, "%s/results-%zu", dir, i) > 0);
+		int code = run_campaign(rack, scen, out, &output);
+
+		cr_assert_eq(code, fc->exit_code, "%s: exit %d\n%s", fc->name, code, output);
+		cr_assert_eq(whole_journal(out), 3, "%s: every install journaled", fc->name);
+		json_t *sum = valid_reports(out);
+		cr_assert_gt(class_count(sum, fc->cls), 0, "%s: no %s in %s", fc->name, fc->cls,
+			     json_dumps(json_object_get(sum, "cells"), 0));
+		cr_assert_eq(class_count(sum, "success"), fc->passes, "%s: a broken install passed", fc->name);
+		json_decref(sum);
+		free(out);
+		free(scen);
+		free(rack);
+		free(profile);
+		free(output);
+	}
+}
+
+Test(faults, a_real_programmer_process_that_crashes_is_a_tool_crash)
+{
+	/* The cubeprog driver running the stand-in tool: the crash is a real
+	 * SIGSEGV of a child process, not a simulated outcome. */
+	setenv("FAKE_CUBEPROG_FAULT", "signal", 1);
+	setenv("FAKE_CUBEPROG_FAULT_OP", "sfi", 1);
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: cubeprog, path: " HIL_FAKE_CLI ", timeout_s: 30}");
+	char *scen = scenario(2), *out = out_dir(), *output = NULL;
+	int code = run_campaign(rack, scen, out, &output);
+
+	cr_assert_eq(code, 3, "%s", output);
+	cr_assert_eq(whole_journal(out), 2);
+	json_t *sum = valid_reports(out);
+	cr_assert_eq(class_count(sum, "tool_crash"), 2, "%s", json_dumps(sum, 0));
+	json_decref(sum);
+	free(output);
+	free(out);
+	free(scen);
+	free(rack);
+}
+
+/* Runs the campaign with files limited to @kib KiB (RLIMIT_FSIZE, a disk
+ * that fills up without root or a tmpfs); SIGXFSZ ignored so writes fail
+ * with EFBIG like they would with ENOSPC. */
+static int run_with_file_limit(const char *rack, const char *scen, const char *out, rlim_t kib,
+			       char **output)
+{
+	struct rlimit saved, small;
+
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	small = saved;
+	small.rlim_cur = kib * 1024;
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", (char *)rack, "--out",
+			 (char *)out, (char *)scen, NULL };
+	int code = test_spawn(argv, output);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	return code;
+}
+
+Test(faults, a_full_disk_stops_the_campaign_without_a_torn_line_and_resume_completes_it)
+{
+	static const rlim_t limits_kib[] = { 1, 3, 4, 6 };
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: sim, timeout_s: 30}");
+	char *scen = scenario(4);
+
+	for (size_t i = 0; i < sizeof(limits_kib) / sizeof(*limits_kib); i++) {
+		char *out = NULL, *output = NULL, *resumed = NULL;
+		cr_assert(asprintf(&out, "%s/full-%zu", dir, i) > 0);
+		int code = run_with_file_limit(rack, scen, out, limits_kib[i], &output);
+
+		cr_assert_eq(code, 3, "%lu KiB: exit %d\n%s", (unsigned long)limits_kib[i], code, output);
+		cr_assert(strstr(output, "cannot write results") || strstr(output, "File too large"),
+			  "%s", output);
+		size_t before = whole_journal(out);
+		cr_assert_lt(before, 4, "%lu KiB: the campaign stopped", (unsigned long)limits_kib[i]);
+		char *argv[] = { HIL_BINARY, "resume", out, NULL };
+		cr_assert_eq(test_spawn(argv, &resumed), 0, "%s", resumed);
+		cr_assert_eq(whole_journal(out), 4, "every install recorded once after resume");
+		json_t *sum = valid_reports(out);
+		cr_assert_eq(class_count(sum, "success"), 4);
+		json_decref(sum);
+		free(resumed);
+		free(output);
+		free(out);
+	}
+	free(scen);
+	free(rack);
+}
+
+static pid_t spawn_quiet(char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid = -1;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+static size_t journal_lines(const char *out)
+{
+	char *path = NULL, *text = NULL;
+	size_t len = 0, n = 0;
+
+	cr_assert(asprintf(&path, "%s/journal.jsonl", out) > 0);
+	if (hil_read_file(&text, &len, path, 64 << 20) == 0)
+		for (size_t i = 0; i < len; i++)
+			n += text[i] == '\n';
+	free(text);
+	free(path);
+	return n;
+}
+
+Test(faults, sigkill_at_any_point_leaves_whole_lines_and_resume_finishes)
+{
+	static const size_t kill_after_lines[] = { 1, 6, 12 };
+	/* real time for the simulated delays, so the kill lands mid-campaign */
+	char *prof = test_write(dir, "slow.yaml", GOOD_BOARD BANNER), *text = NULL;
+	cr_assert(asprintf(&text,
+			   "rack: faults\ntime_scale: 0.02\nprogrammer: {driver: sim, timeout_s: 30}\n"
+			   "power:\n  - {id: relay0, driver: sim}\nboards:\n"
+			   "  - name: b92\n    kind: custom-H7B3\n"
+			   "    probe: {serial: 003A00293438510B34313939}\n"
+			   "    power: {controller: relay0, pin: 4}\n    console: {driver: sim}\n"
+			   "    identity: {device_id: 0x480}\n    sacrificial: true\n    sim: %s\n", prof) > 0);
+	char *rack = test_write(dir, "slow-rack.yaml", text), *scen = scenario(8);
+
+	for (size_t i = 0; i < sizeof(kill_after_lines) / sizeof(*kill_after_lines); i++) {
+		char *out = NULL, *output = NULL;
+		int status;
+		cr_assert(asprintf(&out, "%s/killed-%zu", dir, i) > 0);
+		char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
+		pid_t pid = spawn_quiet(argv);
+
+		for (int tries = 0; tries < 3000 && journal_lines(out) < kill_after_lines[i]; tries++)
+			usleep(2000);
+		kill(pid, SIGKILL);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_assert(WIFSIGNALED(status), "the campaign ended before the kill");
+		cr_assert_lt(whole_journal(out), 8);
+		char *resume[] = { HIL_BINARY, "resume", out, NULL };
+		cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
+		cr_assert_eq(whole_journal(out), 8, "every install, exactly once");
+		json_decref(valid_reports(out));
+		free(output);
+		free(out);
+	}
+	free(scen);
+	free(rack);
+	free(text);
+	free(prof);
+}
