@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libusb-1.0-0-dev libftdi1-dev libssl-dev libyaml-dev libjansson-dev libxml2-dev
   libcriterion-dev libxml2-utils umockdev libumockdev-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev valgrind
   chromium fonts-dejavu-core
 )
 

@@ -4,10 +4,11 @@
 #   1. installs what the build needs (ci/setup.sh)
 #   2. builds with -Werror and runs every test through ctest
 #   3. builds again with ASan+UBSan and runs every test again
-#   4. builds the libFuzzer targets with clang and fuzzes each briefly
+#   4. runs the end-to-end campaign under valgrind memcheck (ci/memcheck.sh)
+#   5. builds the libFuzzer targets with clang and fuzzes each briefly
 #
 # Exits non-zero on any failure, and when no test ran at all.
-# Environment: HIL_SKIP_SANITIZE=1 and HIL_SKIP_FUZZ=1 skip steps 3 and 4;
+# Environment: HIL_SKIP_SANITIZE=1, HIL_SKIP_MEMCHECK=1 and HIL_SKIP_FUZZ=1 skip steps 3, 4, 5;
 # HIL_FUZZ_SECONDS (default 30) is the time per fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,11 @@ if [ "${HIL_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DHIL_SANITIZE=ON
+fi
+
+if [ "${HIL_SKIP_MEMCHECK:-0}" != 1 ]; then
+  echo "== the end-to-end campaign under valgrind memcheck"
+  bash ci/memcheck.sh build-ci
 fi
 
 if [ "${HIL_SKIP_FUZZ:-0}" != 1 ]; then
