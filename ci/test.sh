@@ -54,6 +54,6 @@ fi
 
 if [ "${HIL_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzz the readers of outside input (libFuzzer)"
-  bash ci/fuzz.sh
+  HIL_FUZZ_SEED=${HIL_FUZZ_SEED:-20261125} bash ci/fuzz.sh
 fi
 echo "ci/test.sh: all green"

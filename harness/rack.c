@@ -157,7 +157,7 @@ static void load_console(struct hil_ycheck *c, const struct hil_ynode *node,
 		b->console_driver = hil_xstrdup("serial");
 	if ((v = hil_ymap_get(node, "device")))
 		hil_ycheck_str(c, v, "console device", &b->console_device);
-	else if (strcmp(b->console_driver, "sim") != 0)
+	else if (!b->console_driver || strcmp(b->console_driver, "sim") != 0)
 		hil_ycheck_error(c, node, "missing field 'device' in console (required unless "
 				 "driver: sim)");
 	if ((v = hil_ymap_get(node, "baud")))

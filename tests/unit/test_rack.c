@@ -174,3 +174,13 @@ Test(rack, time_scale_is_refused_on_real_hardware_only)
 	cr_assert_eq(load_text(text), 0, "%s", test_diag_text(&diag));
 	cr_assert_float_eq(rack->time_scale, 0.5, 1e-9);
 }
+
+/* Found by fuzz_rack: a console driver of the wrong type left the driver
+ * unset, and the check for 'device' read it. */
+Test(rack, console_driver_of_the_wrong_type_is_an_error_not_a_crash)
+{
+	cr_assert_lt(load_with(10, "    console: {driver: [x]}\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:10:23: console driver: wrong type"), "%s",
+		  test_diag_text(&diag));
+	cr_assert(test_diag_has(&diag, "missing field 'device' in console"), "%s", test_diag_text(&diag));
+}
