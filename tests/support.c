@@ -98,6 +98,19 @@ int test_spawn(char *const argv[], char **output_out)
 	return status;
 }
 
+pid_t test_spawn_quiet(char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid = -1;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0, "cannot start %s", argv[0]);
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
 void test_isolate_locks(void)
 {
 	char *dir = test_tmpdir();

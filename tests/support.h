@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* A fresh directory under $TMPDIR (or /tmp); the test owns it. */
 char *test_tmpdir(void);
@@ -34,5 +35,9 @@ void test_validate_xml(const char *xml, const char *xsd_name);
 /* Runs argv (no shell), captures stdout+stderr into *output_out (free it),
  * returns the exit status, or -1 when it could not run. */
 int test_spawn(char *const argv[], char **output_out);
+
+/* Starts argv (no shell) with stdout and stderr to /dev/null; returns its
+ * pid for the test to signal and wait for. */
+pid_t test_spawn_quiet(char *const argv[]);
 
 #endif

@@ -15,13 +15,11 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
 
 static char *dir;
 
@@ -196,19 +194,6 @@ static size_t count_cases(const json_t *records, json_t *seen)
 	return n;
 }
 
-static pid_t spawn_quiet(char *const argv[])
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	return pid;
-}
-
 Test(engine, resume_after_sigkill_runs_every_install_exactly_once)
 {
 	char *rack = rack_of(3, "0.05"), *scen = scenario(6), *out = NULL, *output = NULL;
@@ -217,7 +202,7 @@ Test(engine, resume_after_sigkill_runs_every_install_exactly_once)
 
 	cr_assert(asprintf(&out, "%s/killed", dir) > 0);
 	char *run_argv[] = { HIL_BINARY, "run", "--rack", rack, "--out", out, scen, NULL };
-	pid_t pid = spawn_quiet(run_argv);
+	pid_t pid = test_spawn_quiet(run_argv);
 	char *journal = NULL;
 	cr_assert(asprintf(&journal, "%s/journal.jsonl", out) > 0);
 	for (int tries = 0; tries < 600; tries++) { /* until some installs are journaled */
@@ -313,7 +298,7 @@ Test(engine, two_harness_processes_never_drive_one_board_at_once)
 	cr_assert(asprintf(&b, "%s/proc-b", dir) > 0);
 	char *argv_a[] = { HIL_BINARY, "run", "--wait-lock", "120", "--rack", rack, "--out", a, scen, NULL };
 	char *argv_b[] = { HIL_BINARY, "run", "--wait-lock", "120", "--rack", rack, "--out", b, scen, NULL };
-	pid_t pa = spawn_quiet(argv_a), pb = spawn_quiet(argv_b);
+	pid_t pa = test_spawn_quiet(argv_a), pb = test_spawn_quiet(argv_b);
 	waitpid(pa, &sa, 0);
 	waitpid(pb, &sb, 0);
 	cr_assert(WIFEXITED(sa) && WEXITSTATUS(sa) == 0, "run a: %d", sa);
@@ -367,7 +352,7 @@ Test(engine, sigint_stops_cleanly_with_reports_and_exit_130)
 	cr_assert(asprintf(&out, "%s/interrupted", dir) > 0);
 	cr_assert(asprintf(&journal, "%s/journal.jsonl", out) > 0);
 	char *argv[] = { HIL_BINARY, "run", "--rack", rack, "--out", out, scen, NULL };
-	pid_t pid = spawn_quiet(argv);
+	pid_t pid = test_spawn_quiet(argv);
 	for (int tries = 0; tries < 600; tries++) {
 		size_t len = 0;
 		char *text = NULL;

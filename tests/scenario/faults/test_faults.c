@@ -6,10 +6,8 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
 
 static char *dir;
 
@@ -36,19 +33,20 @@ TestSuite(faults, .init = init, .timeout = 180);
 #define BANNER "console: {banner: \"SBSFU boot\"}\n"
 
 /* A one-board rack whose simulated board follows @profile; @programmer is
- * the rack's programmer line. Returns the rack path. */
-static char *rack_with(const char *profile, const char *programmer)
+ * the rack's programmer line, @time_scale its time scale (0: no waiting).
+ * Returns the rack path. */
+static char *rack_with(const char *profile, const char *programmer, const char *time_scale)
 {
 	char *prof = test_write(dir, "board.yaml", profile), *text = NULL;
 
 	cr_assert(asprintf(&text,
-			   "rack: faults\ntime_scale: 0\nprogrammer: %s\n"
+			   "rack: faults\ntime_scale: %s\nprogrammer: %s\n"
 			   "power:\n  - {id: relay0, driver: sim}\nboards:\n"
 			   "  - name: b92\n    kind: custom-H7B3\n"
 			   "    probe: {serial: 003A00293438510B34313939}\n"
 			   "    power: {controller: relay0, pin: 4}\n    console: {driver: sim}\n"
 			   "    identity: {device_id: 0x480}\n    sacrificial: true\n    sim: %s\n",
-			   programmer, prof) > 0);
+			   time_scale, programmer, prof) > 0);
 	char *rack = test_write(dir, "rack.yaml", text);
 	free(text);
 	free(prof);
@@ -170,7 +168,7 @@ Test(faults, every_fault_has_its_class_whole_journal_valid_reports_and_exit_code
 		char *profile = NULL, *output = NULL, *out = NULL;
 
 		cr_assert(asprintf(&profile, "%s%s", GOOD_BOARD, fc->profile_tail) > 0);
-		char *rack = rack_with(profile, "{driver: sim, timeout_s: 30}"), *scen = scenario(3);
+		char *rack = rack_with(profile, "{driver: sim, timeout_s: 30}", "0"), *scen = scenario(3);
 		cr_assert(asprintf(&out, "%s/results-%zu", dir, i) > 0);
 		int code = run_campaign(rack, scen, out, &output);
 
@@ -195,7 +193,7 @@ Test(faults, a_real_programmer_process_that_crashes_is_a_tool_crash)
 	 * SIGSEGV of a child process, not a simulated outcome. */
 	setenv("FAKE_CUBEPROG_FAULT", "signal", 1);
 	setenv("FAKE_CUBEPROG_FAULT_OP", "sfi", 1);
-	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: cubeprog, path: " HIL_FAKE_CLI ", timeout_s: 30}");
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: cubeprog, path: " HIL_FAKE_CLI ", timeout_s: 30}", "0");
 	char *scen = scenario(2), *out = out_dir(), *output = NULL;
 	int code = run_campaign(rack, scen, out, &output);
 
@@ -233,7 +231,7 @@ static int run_with_file_limit(const char *rack, const char *scen, const char *o
 Test(faults, a_full_disk_stops_the_campaign_without_a_torn_line_and_resume_completes_it)
 {
 	static const rlim_t limits_kib[] = { 1, 3, 4, 6 };
-	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: sim, timeout_s: 30}");
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: sim, timeout_s: 30}", "0");
 	char *scen = scenario(4);
 
 	for (size_t i = 0; i < sizeof(limits_kib) / sizeof(*limits_kib); i++) {
@@ -260,19 +258,6 @@ Test(faults, a_full_disk_stops_the_campaign_without_a_torn_line_and_resume_compl
 	free(rack);
 }
 
-static pid_t spawn_quiet(char *const argv[])
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid = -1;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	return pid;
-}
-
 static size_t journal_lines(const char *out)
 {
 	char *path = NULL, *text = NULL;
@@ -291,22 +276,15 @@ Test(faults, sigkill_at_any_point_leaves_whole_lines_and_resume_finishes)
 {
 	static const size_t kill_after_lines[] = { 1, 6, 12 };
 	/* real time for the simulated delays, so the kill lands mid-campaign */
-	char *prof = test_write(dir, "slow.yaml", GOOD_BOARD BANNER), *text = NULL;
-	cr_assert(asprintf(&text,
-			   "rack: faults\ntime_scale: 0.02\nprogrammer: {driver: sim, timeout_s: 30}\n"
-			   "power:\n  - {id: relay0, driver: sim}\nboards:\n"
-			   "  - name: b92\n    kind: custom-H7B3\n"
-			   "    probe: {serial: 003A00293438510B34313939}\n"
-			   "    power: {controller: relay0, pin: 4}\n    console: {driver: sim}\n"
-			   "    identity: {device_id: 0x480}\n    sacrificial: true\n    sim: %s\n", prof) > 0);
-	char *rack = test_write(dir, "slow-rack.yaml", text), *scen = scenario(8);
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: sim, timeout_s: 30}", "0.02");
+	char *scen = scenario(8);
 
 	for (size_t i = 0; i < sizeof(kill_after_lines) / sizeof(*kill_after_lines); i++) {
 		char *out = NULL, *output = NULL;
 		int status;
 		cr_assert(asprintf(&out, "%s/killed-%zu", dir, i) > 0);
 		char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
-		pid_t pid = spawn_quiet(argv);
+		pid_t pid = test_spawn_quiet(argv);
 
 		for (int tries = 0; tries < 3000 && journal_lines(out) < kill_after_lines[i]; tries++)
 			usleep(2000);
@@ -323,6 +301,4 @@ Test(faults, sigkill_at_any_point_leaves_whole_lines_and_resume_finishes)
 	}
 	free(scen);
 	free(rack);
-	free(text);
-	free(prof);
 }
