@@ -4,6 +4,7 @@
 #include "harness/clock.h"
 #include "harness/error.h"
 #include "harness/fileutil.h"
+#include "harness/identity.h"
 #include "harness/json_util.h"
 #include "harness/lock.h"
 #include "harness/rack.h"
@@ -30,26 +31,8 @@ static void read_rss_version(struct hil_board_run *br)
 	free(tx);
 }
 
-/* Before any write: the board on this probe must be the one the rack
- * describes (device id, and the bootloader when the rack pins it). */
-static void check_identity(const struct hil_rack_board *rb, const struct hil_transcript *tx,
-			   struct hil_step_result *res)
-{
-	if (rb->has_device_id && (!tx->has_device_id || tx->device_id != rb->device_id)) {
-		res->cls = HIL_CLASS_IDENTITY_MISMATCH;
-		snprintf(res->message, sizeof(res->message), "rack says device 0x%03X, the board "
-			 "reports %s%03X: wrong board on probe %s?", rb->device_id,
-			 tx->has_device_id ? "0x" : "no device id", tx->has_device_id ? tx->device_id : 0,
-			 rb->probe_serial);
-	} else if (rb->has_bl_version && (!tx->has_bl_version || tx->bl_version != rb->bl_version)) {
-		res->cls = HIL_CLASS_IDENTITY_MISMATCH;
-		snprintf(res->message, sizeof(res->message), "rack pins bootloader 0x%02X, the board "
-			 "reports %s%02X", rb->bl_version, tx->has_bl_version ? "0x" : "none ",
-			 tx->has_bl_version ? tx->bl_version : 0);
-	}
-}
-
-/* Power on, wait for the probe, connect and read what the board reports. */
+/* Power on, wait for the probe, connect and read what the board reports,
+ * then check it is the board the rack describes (identity.c). */
 static void preflight(struct hil_board_run *br, struct hil_step_result *res)
 {
 	const struct hil_rack_board *rb = br->rb;
@@ -72,32 +55,49 @@ static void preflight(struct hil_board_run *br, struct hil_step_result *res)
 		goto out;
 	}
 	hil_runner_program(br, &req, log, tx, res);
-	if (res->cls == HIL_CLASS_SUCCESS)
-		read_rss_version(br);
 	br->id.has_device_id = tx->has_device_id;
 	br->id.device_id = tx->device_id;
 	br->id.has_bl_version = tx->has_bl_version;
 	br->id.bl_version = tx->bl_version;
 	memcpy(br->id.revision, tx->revision, sizeof(br->id.revision));
 
+	hil_identity_check(br, tx, res);
 	if (res->cls == HIL_CLASS_SUCCESS)
-		check_identity(rb, tx, res);
+		hil_identity_read_uid(br, res);
+	if (res->cls == HIL_CLASS_SUCCESS)
+		hil_identity_power_check(br, res);
+	if (res->cls == HIL_CLASS_SUCCESS)
+		read_rss_version(br);
 out:
 	free(log);
 	free(tx);
+}
+
+static json_t *chip_uid_json(const struct hil_identity *id)
+{
+	char text[32];
+
+	if (!id->has_chip_uid)
+		return json_null();
+	snprintf(text, sizeof(text), "%08X%08X%08X", id->chip_uid[0], id->chip_uid[1],
+		 id->chip_uid[2]);
+	return json_string(text);
 }
 
 static void journal_board(struct hil_board_run *br, const struct hil_step_result *pre)
 {
 	const struct hil_identity *id = &br->id;
 
-	hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o}",
+	hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
+						"s:s, s:o}",
 				   "type", "board", "board", br->rb->name, "kind", br->rb->kind,
 				   "probe_serial", br->rb->probe_serial,
 				   "device_id", hil_json_hex(id->has_device_id, id->device_id, "0x%03X"),
 				   "bl_version", hil_json_hex(id->has_bl_version, id->bl_version, "0x%02X"),
 				   "revision", hil_json_text(id->revision),
 				   "rss_version", hil_json_text(id->rss_version),
+				   "chip_uid", chip_uid_json(id),
+				   "power_check", hil_json_text(id->power_check),
 				   "class", hil_class_name(pre->cls),
 				   "message", hil_json_text(pre->message)));
 }
@@ -141,10 +141,11 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 	preflight(br, pre);
 	free(pre->log);
 	pre->log = NULL;
-	hil_progress_board(br, "%s, probe %s, reports device 0x%03X, revision %s, BL 0x%02X, RSS %s%s%s",
-		       pb->board->kind, pb->board->probe_serial,
+	hil_progress_board(br, "%s, probe %s, reports device 0x%03X, revision %s, BL 0x%02X, "
+		       "RSS %s, UID %08X%08X%08X%s%s", pb->board->kind, pb->board->probe_serial,
 		       br->id.device_id, br->id.revision[0] ? br->id.revision : "?", br->id.bl_version,
 		       br->id.rss_version[0] ? br->id.rss_version : "n/a",
+		       br->id.chip_uid[0], br->id.chip_uid[1], br->id.chip_uid[2],
 		       pre->cls != HIL_CLASS_SUCCESS ? " — pre-flight failed: " : "",
 		       pre->cls != HIL_CLASS_SUCCESS ? pre->message : "");
 }

@@ -17,6 +17,9 @@ struct hil_identity {
 	char revision[16];      /* "" when not reported */
 	char rss_version[24];   /* "" when not reported */
 	const char *board_kind; /* from the rack */
+	bool has_chip_uid;
+	uint32_t chip_uid[3];   /* words in address order */
+	char power_check[224];  /* "passed: ...", "not checked: ...", "failed" */
 };
 
 /* The first expectation of @s whose `when` matches @id and the cell's

@@ -5,6 +5,7 @@
 #include "harness/ycheck.h"
 #include "drivers/registry.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,12 @@ static const char *const power_keys[] = { "id", "driver", "usb", "interface", "m
 static const char *const ftdi_modes[] = { "async", "cbus", NULL };
 static const char *const usb_keys[] = { "vid", "pid", "serial", NULL };
 static const char *const board_keys[] = { "name", "kind", "probe", "power", "reset", "console",
-					  "identity", "sacrificial", "sim", NULL };
+					  "identity", "sacrificial", "sim", "sim_power_pin", NULL };
 static const char *const board_probe_keys[] = { "serial", NULL };
 static const char *const line_keys[] = { "controller", "pin", "active", "pulse_ms", NULL };
 static const char *const console_keys[] = { "driver", "device", "baud", NULL };
-static const char *const identity_keys[] = { "device_id", "bl_version", NULL };
+static const char *const identity_keys[] = { "device_id", "bl_version", "chip_uid",
+					     "power_check", NULL };
 static const char *const active_names[] = { "high", "low", NULL };
 
 static void check_driver(struct hil_ycheck *c, const struct hil_ynode *node,
@@ -165,6 +167,68 @@ static void load_console(struct hil_ycheck *c, const struct hil_ynode *node,
 	b->console_baud = (unsigned)baud;
 }
 
+/* 24 hex digits: the three UID words as `-r32 ADDRESS 12` prints them. */
+static void load_chip_uid(struct hil_ycheck *c, const struct hil_ynode *node,
+			  struct hil_rack_board *b)
+{
+	char *text = NULL;
+	bool ok;
+
+	if (!hil_ycheck_str(c, node, "chip_uid", &text))
+		return;
+	ok = strlen(text) == 24;
+	for (size_t i = 0; ok && i < 24; i++)
+		ok = isxdigit((unsigned char)text[i]);
+	for (size_t w = 0; ok && w < 3; w++) {
+		char word[9];
+		memcpy(word, text + 8 * w, 8);
+		word[8] = '\0';
+		b->chip_uid[w] = (uint32_t)strtoul(word, NULL, 16);
+	}
+	if (ok)
+		b->has_chip_uid = true;
+	else
+		hil_ycheck_error(c, node, "chip_uid must be 24 hex digits (the three words "
+				 "`STM32_Programmer_CLI -r32 0x08FFF800 12` prints, in order), "
+				 "got '%.40s'", text);
+	free(text);
+}
+
+static void load_identity(struct hil_ycheck *c, const struct hil_ynode *v,
+			  struct hil_rack_board *b)
+{
+	const struct hil_ynode *f;
+
+	if (!hil_ycheck_map(c, v, "identity", identity_keys) && v->kind != HIL_YNODE_MAP)
+		return;
+	if ((f = hil_ycheck_require(c, v, "device_id", "identity")))
+		b->has_device_id = hil_ycheck_hex(c, f, "device_id", &b->device_id);
+	if ((f = hil_ymap_get(v, "bl_version")))
+		b->has_bl_version = hil_ycheck_hex(c, f, "bl_version", &b->bl_version);
+	if ((f = hil_ymap_get(v, "chip_uid")))
+		load_chip_uid(c, f, b);
+	if ((f = hil_ymap_get(v, "power_check")))
+		hil_ycheck_bool(c, f, "power_check", &b->power_check);
+}
+
+/* sim_power_pin: where a simulated board's supply really is, when it is
+ * not where the rack says (to rehearse crossed wiring). */
+static void load_sim_wiring(struct hil_ycheck *c, const struct hil_ynode *node,
+			    struct hil_rack_board *b)
+{
+	const struct hil_ynode *v = hil_ymap_get(node, "sim_power_pin");
+	unsigned long pin;
+
+	b->sim_power_pin = b->power.pin;
+	if (!v)
+		return;
+	if (!b->sim_profile || !b->power.present)
+		hil_ycheck_error(c, v, "sim_power_pin needs a simulated board ('sim: PROFILE') "
+				 "with a power line");
+	else if (hil_ycheck_uint(c, v, "sim_power_pin", 0, 63, &pin))
+		b->sim_power_pin = (unsigned)pin;
+}
+
 static void load_board(struct hil_ycheck *c, const struct hil_rack *rack,
 		       const struct hil_ynode *node, struct hil_rack_board *b)
 {
@@ -200,15 +264,12 @@ static void load_board(struct hil_ycheck *c, const struct hil_rack *rack,
 		load_line(c, rack, v, "reset", &b->reset);
 	if ((v = hil_ymap_get(node, "console")))
 		load_console(c, v, b);
-	if ((v = hil_ymap_get(node, "identity")) &&
-	    (hil_ycheck_map(c, v, "identity", identity_keys) || v->kind == HIL_YNODE_MAP)) {
-		if ((f = hil_ycheck_require(c, v, "device_id", "identity")))
-			b->has_device_id = hil_ycheck_hex(c, f, "device_id", &b->device_id);
-		if ((f = hil_ymap_get(v, "bl_version")))
-			b->has_bl_version = hil_ycheck_hex(c, f, "bl_version", &b->bl_version);
-	}
+	b->power_check = true;
+	if ((v = hil_ymap_get(node, "identity")))
+		load_identity(c, v, b);
 	if ((v = hil_ymap_get(node, "sacrificial")))
 		hil_ycheck_bool(c, v, "sacrificial", &b->sacrificial);
+	load_sim_wiring(c, node, b);
 }
 
 static void load_programmer(struct hil_ycheck *c, struct hil_rack *rack,

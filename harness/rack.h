@@ -51,8 +51,12 @@ struct hil_rack_board {
 	uint32_t device_id;        /* identity check before any write */
 	bool has_bl_version;
 	uint32_t bl_version;       /* pinned bootloader version, checked too */
+	bool has_chip_uid;
+	uint32_t chip_uid[3];      /* pinned 96-bit UID, words in address order */
+	bool power_check;          /* pre-flight: power off, the probe must lose target voltage */
 	bool sacrificial;          /* irreversible steps allowed */
 	char *sim_profile;         /* resolved path, or NULL */
+	unsigned sim_power_pin;    /* the pin the sim board's supply is really on */
 	unsigned line, col;
 };
 

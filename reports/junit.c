@@ -89,6 +89,7 @@ static void board_properties(xmlTextWriterPtr w, const json_t *res, const json_t
 		{ "board", "board" }, { "board_kind", "kind" }, { "probe_serial", "probe_serial" },
 		{ "device_id", "device_id" }, { "bl_version", "bl_version" },
 		{ "revision", "revision" }, { "rss_version", "rss_version" },
+		{ "chip_uid", "chip_uid" }, { "power_check", "power_check" },
 	};
 
 	xmlTextWriterStartElement(w, BAD_CAST "properties");

@@ -4,7 +4,8 @@
  * A JSON object:
  *   campaign, scenario, rack, started, finished, seed, xpass_fails,
  *   boards: [{board, kind, probe_serial, device_id, bl_version, revision,
- *             rss_version, class, message, cases: [{..., steps: [...]}]}],
+ *             rss_version, chip_uid, power_check, class, message,
+ *             cases: [{..., steps: [...]}]}],
  *   cells:  [{board, bl_version, cell, params, runs, failures,
  *             failure_rate, ci95: [lo, hi], verdict, classes: {class: n},
  *             max_failure_rate, more_runs}],

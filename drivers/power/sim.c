@@ -23,6 +23,10 @@ static size_t controller_index(const struct hil_power *pw)
 	return (size_t)(pw->cfg - pw->ctx->rack->power);
 }
 
+/* Switches every board this pin really feeds: its rack power pin, unless
+ * sim_power_pin moves the supply elsewhere (crossed-wiring rehearsal). A
+ * pin the rack names but nothing is really on switches nothing, silently,
+ * as a relay would. */
 static int sim_set(struct hil_power *pw, const struct hil_rack_line *line, bool on)
 {
 	const struct hil_rack *rack = pw->ctx->rack;
@@ -32,19 +36,20 @@ static int sim_set(struct hil_power *pw, const struct hil_rack_line *line, bool 
 	for (size_t i = 0; i < rack->board_count; i++) {
 		const struct hil_rack_board *rb = &rack->boards[i];
 		struct hil_sim_board *b = hil_sim_board_by_name(rb->name);
-		bool is_power = rb->power.present && rb->power.controller == self &&
-				rb->power.pin == line->pin;
+		bool on_this = rb->power.present && rb->power.controller == self;
+		bool named = on_this && rb->power.pin == line->pin;
+		bool feeds = on_this && rb->sim_power_pin == line->pin;
 		bool is_reset = rb->reset.present && rb->reset.controller == self &&
 				rb->reset.pin == line->pin;
 
-		if (!b || (!is_power && !is_reset))
+		if (!b || (!named && !feeds && !is_reset))
 			continue;
 		if (hil_sim_board_fault_take(b, HIL_SIM_POINT_POWER) == HIL_SIM_FAULT_ERROR)
 			return hil_error_set(HIL_EHW, "[%s] power controller %s: simulated relay "
 					     "failure on pin %u", rb->name, pw->cfg->id, line->pin);
-		if (is_power)
+		if (feeds)
 			hil_sim_board_set_power(b, on);
-		else
+		if (is_reset)
 			hil_sim_board_set_reset(b, on);
 		wired++;
 	}

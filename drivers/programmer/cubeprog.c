@@ -89,6 +89,11 @@ static void op_args(struct argv_builder *a, const struct hil_rack *rack,
 		arg(a, hil_xasprintf("%u", req->size));
 		arg(a, hil_xstrdup(req->upload_path));
 		break;
+	case HIL_PROG_READ_WORDS:
+		arg(a, hil_xstrdup("-r32"));
+		arg(a, hil_xasprintf("0x%08X", req->address));
+		arg(a, hil_xasprintf("%u", req->size));
+		break;
 	case HIL_PROG_RSS_VERSION:
 		arg(a, hil_xstrdup("-rssgetversion"));
 		break;

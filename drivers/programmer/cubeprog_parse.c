@@ -229,6 +229,58 @@ static bool parse_probe_list_line(struct parse_state *st, const char *line)
 	return true;
 }
 
+/* "3.28V" -> 3280 */
+static bool parse_voltage(const char *v, unsigned *mv)
+{
+	unsigned whole, frac = 0;
+	int digits = 0;
+
+	if (sscanf(v, "%u", &whole) != 1 || whole > 99)
+		return false;
+	while (isdigit((unsigned char)*v))
+		v++;
+	if (*v == '.')
+		for (v++; isdigit((unsigned char)*v); v++)
+			if (digits++ < 3)
+				frac = frac * 10 + (unsigned)(*v - '0');
+	for (; digits < 3; digits++)
+		frac *= 10;
+	if (*v != 'V' && *v != 'v')
+		return false;
+	*mv = whole * 1000 + frac;
+	return true;
+}
+
+/* "0x08FFF800 : 0034002F 3130510D 34383739" (a -r32 dump line). Lines that
+ * do not continue the first block are ignored. */
+static bool parse_memory_line(struct hil_transcript *t, const char *line)
+{
+	uint32_t address;
+	const char *p = line;
+	char *end;
+
+	if (!hex_prefix(p, &address))
+		return false;
+	p += 2;
+	while (isxdigit((unsigned char)*p))
+		p++;
+	if (p[0] != ' ' || p[1] != ':' || p[2] != ' ' || !isxdigit((unsigned char)p[3]))
+		return false;
+	if (!t->mem_word_count)
+		t->mem_address = address;
+	else if (address != t->mem_address + 4 * (uint32_t)t->mem_word_count)
+		return true;
+	for (p += 3; *p && t->mem_word_count < HIL_TX_MAX_WORDS; p = end) {
+		unsigned long v = strtoul(p, &end, 16);
+		if (end == p || end - p > 8 || (*end && *end != ' '))
+			break;
+		t->mem_words[t->mem_word_count++] = (uint32_t)v;
+		while (*end == ' ')
+			end++;
+	}
+	return true;
+}
+
 static void parse_device_line(struct hil_transcript *t, const char *line)
 {
 	const char *v;
@@ -241,6 +293,8 @@ static void parse_device_line(struct hil_transcript *t, const char *line)
 		copy_field(t->probe_firmware, sizeof(t->probe_firmware), v);
 	else if ((v = field(line, "Board")))
 		copy_field(t->probe_board, sizeof(t->probe_board), v);
+	else if ((v = field(line, "Voltage")))
+		t->has_voltage = parse_voltage(v, &t->voltage_mv);
 	else if ((v = field(line, "Device ID")))
 		t->has_device_id = hex_prefix(v, &t->device_id);
 	else if ((v = field(line, "Revision ID")))
@@ -253,6 +307,8 @@ static void parse_device_line(struct hil_transcript *t, const char *line)
 		copy_field(t->rss_version, sizeof(t->rss_version), line + 14);
 	else if ((v = field(line, "HSM counter")) || (v = field(line, "Counter")))
 		t->has_hsm_counter = sscanf(v, "%u", &t->hsm_counter) == 1;
+	else
+		parse_memory_line(t, line);
 }
 
 static void parse_sfi_line(struct parse_state *st, const char *line)
@@ -371,6 +427,7 @@ static bool concluded(const struct hil_transcript *t, enum hil_prog_op op)
 	case HIL_PROG_IDENTIFY: return t->has_device_id;
 	case HIL_PROG_READ_OB: return t->ob_count > 0;
 	case HIL_PROG_READ_FLASH: return t->read_ok;
+	case HIL_PROG_READ_WORDS: return t->mem_word_count > 0;
 	case HIL_PROG_SFI_INSTALL: return t->sfi_finished;
 	case HIL_PROG_RSS_VERSION: return t->rss_version[0] != '\0';
 	case HIL_PROG_LIST_PROBES: return t->probe_count > 0;

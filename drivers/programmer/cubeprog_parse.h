@@ -23,6 +23,7 @@
 #define HIL_TX_MAX_MSGS 16
 #define HIL_TX_MSG_LEN 200
 #define HIL_TX_MAX_PROBES 16
+#define HIL_TX_MAX_WORDS 16
 
 struct hil_tx_area {
 	unsigned index;
@@ -49,6 +50,8 @@ struct hil_transcript {
 	char probe_serial[64];
 	char probe_firmware[32];
 	char probe_board[32];
+	bool has_voltage;
+	unsigned voltage_mv;        /* "Voltage : 3.28V": the target voltage the probe measures */
 	bool has_device_id, has_bl_version;
 	uint32_t device_id, bl_version;
 	char device_name[32];
@@ -70,6 +73,11 @@ struct hil_transcript {
 	size_t warning_count;
 	struct hil_tx_probe probes[HIL_TX_MAX_PROBES];
 	size_t probe_count;
+	/* -r32 ADDRESS SIZE: "0x08FFF800 : 0034002F 3130510D 34383739", the
+	 * words from the first address printed, in order (consecutive only). */
+	uint32_t mem_address;
+	uint32_t mem_words[HIL_TX_MAX_WORDS];
+	size_t mem_word_count;
 	bool has_hsm_counter;
 	uint32_t hsm_counter;
 	bool sfi_finished;          /* SFI Process Finished! / Install Operation Success */

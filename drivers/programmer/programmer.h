@@ -29,6 +29,7 @@ enum hil_prog_op {
 	HIL_PROG_ABORT,       /* -a: clean up a stuck operation */
 	HIL_PROG_GET_CERTIFICATE, /* -gc FILE: the chip certificate */
 	HIL_PROG_HSM_GET_LICENSE, /* -hsmgetlicense FILE slot=N: one HSM draw */
+	HIL_PROG_READ_WORDS,  /* -r32 ADDRESS SIZE: words printed, e.g. the chip UID */
 };
 
 struct hil_prog_request {
@@ -37,7 +38,7 @@ struct hil_prog_request {
 	const char *image;          /* SFI_INSTALL */
 	int hsm_slot;               /* SFI_INSTALL; -1 when license_file is used */
 	const char *license_file;
-	uint32_t address, size;     /* READ_FLASH */
+	uint32_t address, size;     /* READ_FLASH, READ_WORDS (size in bytes) */
 	const char *upload_path;    /* READ_FLASH, GET_CERTIFICATE, HSM_GET_LICENSE: output file */
 	unsigned timeout_s;         /* deadline for the whole operation */
 	/* Identifies the operation within the campaign (case and step), so a
@@ -82,6 +83,11 @@ struct hil_programmer_ops {
 
 extern const struct hil_programmer_ops hil_programmer_cubeprog;
 extern const struct hil_programmer_ops hil_programmer_sim;
+
+/* The address of the 96-bit chip unique ID of a device (read as three
+ * words with READ_WORDS), 0 when the harness does not know it. */
+#define HIL_CHIP_UID_BYTES 12
+uint32_t hil_chip_uid_address(uint32_t device_id);
 
 int hil_programmer_open(struct hil_programmer **out, const struct hil_driver_ctx *ctx,
 			const char *driver);

@@ -255,6 +255,51 @@ static int sim_read_flash(struct hil_strbuf *t, struct hil_sim_board *b,
 	return status;
 }
 
+/* The word at @address: the chip UID, or flash. */
+static bool read_word(struct hil_sim_board *b, uint32_t address, uint32_t *word)
+{
+	const struct hil_sim_profile *p = hil_sim_board_profile(b);
+	uint32_t uid_at = hil_chip_uid_address(p->device_id), uid[3];
+	uint8_t bytes[4];
+
+	if (uid_at && address >= uid_at && address - uid_at < HIL_CHIP_UID_BYTES) {
+		hil_sim_board_uid(b, uid);
+		*word = uid[(address - uid_at) / 4];
+		return true;
+	}
+	if (hil_sim_board_flash_read(b, address, bytes, sizeof(bytes)) < 0)
+		return false;
+	*word = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
+		(uint32_t)bytes[3] << 24;
+	return true;
+}
+
+/* -r32 ADDRESS SIZE, four words a line as the real tool prints them. */
+static int sim_read_words(struct hil_strbuf *t, struct hil_sim_board *b,
+			  const struct hil_prog_request *req)
+{
+	uint32_t word;
+
+	hil_strbuf_printf(t, "Reading 32-bit memory content\n  Size          : %u Bytes\n"
+			  "  Address:      : 0x%08X\n\n", req->size, req->address);
+	if (!req->size || req->size % 4 || req->address % 4) {
+		hil_strbuf_puts(t, "Error: the address and size must be multiples of 4\n"); /* sim wording */
+		return 1;
+	}
+	for (uint32_t off = 0; off < req->size; off += 4) {
+		if (!read_word(b, req->address + off, &word)) {
+			hil_strbuf_printf(t, "\nError: failed to read memory at address 0x%08X\n",
+					  req->address + off);
+			return 1;
+		}
+		if (off % 16 == 0)
+			hil_strbuf_printf(t, "%s0x%08X :", off ? "\n" : "", req->address + off);
+		hil_strbuf_printf(t, " %08X", word);
+	}
+	hil_strbuf_puts(t, "\n\n");
+	return 0;
+}
+
 static int sim_list_probes(struct hil_strbuf *t)
 {
 	struct hil_sim_board *b;
@@ -350,7 +395,7 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 	hil_cli_banner(&t, hil_sim_board_profile(b));
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->connect_ms);
 	if (!hil_sim_board_target_alive(b)) {
-		hil_cli_no_target(&t);
+		hil_cli_no_target(&t, b);
 		goto done;
 	}
 	hil_cli_connect_block(&t, b, true);
@@ -380,6 +425,9 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 		break;
 	case HIL_PROG_READ_FLASH:
 		status = sim_read_flash(&t, b, req);
+		break;
+	case HIL_PROG_READ_WORDS:
+		status = sim_read_words(&t, b, req);
 		break;
 	case HIL_PROG_SFI_INSTALL:
 		status = sim_sfi(&t, b, req);

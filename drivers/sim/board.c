@@ -415,6 +415,16 @@ bool hil_sim_board_probe_present(struct hil_sim_board *b)
 	return present;
 }
 
+bool hil_sim_board_powered(struct hil_sim_board *b)
+{
+	bool on;
+
+	pthread_mutex_lock(&b->lock);
+	on = b->st->powered;
+	pthread_mutex_unlock(&b->lock);
+	return on;
+}
+
 bool hil_sim_board_target_alive(struct hil_sim_board *b)
 {
 	bool alive;
@@ -504,6 +514,17 @@ void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t va
 		if (!strcmp(initial_ob[i].name, name))
 			b->st->ob[i] = value;
 	pthread_mutex_unlock(&b->lock);
+}
+
+void hil_sim_board_uid(const struct hil_sim_board *b, uint32_t uid[3])
+{
+	uint64_t state = name_hash(b->name);
+	uint64_t hi = splitmix64(&state), lo = splitmix64(&state);
+
+	/* Shaped like ST's: X/Y wafer coordinates, wafer number, lot number */
+	uid[0] = (uint32_t)(hi & 0x00FF00FF);
+	uid[1] = (uint32_t)(hi >> 32);
+	uid[2] = (uint32_t)lo;
 }
 
 double hil_sim_board_random(struct hil_sim_board *b, uint64_t salt)

@@ -48,6 +48,8 @@ void hil_sim_board_set_power(struct hil_sim_board *b, bool on);
 void hil_sim_board_set_reset(struct hil_sim_board *b, bool asserted);
 bool hil_sim_board_probe_present(struct hil_sim_board *b);
 bool hil_sim_board_target_alive(struct hil_sim_board *b);
+/* The board's supply is on (what the probe's target-voltage pin sees). */
+bool hil_sim_board_powered(struct hil_sim_board *b);
 
 /* Flash at absolute @address (0x08000000-based). Out of range: HIL_ERROR. */
 int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
@@ -58,6 +60,10 @@ int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address,
  * the board and @salt. */
 void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len,
 				 uint64_t salt);
+
+/* The chip's 96-bit unique ID: three words, a function of the board's
+ * name (so each simulated board has its own, stable across runs). */
+void hil_sim_board_uid(const struct hil_sim_board *b, uint32_t uid[3]);
 
 /* Option bytes, in the order -ob displ prints them. */
 struct hil_sim_ob {

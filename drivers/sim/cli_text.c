@@ -12,14 +12,14 @@ void hil_cli_banner(struct hil_strbuf *t, const struct hil_sim_profile *p)
 			  p->tool_version);
 }
 
+/* The probe measures the target's supply: 0.00V with the board's power off. */
 static void probe_lines(struct hil_strbuf *t, struct hil_sim_board *b)
 {
 	const struct hil_sim_profile *p = hil_sim_board_profile(b);
 
 	hil_strbuf_printf(t, "ST-LINK SN  : %s\nST-LINK FW  : %s\nBoard       : %s\n"
-			  "Voltage     : %s\nSWD freq    : 24000 KHz\nConnect mode: Hot Plug\n"
-			  "Reset mode  : Software reset\n",
-			  hil_sim_board_serial(b), p->probe_firmware, p->probe_product, p->voltage);
+			  "Voltage     : %s\n", hil_sim_board_serial(b), p->probe_firmware,
+			  p->probe_product, hil_sim_board_powered(b) ? p->voltage : "0.00V");
 }
 
 void hil_cli_connect_block(struct hil_strbuf *t, struct hil_sim_board *b, bool full)
@@ -27,6 +27,7 @@ void hil_cli_connect_block(struct hil_strbuf *t, struct hil_sim_board *b, bool f
 	const struct hil_sim_profile *p = hil_sim_board_profile(b);
 
 	probe_lines(t, b);
+	hil_strbuf_puts(t, "SWD freq    : 24000 KHz\nConnect mode: Hot Plug\nReset mode  : Software reset\n");
 	hil_strbuf_printf(t, "Device ID   : 0x%03X\nRevision ID : %s\n", p->device_id, p->revision);
 	if (!full)
 		return;
@@ -41,8 +42,9 @@ void hil_cli_no_probe(struct hil_strbuf *t)
 	hil_strbuf_puts(t, "Error: No ST-Link detected!\n");
 }
 
-void hil_cli_no_target(struct hil_strbuf *t)
+void hil_cli_no_target(struct hil_strbuf *t, struct hil_sim_board *b)
 {
+	probe_lines(t, b);
 	hil_strbuf_puts(t, "Error: No STM32 target found! If your product embeds Debug "
 		       "Authentication, please perform a discovery using Debug Authentication\n");
 }

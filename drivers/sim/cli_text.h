@@ -26,7 +26,7 @@ void hil_cli_connect_block(struct hil_strbuf *t, struct hil_sim_board *b, bool f
 int hil_cli_rss_version(struct hil_strbuf *t, const struct hil_sim_profile *p);
 
 void hil_cli_no_probe(struct hil_strbuf *t);
-void hil_cli_no_target(struct hil_strbuf *t);
+void hil_cli_no_target(struct hil_strbuf *t, struct hil_sim_board *b);
 
 /* "SFI File Information" and one "Parsing Area i/N" block per area. */
 void hil_cli_sfi_parse(struct hil_strbuf *t, const char *path, int hsm_slot,

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct hil_transcript tx;
 
 	hil_cubeprog_parse(&tx, (const char *)data, size);
-	for (int op = HIL_PROG_IDENTIFY; op <= HIL_PROG_READ_FLASH; op++)
+	for (int op = HIL_PROG_IDENTIFY; op <= HIL_PROG_READ_WORDS; op++)
 		(void)hil_cubeprog_classify(&tx, (enum hil_prog_op)op, NULL);
 	return 0;
 }

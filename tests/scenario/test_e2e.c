@@ -170,8 +170,9 @@ Test(e2e, a_hung_programmer_is_an_infrastructure_error)
 	char *rack = rack_with_bl91_profile("profile: hang91\n"
 					    "device: {id: 0x480, bl_version: 0x91}\n"
 					    "install:\n  - {outcome: rss_error, rss: 0x16}\n"
-					    /* the 3rd run: identify and -rssgetversion come first */
-					    "faults:\n  - {point: programmer, fault: hang, after: 2, repeat: 1}\n");
+					    /* the 5th run: the pre-flight's identify, chip UID,
+					     * power-off identify and -rssgetversion come first */
+					    "faults:\n  - {point: programmer, fault: hang, after: 4, repeat: 1}\n");
 	int code = -1;
 	json_t *res = run(ERRATA, rack, 2, &code);
 	const json_t *cell = cell_of(res, "custom-bl91", "image=sbsfu_bb.sfi");
@@ -260,10 +261,11 @@ static char *scenario_with(const char *extra)
 
 Test(e2e, infrastructure_errors_are_retried_and_every_attempt_is_kept)
 {
-	/* the 3rd programmer run (the first install) hangs once; identify and
+	/* the 5th programmer run (the first install) hangs once; the
+	 * pre-flight's identify, chip UID, power-off identify and
 	 * -rssgetversion come first */
 	char *rack = rack_with_bl91_profile("profile: flaky\ndevice: {id: 0x480, bl_version: 0x92}\n"
-					    "faults:\n  - {point: programmer, fault: hang, after: 2, repeat: 1}\n");
+					    "faults:\n  - {point: programmer, fault: hang, after: 4, repeat: 1}\n");
 	char *scen = scenario_with("repeat: 2\nretries: 2\nretry_backoff_ms: 10");
 	int code = -1;
 	json_t *res = run(scen, rack, 0, &code);

@@ -149,3 +149,39 @@ Test(parse, hostile_input_stays_bounded)
 	cr_assert_eq(tx.rss_complete[0], 0x16);
 	free(text);
 }
+
+Test(parse, target_voltage_of_the_connect_block)
+{
+	cr_assert_eq(classify("ST-LINK SN  : 0030\nVoltage     : 3.76V\nDevice ID   : 0x480\n",
+			      HIL_PROG_IDENTIFY, 0), HIL_CLASS_SUCCESS);
+	cr_assert(tx.has_voltage);
+	cr_assert_eq(tx.voltage_mv, 3760);
+	cr_assert_eq(classify("ST-LINK SN  : 0030\nVoltage     : 0.00V\nError: No STM32 target found!\n",
+			      HIL_PROG_IDENTIFY, 1), HIL_CLASS_NO_TARGET);
+	cr_assert(tx.has_voltage);
+	cr_assert_eq(tx.voltage_mv, 0);
+	classify("Voltage     : 3.3V\n", HIL_PROG_IDENTIFY, 0);
+	cr_assert_eq(tx.voltage_mv, 3300);
+	classify("Voltage     : high\n", HIL_PROG_IDENTIFY, 0);
+	cr_assert(!tx.has_voltage, "not a voltage");
+}
+
+Test(parse, r32_dump_gives_the_words_in_address_order)
+{
+	static const char dump[] =
+		"Reading 32-bit memory content\n  Size          : 20 Bytes\n"
+		"  Address:      : 0x08FFF800\n\n"
+		"0x08FFF800 : 0034002F 3130510D 34383739 FFFFFFFF\n"
+		"0x08FFF810 : 12345678\n"
+		"0x20000000 : DEADBEEF\n";   /* not the same block: ignored */
+
+	cr_assert_eq(classify(dump, HIL_PROG_READ_WORDS, 0), HIL_CLASS_SUCCESS);
+	cr_assert_eq(tx.mem_address, 0x08FFF800);
+	cr_assert_eq(tx.mem_word_count, 5);
+	cr_assert_eq(tx.mem_words[0], 0x0034002F);
+	cr_assert_eq(tx.mem_words[2], 0x34383739);
+	cr_assert_eq(tx.mem_words[4], 0x12345678);
+	cr_assert_eq(classify("Reading 32-bit memory content\nError: failed to read memory\n",
+			      HIL_PROG_READ_WORDS, 1), HIL_CLASS_UNKNOWN_ERROR);
+	cr_assert_eq(tx.mem_word_count, 0);
+}

@@ -184,3 +184,33 @@ Test(rack, console_driver_of_the_wrong_type_is_an_error_not_a_crash)
 		  test_diag_text(&diag));
 	cr_assert(test_diag_has(&diag, "missing field 'device' in console"), "%s", test_diag_text(&diag));
 }
+
+Test(rack, identity_pins_the_chip_uid_and_the_power_check)
+{
+	cr_assert_eq(load_with(10, "    identity: {device_id: 0x480, chip_uid: 0034002f3130510D34383739,"
+			       " power_check: false}\n"), 0, "%s", test_diag_text(&diag));
+	cr_assert(rack->boards[0].has_chip_uid);
+	cr_assert_eq(rack->boards[0].chip_uid[0], 0x0034002F);
+	cr_assert_eq(rack->boards[0].chip_uid[2], 0x34383739);
+	cr_assert(!rack->boards[0].power_check);
+}
+
+Test(rack, a_chip_uid_that_is_not_24_hex_digits_is_an_error)
+{
+	cr_assert_lt(load_with(10, "    identity: {device_id: 0x480, chip_uid: 0034002F3130510D3438373}\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:10:44: chip_uid must be 24 hex digits (the three "
+				"words `STM32_Programmer_CLI -r32 0x08FFF800 12` prints"), "%s",
+		  test_diag_text(&diag));
+}
+
+Test(rack, sim_power_pin_rehearses_wiring_of_simulated_boards_only)
+{
+	cr_assert_eq(load_with(11, "    sim: " PROFILE "\n    sim_power_pin: 3\n"), 0, "%s",
+		     test_diag_text(&diag));
+	cr_assert_eq(rack->boards[0].sim_power_pin, 3);
+	cr_assert_eq(rack->boards[0].power.pin, 0, "the rack's own pin stays");
+	fini();
+	cr_assert_lt(load_with(11, "    sim_power_pin: 3\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:11:20: sim_power_pin needs a simulated board"),
+		  "%s", test_diag_text(&diag));
+}
