@@ -1,6 +1,7 @@
 /* The irreversible-step interlock; see interlock.h. */
 #include "harness/interlock.h"
 #include "harness/error.h"
+#include "harness/option_bytes.h"
 #include "harness/sfi_crypto.h"
 #include "harness/sfi_image.h"
 #include "harness/xalloc.h"
@@ -8,41 +9,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The RDP level the image's C area asks for, or -1 when it cannot be read
- * (no campaign key, another key, no C area). */
-static int image_rdp(const struct hil_scenario *s, const char *image)
+/* The option-byte words the image's C area sets; false when they cannot
+ * be read (no campaign key, another key, no C area of nine words). */
+static bool image_option_bytes(const struct hil_scenario *s, const char *image,
+			       uint32_t words[HIL_OB_WORDS])
 {
 	struct hil_sfi_image *img = NULL;
 	struct hil_sfi_keys keys;
-	int rdp = -1;
+	bool found = false;
 
 	if (!s->sfi_key || !s->sfi_nonce || hil_sfi_keys_load(&keys, s->sfi_key, s->sfi_nonce) < 0 ||
 	    hil_sfi_image_load(&img, image) < 0) {
 		hil_sfi_image_free(img);
-		return -1;
+		return false;
 	}
 	for (size_t i = 0; i < img->areas_read; i++) {
-		uint8_t plain[64];
-		if (img->areas[i].type != 'C' || img->areas[i].size < 4 || img->areas[i].size > 64)
+		uint8_t plain[4 * HIL_OB_WORDS];
+		if (img->areas[i].type != 'C' || img->areas[i].size != sizeof(plain) ||
+		    hil_sfi_decrypt_area(&keys, img, i, plain) < 0)
 			continue;
-		if (hil_sfi_decrypt_area(&keys, img, i, plain) == 0)
-			rdp = plain[1];
+		for (size_t w = 0; w < HIL_OB_WORDS; w++)
+			words[w] = (uint32_t)plain[4 * w] | (uint32_t)plain[4 * w + 1] << 8 |
+				   (uint32_t)plain[4 * w + 2] << 16 | (uint32_t)plain[4 * w + 3] << 24;
+		found = true;
 	}
 	hil_sfi_image_free(img);
-	return rdp;
+	return found;
 }
 
-const char *hil_interlock_reason(const struct hil_plan *plan, const struct hil_plan_cell *cell,
-				 size_t i)
+bool hil_interlock_reason(const struct hil_plan *plan, const struct hil_plan_cell *cell,
+			  size_t i, char *why, size_t size)
 {
+	const struct hil_scenario *s = plan->scenario;
 	const struct hil_step *st = &cell->steps[i];
+	const struct hil_ob_rule *rule;
+	uint32_t words[HIL_OB_WORDS];
 
-	if (st->irreversible)
-		return "declared irreversible in the scenario";
-	if (st->kind == HIL_STEP_SFI_INSTALL && st->image &&
-	    image_rdp(plan->scenario, st->image) == (int)HIL_RDP_LEVEL2)
-		return "its image sets RDP level 2 (0xCC): the debug port closes for good";
-	return NULL;
+	if (st->irreversible) {
+		snprintf(why, size, "declared irreversible in the scenario");
+		return true;
+	}
+	if (st->kind != HIL_STEP_SFI_INSTALL || !st->image ||
+	    !image_option_bytes(s, st->image, words) ||
+	    !(rule = hil_ob_irreversible(words, s->ob_rules, s->ob_rule_count)))
+		return false;
+	snprintf(why, size, "its image sets %s=0x%X: %s", rule->name, rule->value, rule->why);
+	return true;
 }
 
 int hil_interlock_check(const struct hil_plan *plan, bool allow, struct hil_diag *diag)
@@ -52,8 +64,8 @@ int hil_interlock_check(const struct hil_plan *plan, bool allow, struct hil_diag
 
 	for (size_t k = 0; k < plan->cell_count; k++)
 		for (size_t i = 0; i < s->step_count; i++) {
-			const char *why = hil_interlock_reason(plan, &plan->cells[k], i);
-			if (!why)
+			char why[256];
+			if (!hil_interlock_reason(plan, &plan->cells[k], i, why, sizeof(why)))
 				continue;
 			for (size_t b = 0; b < plan->board_count; b++) {
 				const struct hil_rack_board *rb = plan->boards[b].board;
@@ -77,8 +89,8 @@ size_t hil_interlock_list(const struct hil_plan *plan, FILE *out)
 
 	for (size_t k = 0; k < plan->cell_count; k++)
 		for (size_t i = 0; i < plan->scenario->step_count; i++) {
-			const char *why = hil_interlock_reason(plan, &plan->cells[k], i);
-			if (!why)
+			char why[256];
+			if (!hil_interlock_reason(plan, &plan->cells[k], i, why, sizeof(why)))
 				continue;
 			fprintf(out, "  IRREVERSIBLE: step %zu %s%s%s: %s\n", i + 1,
 				hil_step_kind_name(plan->scenario->steps[i].kind),

@@ -2,6 +2,7 @@
  * Step argument checks that need a matrix cell (paths with ${param})
  * happen in the planner. */
 #include "harness/scenario.h"
+#include "harness/option_bytes.h"
 #include "harness/error.h"
 #include "harness/subst.h"
 #include "harness/xalloc.h"
@@ -15,7 +16,8 @@
 static const char *const scenario_keys[] = { "campaign", "description", "boards", "repeat",
 					     "seed", "xpass_fails", "hsm_reserve", "retries",
 					     "retry_backoff_ms", "quarantine_after", "until", "max_runs",
-					     "sfi_key", "matrix", "steps", "expect", NULL };
+					     "sfi_key", "irreversible_option_bytes", "matrix", "steps",
+					     "expect", NULL };
 static const char *const until_keys[] = { "failures", NULL };
 static const char *const step_names[] = { "power", "sfi_install", "read_ob", "verify_flash",
 					  "wait", "reset", "expect_console", NULL };
@@ -461,6 +463,8 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 		free(k);
 		free(nn);
 	}
+	if ((v = hil_ymap_get(root, "irreversible_option_bytes")))
+		hil_ob_rules_load(c, v, &s->ob_rules, &s->ob_rule_count);
 	if ((v = hil_ymap_get(root, "hsm_reserve")) &&
 	    hil_ycheck_uint(c, v, "hsm_reserve", 0, 1000000, &n))
 		s->hsm_reserve = (unsigned)n;
@@ -535,6 +539,7 @@ void hil_scenario_free(struct hil_scenario *s)
 			free(st->ob_expect[k].name);
 		free(st->ob_expect);
 	}
+	hil_ob_rules_free(s->ob_rules, s->ob_rule_count);
 	for (size_t i = 0; i < s->matrix_count; i++) {
 		free(s->matrix[i].name);
 		free_strv(s->matrix[i].values, s->matrix[i].value_count);

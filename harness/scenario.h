@@ -122,6 +122,8 @@ struct hil_scenario {
 	unsigned quarantine_after;/* consecutive infra errors that bench a board; 0: never */
 	unsigned until_failures;  /* stop a cell after this many failed installs; 0: off */
 	char *sfi_key, *sfi_nonce;/* the campaign's image key: lets the interlock read C areas */
+	struct hil_ob_rule *ob_rules; /* irreversible_option_bytes (option_bytes.h) */
+	size_t ob_rule_count;
 	struct hil_matrix_param *matrix;
 	size_t matrix_count;
 	struct hil_step *steps;

@@ -197,7 +197,7 @@ Test(cli, the_interlock_refuses_an_rdp2_image_before_touching_any_board)
 	char *refused[] = { HIL_BINARY, "run", "--rack", rack, "--out", results, scen, NULL };
 	cr_assert_eq(test_spawn(refused, &out), 2, "%s", out);
 	cr_assert(strstr(out, "refused: step 2 (sfi_install) on board 'spare' cannot be undone: its "
-			 "image sets RDP level 2"), "%s", out);
+			 "image sets RDP=0xCC: RDP level 2"), "%s", out);
 	cr_assert(strstr(out, "--allow-irreversible"), "%s", out);
 	cr_assert(access(results, F_OK) != 0, "nothing was touched");
 	free(out);
@@ -213,5 +213,36 @@ Test(cli, the_interlock_refuses_an_rdp2_image_before_touching_any_board)
 	free(scen);
 	free(rack);
 	free(img);
+	free(dir);
+}
+
+Test(cli, option_bytes_the_scenario_marks_irreversible_are_refused_too)
+{
+	/* The errata images set SECURITY=1 in their C area; a lab that counts
+	 * that as permanent says so, and the campaign needs sacrificial boards. */
+	char *dir = test_tmpdir(), *out = NULL, *text = NULL;
+	char *rack = test_write(dir, "rack.yaml",
+		"rack: r\ntime_scale: 0\nprogrammer: {driver: sim}\npower:\n  - {id: p, driver: sim}\nboards:\n"
+		"  - {name: keeper, kind: k, probe: {serial: '02'}, power: {controller: p, pin: 1},"
+		" sacrificial: true, sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n");
+
+	cr_assert(asprintf(&text, "campaign: secure\nsfi_key: {key: " HIL_SOURCE_DIR
+			   "/fixtures/keys/test-key.hex, nonce: " HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\n"
+			   "irreversible_option_bytes:\n  - {name: SECURITY, value: 0x1, why: lab rule 7}\n"
+			   "steps:\n  - power: on\n  - sfi_install: {image: " HIL_SOURCE_DIR
+			   "/fixtures/images/sbsfu_bb.sfi, license: {hsm_slot: 1}}\n") > 0);
+	char *scen = test_write(dir, "secure.yaml", text);
+	char *refused[] = { HIL_BINARY, "run", "--rack", rack, "--out", dir, scen, NULL };
+	cr_assert_eq(test_spawn(refused, &out), 2, "%s", out);
+	cr_assert(strstr(out, "on board 'keeper' cannot be undone: its image sets SECURITY=0x1: lab rule 7"),
+		  "%s", out);
+	free(out);
+	char *dry[] = { HIL_BINARY, "run", "--dry-run", "--rack", rack, scen, NULL };
+	cr_assert_eq(test_spawn(dry, &out), 0, "%s", out);
+	cr_assert(strstr(out, "IRREVERSIBLE: step 2 sfi_install: its image sets SECURITY=0x1"), "%s", out);
+	free(out);
+	free(scen);
+	free(text);
+	free(rack);
 	free(dir);
 }

@@ -2,6 +2,7 @@
  * ${param} substitution, board selection and the sacrificial guard. */
 #include "harness/plan.h"
 #include "harness/rack.h"
+#include "harness/option_bytes.h"
 #include "harness/scenario.h"
 #include "support.h"
 
@@ -212,4 +213,21 @@ Test(scenario, shipped_errata_scenario_plans_on_the_sim_rack)
 	cr_assert_eq(hil_plan_build(&plan, scen, rack, 0, &diag), 0, "%s", test_diag_text(&diag));
 	cr_assert_eq(plan->cell_count, 2);
 	cr_assert_eq(scen->expect_count, 3);
+}
+
+Test(scenario, irreversible_option_bytes_are_checked_against_the_known_fields)
+{
+	cr_assert_lt(load("campaign: c\nirreversible_option_bytes:\n  - {name: SECURITY, value: 0x1}\n"
+			  "  - {name: RDQ, value: 0xCC}\n  - {name: BOR_LEV, value: 0x7}\n"
+			  "steps:\n  - power: on\n"), 0);
+	cr_assert(test_diag_has(&diag, "s.yaml:4:12: unknown option byte 'RDQ' (expected one of: "
+				"BOR_LEV, IWDG1_SW"), "%s", test_diag_text(&diag));
+	cr_assert(test_diag_has(&diag, "s.yaml:5:28: value 0x7 does not fit BOR_LEV (2 bits)"),
+		  "%s", test_diag_text(&diag));
+	fini();
+	cr_assert_eq(load("campaign: c\nirreversible_option_bytes:\n"
+			  "  - {name: SECURITY, value: 0x1, why: only an RDP regression clears it}\n"
+			  "steps:\n  - power: on\n"), 0, "%s", test_diag_text(&diag));
+	cr_assert_eq(scen->ob_rule_count, 1);
+	cr_assert_str_eq(scen->ob_rules[0].why, "only an RDP regression clears it");
 }
