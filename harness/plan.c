@@ -47,9 +47,11 @@ static void fill_cell(struct hil_plan_cell *cell, const struct hil_scenario *s, 
 }
 
 /* Substitutes @text for @cell and resolves it against the scenario's
- * directory; reports a missing file at the step's position. */
-static char *cell_path(struct hil_ycheck *c, const struct hil_plan_cell *cell,
-		       const struct hil_step *st, const char *text, const char *what)
+ * directory; reports a missing file, or a relative path that leaves the
+ * campaign directory, at the step's position. */
+static char *cell_path(struct hil_ycheck *c, const struct hil_scenario *s,
+		       const struct hil_plan_cell *cell, const struct hil_step *st,
+		       const char *text, const char *what)
 {
 	char *subst = NULL, *path;
 
@@ -61,8 +63,8 @@ static char *cell_path(struct hil_ycheck *c, const struct hil_plan_cell *cell,
 		c->errors++;
 		return NULL;
 	}
-	path = hil_path_relative_to(c->file, subst);
-	if (access(path, R_OK) != 0) {
+	path = hil_scenario_path(c, s, st->line, st->col, subst, what);
+	if (path && access(path, R_OK) != 0) {
 		hil_diag_add(c->diag, c->file, st->line, st->col, "%s '%s' not found%s%s "
 			     "(expected a readable file; relative paths start at the scenario's "
 			     "folder)", what, path, cell->label[0] ? " for " : "", cell->label);
@@ -81,10 +83,10 @@ static void plan_steps(struct hil_ycheck *c, const struct hil_scenario *s,
 		struct hil_step *dst = &cell->steps[i];
 
 		*dst = *src;
-		dst->image = cell_path(c, cell, src, src->image, "image");
-		dst->license_file = cell_path(c, cell, src, src->license_file, "license file");
-		dst->expect_file = cell_path(c, cell, src, src->expect_file, "verify_flash expect");
-		dst->verify_image = cell_path(c, cell, src, src->verify_image, "verify_flash image");
+		dst->image = cell_path(c, s, cell, src, src->image, "image");
+		dst->license_file = cell_path(c, s, cell, src, src->license_file, "license file");
+		dst->expect_file = cell_path(c, s, cell, src, src->expect_file, "verify_flash expect");
+		dst->verify_image = cell_path(c, s, cell, src, src->verify_image, "verify_flash image");
 	}
 }
 

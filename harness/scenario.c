@@ -3,6 +3,7 @@
  * happen in the planner. */
 #include "harness/scenario.h"
 #include "harness/option_bytes.h"
+#include "harness/confine.h"
 #include "harness/error.h"
 #include "harness/subst.h"
 #include "harness/xalloc.h"
@@ -16,7 +17,7 @@
 static const char *const scenario_keys[] = { "campaign", "description", "boards", "repeat",
 					     "seed", "xpass_fails", "hsm_reserve", "retries",
 					     "retry_backoff_ms", "quarantine_after", "until", "max_runs",
-					     "sfi_key", "irreversible_option_bytes", "matrix", "steps",
+					     "root", "sfi_key", "irreversible_option_bytes", "matrix", "steps",
 					     "expect", NULL };
 static const char *const until_keys[] = { "failures", NULL };
 static const char *const step_names[] = { "power", "sfi_install", "read_ob", "verify_flash",
@@ -112,7 +113,8 @@ static void load_sfi_step(struct hil_ycheck *c, const struct hil_scenario *s,
 				hil_ycheck_error(c, g, "license cache needs hsm_slot (expected {hsm_slot: N, "
 						 "cache: DIR})");
 			if (hil_ycheck_str(c, g, "license cache", &rel))
-				st->license_cache = hil_path_relative_to(c->file, rel);
+				st->license_cache = hil_scenario_path(c, s, g->line, g->col, rel,
+								      "license cache");
 			free(rel);
 		}
 	}
@@ -156,10 +158,10 @@ static void load_verify_step(struct hil_ycheck *c, const struct hil_scenario *s,
 		if (k && (hil_ycheck_map(c, k, "sfi_key", sfi_key_keys) || k->kind == HIL_YNODE_MAP)) {
 			char *key = NULL, *nonce = NULL;
 			if ((f = hil_ycheck_require(c, k, "key", "sfi_key")) && hil_ycheck_str(c, f, "key", &key))
-				st->verify_key = hil_path_relative_to(c->file, key);
+				st->verify_key = hil_scenario_path(c, s, f->line, f->col, key, "key");
 			if ((f = hil_ycheck_require(c, k, "nonce", "sfi_key")) &&
 			    hil_ycheck_str(c, f, "nonce", &nonce))
-				st->verify_nonce = hil_path_relative_to(c->file, nonce);
+				st->verify_nonce = hil_scenario_path(c, s, f->line, f->col, nonce, "nonce");
 			free(key);
 			free(nonce);
 		}
@@ -422,6 +424,35 @@ static void load_until(struct hil_ycheck *c, struct hil_scenario *s, const struc
 				 "(expected one: max_runs bounds an until campaign)");
 }
 
+/* root: the campaign directory (default: the scenario's folder). */
+static void load_root(struct hil_ycheck *c, struct hil_scenario *s, const struct hil_ynode *root)
+{
+	const struct hil_ynode *v = hil_ymap_get(root, "root");
+	char *text = NULL;
+
+	if (v && !hil_ycheck_str(c, v, "root", &text))
+		return;
+	if (!(s->root = hil_confine_root(c->file, text)))
+		hil_ycheck_error(c, v ? v : root, "%s (expected a folder, relative to the scenario "
+				 "file, that holds what the campaign uses)", hil_error_last());
+	free(text);
+}
+
+char *hil_scenario_path(struct hil_ycheck *c, const struct hil_scenario *s, unsigned line,
+			unsigned col, const char *text, const char *what)
+{
+	char *path = hil_path_relative_to(c->file, text);
+
+	if (text[0] == '/' || !s->root || hil_path_inside(s->root, path))
+		return path;
+	hil_diag_add(c->diag, c->file, line, col, "%s '%s' climbs out of the campaign directory "
+		     "%s (expected a path inside it; set root: in the scenario to widen it, or "
+		     "give an absolute path)", what, text, s->root);
+	c->errors++;
+	free(path);
+	return NULL;
+}
+
 static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const struct hil_ynode *root)
 {
 	const struct hil_ynode *v;
@@ -429,6 +460,7 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 
 	if (!hil_ycheck_map(c, root, "scenario file", scenario_keys) && root->kind != HIL_YNODE_MAP)
 		return;
+	load_root(c, s, root);
 	if ((v = hil_ycheck_require(c, root, "campaign", "scenario file")))
 		hil_ycheck_str(c, v, "campaign", &s->campaign);
 	if ((v = hil_ymap_get(root, "description")))
@@ -457,9 +489,9 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 		const struct hil_ynode *f;
 		char *k = NULL, *nn = NULL;
 		if ((f = hil_ycheck_require(c, v, "key", "sfi_key")) && hil_ycheck_str(c, f, "key", &k))
-			s->sfi_key = hil_path_relative_to(c->file, k);
+			s->sfi_key = hil_scenario_path(c, s, f->line, f->col, k, "key");
 		if ((f = hil_ycheck_require(c, v, "nonce", "sfi_key")) && hil_ycheck_str(c, f, "nonce", &nn))
-			s->sfi_nonce = hil_path_relative_to(c->file, nn);
+			s->sfi_nonce = hil_scenario_path(c, s, f->line, f->col, nn, "nonce");
 		free(k);
 		free(nn);
 	}
@@ -540,6 +572,7 @@ void hil_scenario_free(struct hil_scenario *s)
 		free(st->ob_expect);
 	}
 	hil_ob_rules_free(s->ob_rules, s->ob_rule_count);
+	free(s->root);
 	for (size_t i = 0; i < s->matrix_count; i++) {
 		free(s->matrix[i].name);
 		free_strv(s->matrix[i].values, s->matrix[i].value_count);

@@ -121,6 +121,7 @@ struct hil_scenario {
 	unsigned retry_backoff_ms;/* before the first retry; doubles each time */
 	unsigned quarantine_after;/* consecutive infra errors that bench a board; 0: never */
 	unsigned until_failures;  /* stop a cell after this many failed installs; 0: off */
+	char *root;               /* the campaign directory, real path (confine.h) */
 	char *sfi_key, *sfi_nonce;/* the campaign's image key: lets the interlock read C areas */
 	struct hil_ob_rule *ob_rules; /* irreversible_option_bytes (option_bytes.h) */
 	size_t ob_rule_count;
@@ -140,5 +141,12 @@ int hil_scenario_load(struct hil_scenario **out, const char *path, struct hil_di
 void hil_scenario_free(struct hil_scenario *s);
 
 const char *hil_step_kind_name(enum hil_step_kind kind);
+
+/* @text resolved against the scenario file. A relative path that leaves
+ * the campaign directory is reported at @line:@col (as @what) through @c
+ * and NULL is returned. free() the result. */
+struct hil_ycheck;
+char *hil_scenario_path(struct hil_ycheck *c, const struct hil_scenario *s, unsigned line,
+			unsigned col, const char *text, const char *what);
 
 #endif

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static char *dir;
@@ -123,6 +125,51 @@ Test(bad_input, a_missing_image)
 	refused("missing.yaml",
 		"campaign: c\nsteps:\n  - sfi_install: {image: no-such.sfi, license: {hsm_slot: 1}}\n",
 		"no-such.sfi", "3:");
+}
+
+/* Relative paths stay in the campaign directory: `..` and symlinks that
+ * leave it are refused, for files read and for the licence cache written. */
+#define UP "../../../../../../../../../../../.."
+Test(bad_input, paths_that_climb_out_of_the_campaign_directory)
+{
+	refused("climb.yaml", "campaign: c\nsteps:\n  - sfi_install: {image: " UP "/etc/hostname,"
+		" license: {hsm_slot: 1}}\n", "image '" UP "/etc/hostname' climbs out of the campaign "
+		"directory", "3:");
+	refused("cache.yaml", "campaign: c\nsteps:\n  - sfi_install: {image: climb.yaml, license: "
+		"{hsm_slot: 1, cache: " UP "/tmp/licences}}\n", "license cache '" UP "/tmp/licences' "
+		"climbs out", "3:");
+	refused("keys.yaml", "campaign: c\nsfi_key: {key: ../k.hex, nonce: n.hex}\n" STEPS,
+		"key '../k.hex' climbs out", "2:16:");
+
+	char *link = NULL;
+	cr_assert(asprintf(&link, "%s/elsewhere.sfi", dir) > 0);
+	cr_assert_eq(symlink("/etc/hostname", link), 0);
+	refused("symlink.yaml", "campaign: c\nsteps:\n  - sfi_install: {image: elsewhere.sfi,"
+		" license: {hsm_slot: 1}}\n", "image 'elsewhere.sfi' climbs out", "3:");
+	free(link);
+}
+
+Test(bad_input, root_widens_the_campaign_directory)
+{
+	char *sub = NULL, *out = NULL;
+
+	cr_assert(asprintf(&sub, "%s/campaign", dir) > 0);
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	free(test_write(dir, "shared.sfi", "x"));
+	char *scen = test_write(sub, "s.yaml", "campaign: c\nsteps:\n  - sfi_install: {image: "
+				"../shared.sfi, license: {hsm_slot: 1}}\n");
+	char *argv[] = { HIL_BINARY, "check", scen, NULL };
+	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
+	cr_assert(strstr(out, "climbs out"), "%s", out);
+	free(out);
+	free(test_write(sub, "s.yaml", "campaign: c\nroot: ..\nsteps:\n  - sfi_install: {image: "
+			"../shared.sfi, license: {hsm_slot: 1}}\n"));
+	cr_assert_eq(test_spawn(argv, &out), 0, "root: .. takes the parent in: %s", out);
+	free(out);
+	free(scen);
+	free(sub);
+	refused("noroot.yaml", "campaign: c\nroot: no-such-dir\n" STEPS,
+		"campaign root", "2:7:");
 }
 
 Test(bad_input, a_missing_file)
