@@ -32,7 +32,7 @@ int hil_journal_open(struct hil_journal **out, const char *path)
 	return 0;
 }
 
-int hil_journal_append(struct hil_journal *j, json_t *record)
+static int append(struct hil_journal *j, json_t *record, bool sync)
 {
 	char *line = json_dumps(record, JSON_COMPACT | JSON_ENSURE_ASCII);
 	size_t len, done = 0;
@@ -61,7 +61,7 @@ int hil_journal_append(struct hil_journal *j, json_t *record)
 		done += (size_t)n;
 	}
 	free(line);
-	if (!error && fsync(j->fd) != 0)
+	if (!error && sync && fsync(j->fd) != 0)
 		error = hil_error_set(HIL_EIO, "%s: fsync: %s", j->path, strerror(errno));
 	if (error) {
 		j->broken = true;
@@ -69,6 +69,16 @@ int hil_journal_append(struct hil_journal *j, json_t *record)
 			(void)fsync(j->fd);
 	}
 	return error;
+}
+
+int hil_journal_append(struct hil_journal *j, json_t *record)
+{
+	return append(j, record, true);
+}
+
+int hil_journal_append_unsynced(struct hil_journal *j, json_t *record)
+{
+	return append(j, record, false);
 }
 
 void hil_journal_close(struct hil_journal *j)

@@ -16,6 +16,10 @@ int hil_journal_open(struct hil_journal **out, const char *path);
 
 /* Writes @record as one line and fsyncs. Steals the reference to @record. */
 int hil_journal_append(struct hil_journal *j, json_t *record);
+/* The same without the fsync: for records a synced record follows soon
+ * (a step, then its install's case record). fsync flushes the whole file,
+ * so after that record both are on disk. */
+int hil_journal_append_unsynced(struct hil_journal *j, json_t *record);
 
 void hil_journal_close(struct hil_journal *j);
 

@@ -41,7 +41,7 @@ void hil_runner_install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-void hil_runner_journal(struct hil_run_state *run, json_t *rec)
+static void journal(struct hil_run_state *run, json_t *rec, bool sync)
 {
 	if (!rec) {
 		/* json_pack() found a bad value: a harness bug, never silent */
@@ -49,9 +49,20 @@ void hil_runner_journal(struct hil_run_state *run, json_t *rec)
 		return;
 	}
 	pthread_mutex_lock(&run->lock);
-	if (hil_journal_append(run->journal, rec) < 0)
+	if ((sync ? hil_journal_append(run->journal, rec)
+		  : hil_journal_append_unsynced(run->journal, rec)) < 0)
 		hil_runner_write_failed(run, hil_error_last());
 	pthread_mutex_unlock(&run->lock);
+}
+
+void hil_runner_journal(struct hil_run_state *run, json_t *rec)
+{
+	journal(run, rec, true);
+}
+
+void hil_runner_journal_step(struct hil_run_state *run, json_t *rec)
+{
+	journal(run, rec, false);
 }
 
 void hil_runner_write_failed(struct hil_run_state *run, const char *what)

@@ -4,9 +4,11 @@
 #include "harness/ycheck.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define LINE_MAX_BYTES 4096
 
@@ -65,8 +67,11 @@ static void normalise(char *line)
 /* "Key : value" (any spacing around the colon). Returns the value or NULL. */
 static const char *field(const char *line, const char *key)
 {
-	size_t n = strlen(key);
+	size_t n;
 
+	if (line[0] != key[0]) /* most lines: no strlen, no strncmp */
+		return NULL;
+	n = strlen(key);
 	if (strncmp(line, key, n) != 0)
 		return NULL;
 	line += n;
@@ -181,7 +186,7 @@ static void parse_area_line(struct parse_state *st, const char *line)
 
 	struct hil_tx_area *area;
 
-	if (sscanf(line, "Parsing Area %u/%u", &i, &n) == 2) {
+	if (!strncmp(line, "Parsing Area ", 13) && sscanf(line, "Parsing Area %u/%u", &i, &n) == 2) {
 		st->area = t->area_count < HIL_TX_MAX_AREAS ? (int)t->area_count++ : -1;
 		if (st->area >= 0) {
 			memset(&t->areas[st->area], 0, sizeof(t->areas[0]));
@@ -209,7 +214,7 @@ static bool parse_probe_list_line(struct parse_state *st, const char *line)
 	const char *v;
 	unsigned k;
 
-	if (sscanf(line, "ST-Link Probe %u", &k) == 1 || sscanf(line, "ST-LINK Probe %u", &k) == 1) {
+	if (!strncasecmp(line, "ST-Link Probe ", 14) && sscanf(line + 14, "%u", &k) == 1) {
 		st->in_probe_list = t->probe_count < HIL_TX_MAX_PROBES;
 		if (st->in_probe_list)
 			memset(&t->probes[t->probe_count++], 0, sizeof(t->probes[0]));
@@ -227,6 +232,58 @@ static bool parse_probe_list_line(struct parse_state *st, const char *line)
 	else if (line[0] == '-' || line[0] == '=')
 		st->in_probe_list = false;
 	return true;
+}
+
+/* The markers looked for anywhere in every line. One pass over the line
+ * with a two-byte prefilter instead of a strstr() per marker (the parser's
+ * hot path: docs/performance in README, benchmark B3). */
+enum marker {
+	M_TOOL, M_RSS_COMPLETE, M_SFI_FINISHED, M_INSTALL_SUCCESS, M_READ_OK, M_CERT_OK,
+	M_LICENSE_OK, M_STLINK_ERROR, M_DEV_CONNECT_ERR, M_OB_BANK, M_OB_AFTER_ABORT, M_COUNT
+};
+
+static const char *const marker_text[M_COUNT] = {
+	[M_TOOL] = "STM32CubeProgrammer v",
+	[M_RSS_COMPLETE] = "RSS complete Value = ",
+	[M_SFI_FINISHED] = "SFI Process Finished!",
+	[M_INSTALL_SUCCESS] = "Install Operation Success",
+	[M_READ_OK] = "Data read successfully",
+	[M_CERT_OK] = "Get Certificate done successfully",
+	[M_LICENSE_OK] = "Succeed to get License for Firmware from HSM",
+	[M_STLINK_ERROR] = "ST-LINK error",
+	[M_DEV_CONNECT_ERR] = "DEV_CONNECT_ERR",
+	[M_OB_BANK] = "OPTION BYTES BANK",
+	[M_OB_AFTER_ABORT] = "Display OB after Abort",
+};
+
+static uint8_t first_pair[65536 / 8]; /* bit set: a marker starts with these two bytes */
+static pthread_once_t first_pair_once = PTHREAD_ONCE_INIT;
+
+static void first_pair_init(void)
+{
+	for (int m = 0; m < M_COUNT; m++) {
+		unsigned key = (unsigned char)marker_text[m][0] << 8 | (unsigned char)marker_text[m][1];
+		first_pair[key / 8] |= (uint8_t)(1u << (key % 8));
+	}
+}
+
+/* Where each marker first occurs in @line (NULL: nowhere). */
+static void find_markers(const char *line, const char *at[M_COUNT])
+{
+	size_t len = strlen(line);
+
+	pthread_once(&first_pair_once, first_pair_init);
+	memset(at, 0, M_COUNT * sizeof(*at));
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned key = (unsigned char)line[i] << 8 | (unsigned char)line[i + 1];
+		if (!(first_pair[key / 8] & (1u << (key % 8))))
+			continue;
+		for (int m = 0; m < M_COUNT; m++) {
+			size_t n = strlen(marker_text[m]);
+			if (!at[m] && n <= len - i && !memcmp(line + i, marker_text[m], n))
+				at[m] = line + i;
+		}
+	}
 }
 
 /* "3.28V" -> 3280 */
@@ -281,11 +338,12 @@ static bool parse_memory_line(struct hil_transcript *t, const char *line)
 	return true;
 }
 
-static void parse_device_line(struct hil_transcript *t, const char *line)
+static void parse_device_line(struct hil_transcript *t, const char *line,
+			      const char *const at[M_COUNT])
 {
 	const char *v;
 
-	if ((v = strstr(line, "STM32CubeProgrammer v")))
+	if ((v = at[M_TOOL]))
 		copy_field(t->tool_version, sizeof(t->tool_version), v + strlen("STM32CubeProgrammer v"));
 	else if ((v = field(line, "ST-LINK SN")))
 		copy_field(t->probe_serial, sizeof(t->probe_serial), v);
@@ -311,7 +369,7 @@ static void parse_device_line(struct hil_transcript *t, const char *line)
 		parse_memory_line(t, line);
 }
 
-static void parse_sfi_line(struct parse_state *st, const char *line)
+static void parse_sfi_line(struct parse_state *st, const char *line, const char *const at[M_COUNT])
 {
 	struct hil_transcript *t = st->t;
 	const char *v;
@@ -323,20 +381,21 @@ static void parse_sfi_line(struct parse_state *st, const char *line)
 		t->sfi_areas_total = atoi(v);
 	else if ((v = field(line, "SFI image version")))
 		t->sfi_image_version = atoi(v);
-	else if (sscanf(line, "Starting SFI part %u", &k) == 1 && k > t->parts_started)
+	else if (!strncmp(line, "Starting SFI part ", 18) && sscanf(line + 18, "%u", &k) == 1 &&
+		 k > t->parts_started)
 		t->parts_started = k;
-	else if ((v = strstr(line, "RSS complete Value = ")) && t->rss_count < HIL_TX_MAX_RSS &&
+	else if ((v = at[M_RSS_COMPLETE]) && t->rss_count < HIL_TX_MAX_RSS &&
 		 hex_prefix(v + strlen("RSS complete Value = "), &t->rss_complete[t->rss_count]))
 		t->rss_count++;
-	else if (strstr(line, "SFI Process Finished!") || strstr(line, "Install Operation Success"))
+	else if (at[M_SFI_FINISHED] || at[M_INSTALL_SUCCESS])
 		t->sfi_finished = true;
 	else if (!strncmp(line, "Reconnected !", 13) || !strncmp(line, "Reconnected!", 12))
 		t->reconnected = true;
-	else if (strstr(line, "Data read successfully"))
+	else if (at[M_READ_OK])
 		t->read_ok = true;
-	else if (strstr(line, "Get Certificate done successfully"))
+	else if (at[M_CERT_OK])
 		t->certificate_ok = true;
-	else if (strstr(line, "Succeed to get License for Firmware from HSM"))
+	else if (at[M_LICENSE_OK])
 		t->license_ok = true;
 	else
 		parse_area_line(st, line);
@@ -362,9 +421,12 @@ static void parse_line(struct parse_state *st, char *line)
 			t->saw_no_target = true;
 		return;
 	}
-	if (strstr(line, "ST-LINK error") || strstr(line, "DEV_CONNECT_ERR"))
+	const char *at[M_COUNT];
+
+	find_markers(line, at);
+	if (at[M_STLINK_ERROR] || at[M_DEV_CONNECT_ERR])
 		t->saw_no_probe = true;
-	if (strstr(line, "OPTION BYTES BANK") || strstr(line, "Display OB after Abort")) {
+	if (at[M_OB_BANK] || at[M_OB_AFTER_ABORT]) {
 		st->in_ob_dump = true;
 		return;
 	}
@@ -374,8 +436,8 @@ static void parse_line(struct parse_state *st, char *line)
 	}
 	if (parse_probe_list_line(st, line))
 		return;
-	parse_device_line(t, line);
-	parse_sfi_line(st, line);
+	parse_device_line(t, line, at);
+	parse_sfi_line(st, line, at);
 }
 
 void hil_cubeprog_stream_init(struct hil_cubeprog_stream *s, struct hil_transcript *out)
@@ -404,11 +466,11 @@ void hil_cubeprog_parse(struct hil_transcript *out, const char *text, size_t len
 	size_t start = 0;
 
 	hil_cubeprog_stream_init(&s, out);
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && text[i] != '\n')
-			continue;
-		hil_cubeprog_stream_line(&s, text + start, i - start);
-		start = i + 1;
+	while (start <= len) {
+		const char *nl = start < len ? memchr(text + start, '\n', len - start) : NULL;
+		size_t end = nl ? (size_t)(nl - text) : len;
+		hil_cubeprog_stream_line(&s, text + start, end - start);
+		start = end + 1;
 	}
 }
 

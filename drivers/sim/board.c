@@ -47,7 +47,10 @@ struct hil_sim_board {
 	char *name, *serial;
 	struct hil_sim_profile *profile;
 	struct sim_state *st;           /* heap, or a shared mapping */
-	uint8_t *flash;                 /* erased = 0xFF; heap or shared mapping */
+	/* Stored inverted (each byte is ~what the chip holds), so erased flash
+	 * (0xFF) is zero: calloc'd or sparse-file pages that cost no memory
+	 * until written. Heap or shared mapping. */
+	uint8_t *flash;
 	size_t flash_size;
 	bool mapped;
 	struct hil_strbuf console;      /* process-local */
@@ -136,12 +139,11 @@ static void *map_file(const char *dir, const char *name, const char *suffix, siz
 
 static int state_attach(struct hil_sim_board *b, const char *dir)
 {
-	bool fresh_state = false, fresh_flash = false;
+	bool fresh_state = false, fresh_flash = false; /* a fresh file is zeros: erased */
 
 	if (!dir) {
 		b->st = hil_xcalloc(1, sizeof(*b->st));
-		b->flash = hil_xmalloc(b->flash_size);
-		memset(b->flash, 0xFF, b->flash_size);
+		b->flash = hil_xcalloc(1, b->flash_size);
 		return 1;
 	}
 	if (!(b->st = map_file(dir, b->name, ".state", sizeof(*b->st), &fresh_state)))
@@ -151,8 +153,7 @@ static int state_attach(struct hil_sim_board *b, const char *dir)
 		return HIL_EIO;
 	}
 	b->mapped = true;
-	if (fresh_flash)
-		memset(b->flash, 0xFF, b->flash_size);
+	(void)fresh_flash;
 	return b->st->magic != STATE_MAGIC;
 }
 
@@ -455,7 +456,8 @@ int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
 		error = hil_error_set(HIL_ERROR, "[%s] write outside flash: 0x%08X+%zu", b->name,
 				      address, len);
 	} else {
-		memcpy(b->flash + off, data, len);
+		for (size_t i = 0; i < len; i++)
+			b->flash[off + i] = (uint8_t)~data[i];
 	}
 	pthread_mutex_unlock(&b->lock);
 	return error;
@@ -471,7 +473,8 @@ int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address, uint8_t 
 		error = hil_error_set(HIL_ERROR, "[%s] read outside flash: 0x%08X+%zu", b->name,
 				      address, len);
 	} else {
-		memcpy(out, b->flash + off, len);
+		for (size_t i = 0; i < len; i++)
+			out[i] = (uint8_t)~b->flash[off + i];
 	}
 	pthread_mutex_unlock(&b->lock);
 	return error;

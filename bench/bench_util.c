@@ -1,0 +1,135 @@
+/* Helpers shared by the benchmarks: spawning, timing, statistics, files. */
+#include "bench.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+double bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char **merged_env(char *const extra[])
+{
+	size_t n = 0, k = 0;
+
+	while (environ[n])
+		n++;
+	while (extra && extra[k])
+		k++;
+	char **env = calloc(n + k + 1, sizeof(*env));
+	if (!env)
+		abort();
+	memcpy(env, extra ? extra : env, k * sizeof(*env));
+	memcpy(env + k, environ, n * sizeof(*env));
+	return env;
+}
+
+int bench_spawn(char *const argv[], char *const env_extra[], const char *log,
+		struct bench_proc *out)
+{
+	posix_spawn_file_actions_t fa;
+	char **env = merged_env(env_extra);
+	struct rusage ru;
+	pid_t pid;
+	int status = 0, error;
+	double start = bench_now();
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, log ? log : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	error = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	if (error) {
+		fprintf(stderr, "sfi-bench: cannot start %s: %s\n", argv[0], strerror(error));
+		return -1;
+	}
+	if (wait4(pid, &status, 0, &ru) < 0)
+		return -1;
+	out->wall_s = bench_now() - start;
+	out->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	out->max_rss_kib = ru.ru_maxrss;
+	out->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double bench_median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+json_t *bench_stats(double *v, size_t n)
+{
+	double median = bench_median(v, n);
+
+	return json_pack("{s:f, s:f, s:f, s:i}", "median", median, "min", v[0], "max", v[n - 1],
+			 "runs", (json_int_t)n);
+}
+
+char *bench_write(const char *dir, const char *name, const char *text)
+{
+	char *path = NULL;
+	FILE *f;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0 || !(f = fopen(path, "w")))
+		abort();
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+char *bench_rack(const struct bench_opts *o, const char *name, unsigned boards,
+		 const char *programmer, double time_scale)
+{
+	char *text = NULL, *line = NULL, *path;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fprintf(f, "rack: bench\ntime_scale: %g\nprogrammer: %s\nprobe: {driver: sim}\n"
+		"power:\n  - {id: relay0, driver: sim}\nboards:\n", time_scale, programmer);
+	for (unsigned i = 0; i < boards; i++)
+		fprintf(f, "  - {name: b%02u, kind: custom-H7B3, probe: {serial: 'BE%06u'}, "
+			"power: {controller: relay0, pin: %u}, identity: {device_id: 0x480}, "
+			"sacrificial: true, sim: %s/fixtures/boards/h7ab-bl92.yaml}\n",
+			i, i, i, o->source_dir);
+	fclose(f);
+	path = bench_write(o->work_dir, name, text);
+	free(text);
+	free(line);
+	return path;
+}
+
+char *bench_scenario(const struct bench_opts *o, const char *name, unsigned repeat,
+		     const char *steps)
+{
+	char *text = NULL, *path;
+
+	if (asprintf(&text, "campaign: bench\nrepeat: %u\nquarantine_after: 0\n"
+		     "steps:\n%s", repeat, steps) < 0)
+		abort();
+	path = bench_write(o->work_dir, name, text);
+	free(text);
+	return path;
+}
