@@ -32,7 +32,10 @@ run_suite() { # build-dir, extra cmake args...
 }
 
 echo "== build and test (-Werror)"
-run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHIL_BUILD_BENCH=ON
+
+echo "== the benchmarks build and run (a smoke run: sizes cut down; ci/bench.sh measures)"
+./build-ci/bench/sfi-bench --quick --runs 1 --only B3,B4,B5 --out build-ci/bench-smoke.json
 
 echo "== the same tests as a clone without ../shared runs them (those checks skip, visibly)"
 if ! SFI_HARNESS_SHARED=none ctest --test-dir build-ci -j "$jobs" --output-on-failure > build-ci/ctest-noshared.log 2>&1; then
