@@ -1,6 +1,7 @@
 /* The table a person reads after a run: one line per board and cell with
  * the verdict, then where the reports are. */
 #include "harness/cli.h"
+#include "reports/results.h"
 #include "harness/outcome.h"
 
 #include <string.h>
@@ -51,10 +52,12 @@ static void cell_rss(char *buf, size_t size, const json_t *results, const json_t
 	json_t *b, *c, *v;
 
 	buf[0] = '\0';
-	json_array_foreach(json_object_get(results, "boards"), i, b)
-		json_array_foreach(json_object_get(b, "cases"), k, c) {
-			if (strcmp(str(c, "board", ""), str(cell, "board", "")) ||
-			    strcmp(str(c, "cell", ""), str(cell, "cell", "")))
+	json_array_foreach(json_object_get(results, "boards"), i, b) {
+		if (strcmp(str(b, "board", ""), str(cell, "board", "")))
+			continue;
+		json_t *cases = hil_results_board_cases(results, b);
+		json_array_foreach(cases, k, c) {
+			if (strcmp(str(c, "cell", ""), str(cell, "cell", "")))
 				continue;
 			json_array_foreach(json_object_get(c, "rss"), r, v) {
 				const char *val = json_string_value(v);
@@ -63,6 +66,8 @@ static void cell_rss(char *buf, size_t size, const json_t *results, const json_t
 								 used ? "," : "RSS ", val);
 			}
 		}
+		json_decref(cases);
+	}
 }
 
 void hil_cli_print_summary(FILE *f, const json_t *results, const char *out_dir)

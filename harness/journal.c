@@ -90,25 +90,27 @@ void hil_journal_close(struct hil_journal *j)
 	free(j);
 }
 
-int hil_journal_read(json_t **records_out, const char *path)
+int hil_journal_walk(const char *path, int (*fn)(json_t *rec, long offset, void *payload),
+		     void *payload)
 {
 	FILE *f = fopen(path, "r");
-	json_t *records;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	unsigned lineno = 0;
+	long offset = 0;
+	int error = 0;
 
-	*records_out = NULL;
 	if (!f)
 		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
-	records = json_array();
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	while (!error && (n = getline(&line, &cap, f)) >= 0) {
 		json_error_t jerr;
 		json_t *rec;
 		bool torn = n == 0 || line[n - 1] != '\n';
+		long at = offset;
 
 		lineno++;
+		offset += (long)n;
 		if (n <= 1)
 			continue;
 		rec = json_loadb(line, (size_t)n, 0, &jerr);
@@ -116,16 +118,46 @@ int hil_journal_read(json_t **records_out, const char *path)
 			json_decref(rec);
 			if (torn)
 				break; /* crash mid-write: the record never finished */
-			free(line);
-			fclose(f);
-			json_decref(records);
-			return hil_error_set(HIL_EPROTO, "%s:%u: not a journal record: %s", path,
-					     lineno, jerr.text);
+			error = hil_error_set(HIL_EPROTO, "%s:%u: not a journal record: %s", path,
+					      lineno, jerr.text);
+			break;
 		}
-		json_array_append_new(records, rec);
+		error = fn(rec, at, payload);
 	}
 	free(line);
 	fclose(f);
+	return error < 0 ? error : 0;
+}
+
+json_t *hil_journal_record_at(FILE *f, long offset)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	json_t *rec = NULL;
+
+	if (fseek(f, offset, SEEK_SET) == 0 && (n = getline(&line, &cap, f)) > 0)
+		rec = json_loadb(line, (size_t)n, 0, NULL);
+	free(line);
+	return rec;
+}
+
+static int append_record(json_t *rec, long offset, void *records)
+{
+	(void)offset;
+	return json_array_append_new(records, rec);
+}
+
+int hil_journal_read(json_t **records_out, const char *path)
+{
+	json_t *records = json_array();
+	int error = hil_journal_walk(path, append_record, records);
+
+	*records_out = NULL;
+	if (error < 0) {
+		json_decref(records);
+		return error;
+	}
 	*records_out = records;
 	return 0;
 }

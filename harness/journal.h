@@ -8,6 +8,7 @@
 #define HIL_HARNESS_JOURNAL_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 struct hil_journal;
 
@@ -22,6 +23,15 @@ int hil_journal_append(struct hil_journal *j, json_t *record);
 int hil_journal_append_unsynced(struct hil_journal *j, json_t *record);
 
 void hil_journal_close(struct hil_journal *j);
+
+/* Calls @fn with each record of the journal at @path, in order, and the
+ * byte offset of its line (@fn owns @rec). A torn last line (a crash
+ * mid-write) ends the walk; a bad line elsewhere is HIL_EPROTO. @fn
+ * returning < 0 stops the walk with that error. Memory: one record. */
+int hil_journal_walk(const char *path, int (*fn)(json_t *rec, long offset, void *payload),
+		     void *payload);
+/* The record whose line starts at @offset of @f; NULL when there is none. */
+json_t *hil_journal_record_at(FILE *f, long offset);
 
 /* Reads every record of @path into a new array. A torn last line (crash
  * while writing) is ignored; any other bad line is an error that names

@@ -4,6 +4,7 @@
  * a timeline of every board's steps (inline SVG, from the journal's wall
  * clock), and every install with links to its logs. */
 #include "reports/html.h"
+#include "reports/results.h"
 #include "harness/fileutil.h"
 #include "harness/strbuf.h"
 #include "harness/utf8.h"
@@ -162,12 +163,15 @@ static void classes(struct hil_strbuf *b, const json_t *res)
 	const char *key;
 	size_t i, k;
 
-	json_array_foreach(json_object_get(res, "boards"), i, board)
-		json_array_foreach(json_object_get(board, "cases"), k, c) {
+	json_array_foreach(json_object_get(res, "boards"), i, board) {
+		json_t *cases = hil_results_board_cases(res, board);
+		json_array_foreach(cases, k, c) {
 			const char *cls = str(c, "class");
 			json_object_set_new(count, cls, json_integer(json_integer_value(
 				json_object_get(count, cls)) + 1));
 		}
+		json_decref(cases);
+	}
 	hil_strbuf_puts(b, "<section id=\"classes\"><h2>Outcome classes</h2><table><tr><th>class</th>"
 		       "<th>installs</th></tr>");
 	json_object_foreach(count, key, c) {
@@ -198,8 +202,9 @@ static void timeline(struct hil_strbuf *b, const json_t *res)
 	size_t i, k, s;
 	json_t *board, *c, *st;
 
-	json_array_foreach(boards, i, board)
-		json_array_foreach(json_object_get(board, "cases"), k, c)
+	json_array_foreach(boards, i, board) {
+		json_t *cases = hil_results_board_cases(res, board);
+		json_array_foreach(cases, k, c)
 			json_array_foreach(json_object_get(c, "steps"), s, st) {
 				double t0 = json_number_value(json_object_get(st, "t0"));
 				double t1 = json_number_value(json_object_get(st, "t1"));
@@ -208,6 +213,8 @@ static void timeline(struct hil_strbuf *b, const json_t *res)
 				if (t1 > t_max)
 					t_max = t1;
 			}
+		json_decref(cases);
+	}
 	if (t_max <= t_min)
 		return;
 	hil_strbuf_printf(b, "<section id=\"timeline\"><h2>Timeline</h2><p class=\"muted\">%.1f s "
@@ -219,7 +226,8 @@ static void timeline(struct hil_strbuf *b, const json_t *res)
 		hil_strbuf_printf(b, "<text x=\"0\" y=\"%zu\" font-size=\"12\">", i * 22 + 15);
 		esc(b, str(board, "board"));
 		hil_strbuf_puts(b, "</text>");
-		json_array_foreach(json_object_get(board, "cases"), k, c)
+		json_t *cases = hil_results_board_cases(res, board);
+		json_array_foreach(cases, k, c)
 			json_array_foreach(json_object_get(c, "steps"), s, st) {
 				double t0 = json_number_value(json_object_get(st, "t0"));
 				double t1 = json_number_value(json_object_get(st, "t1"));
@@ -235,6 +243,7 @@ static void timeline(struct hil_strbuf *b, const json_t *res)
 				esc(b, str(st, "class"));
 				hil_strbuf_puts(b, "</title></rect>");
 			}
+		json_decref(cases);
 	}
 	hil_strbuf_puts(b, "</svg></section>\n");
 }
@@ -246,13 +255,14 @@ static void installs(struct hil_strbuf *b, const json_t *res)
 
 	hil_strbuf_puts(b, "<section id=\"installs\"><h2>Installs</h2>");
 	json_array_foreach(json_object_get(res, "boards"), i, board) {
+		json_t *cases = hil_results_board_cases(res, board);
 		hil_strbuf_puts(b, "<details><summary>");
 		esc(b, str(board, "board"));
-		hil_strbuf_printf(b, " — %zu installs, probe ", json_array_size(json_object_get(board, "cases")));
+		hil_strbuf_printf(b, " — %zu installs, probe ", json_array_size(cases));
 		esc(b, str(board, "probe_serial"));
 		hil_strbuf_puts(b, "</summary><table><tr><th>install</th><th>verdict</th><th>class</th>"
 			       "<th>time</th><th>message</th><th>logs</th></tr>");
-		json_array_foreach(json_object_get(board, "cases"), k, c) {
+		json_array_foreach(cases, k, c) {
 			hil_strbuf_printf(b, "<tr class=\"v-%s\"><td>", str(c, "verdict"));
 			esc(b, str(c, "case"));
 			hil_strbuf_printf(b, "</td><td>%s</td><td>", str(c, "verdict"));
@@ -273,6 +283,7 @@ static void installs(struct hil_strbuf *b, const json_t *res)
 			hil_strbuf_puts(b, "</td></tr>\n");
 		}
 		hil_strbuf_puts(b, "</table></details>\n");
+		json_decref(cases);
 	}
 	hil_strbuf_puts(b, "</section>\n");
 }

@@ -1,6 +1,7 @@
 /* JUnit writer; see junit.h. libxml2's text writer does the escaping;
  * hil_xml_clean() removes what XML cannot carry at all. */
 #include "reports/junit.h"
+#include "reports/results.h"
 #include "harness/error.h"
 #include "harness/fileutil.h"
 #include "harness/strbuf.h"
@@ -61,12 +62,12 @@ static void join_array(struct hil_strbuf *b, const json_t *arr)
 }
 
 /* The distinct RSS values a board's installs reported. */
-static void board_rss_values(struct hil_strbuf *b, const json_t *board)
+static void board_rss_values(struct hil_strbuf *b, const json_t *cases)
 {
 	json_t *seen = json_array(), *c, *v;
 	size_t i, k;
 
-	json_array_foreach(json_object_get(board, "cases"), i, c)
+	json_array_foreach(cases, i, c)
 		json_array_foreach(json_object_get(c, "rss"), k, v) {
 			bool dup = false;
 			size_t j;
@@ -80,7 +81,8 @@ static void board_rss_values(struct hil_strbuf *b, const json_t *board)
 	json_decref(seen);
 }
 
-static void board_properties(xmlTextWriterPtr w, const json_t *res, const json_t *board)
+static void board_properties(xmlTextWriterPtr w, const json_t *res, const json_t *board,
+			     const json_t *cases)
 {
 	struct hil_strbuf rss = HIL_STRBUF_INIT;
 
@@ -96,7 +98,7 @@ static void board_properties(xmlTextWriterPtr w, const json_t *res, const json_t
 	property(w, "campaign", str(res, "campaign"));
 	for (size_t i = 0; i < sizeof(from_board) / sizeof(*from_board); i++)
 		property(w, from_board[i][0], str(board, from_board[i][1]));
-	board_rss_values(&rss, board);
+	board_rss_values(&rss, cases);
 	property(w, "rss_values", hil_strbuf_str(&rss));
 	hil_strbuf_free(&rss);
 	xmlTextWriterEndElement(w);
@@ -172,7 +174,7 @@ static void board_suite(xmlTextWriterPtr w, const json_t *res, const json_t *boa
 			enum hil_junit_profile profile)
 {
 	struct hil_strbuf suite_out = HIL_STRBUF_INIT;
-	const json_t *cases = json_object_get(board, "cases");
+	json_t *cases = hil_results_board_cases(res, board);
 	unsigned failures = 0, errors = 0, skipped = 0;
 	double time = 0;
 	size_t i;
@@ -196,7 +198,7 @@ static void board_suite(xmlTextWriterPtr w, const json_t *res, const json_t *boa
 	attr(w, "hostname", str(res, "host")[0] ? str(res, "host") : "localhost");
 	attrf(w, "id", "%.0f", (double)id);
 	attr(w, "package", str(res, "campaign"));
-	board_properties(w, res, board);
+	board_properties(w, res, board, cases);
 	json_array_foreach(cases, i, c) {
 		char classname[256], name[512];
 		struct hil_strbuf details = HIL_STRBUF_INIT;
@@ -226,6 +228,7 @@ static void board_suite(xmlTextWriterPtr w, const json_t *res, const json_t *boa
 	text_element(w, "system-err", "");
 	xmlTextWriterEndElement(w);
 	hil_strbuf_free(&suite_out);
+	json_decref(cases);
 }
 
 int hil_junit_profile_from_name(const char *name)
@@ -252,9 +255,12 @@ int hil_report_junit_write(const json_t *results, const char *path, enum hil_jun
 		xmlBufferFree(buf);
 		return hil_error_set(HIL_ENOMEM, "junit: cannot create XML writer");
 	}
-	json_array_foreach(json_object_get(results, "boards"), i, b)
-		json_array_foreach(json_object_get(b, "cases"), k, c)
+	json_array_foreach(json_object_get(results, "boards"), i, b) {
+		json_t *cases = hil_results_board_cases(results, b);
+		json_array_foreach(cases, k, c)
 			time += json_number_value(json_object_get(c, "duration_s"));
+		json_decref(cases);
+	}
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);

@@ -42,53 +42,86 @@ static json_t *board_entry(json_t *boards, const char *name)
 	return b;
 }
 
+/* The records that describe the campaign and its boards (not installs). */
+static void apply_meta(json_t *res, const json_t *rec, const char *type)
+{
+	json_t *boards = json_object_get(res, "boards");
+
+	if (!strcmp(type, "campaign")) {
+		/* boards in plan order, whatever order workers finished in */
+		size_t k;
+		json_t *name;
+		json_array_foreach(json_object_get(rec, "boards"), k, name)
+			board_entry(boards, json_string_value(name));
+		json_object_update_missing(res, (json_t *)rec);
+		json_object_del(res, "type");
+	} else if (!strcmp(type, "end")) {
+		json_object_set(res, "finished", json_object_get(rec, "finished"));
+		json_object_set(res, "interrupted", json_object_get(rec, "interrupted"));
+	} else if (!strcmp(type, "board")) {
+		json_t *b = board_entry(boards, str(rec, "board"));
+		json_object_update(b, (json_t *)rec);
+		json_object_del(b, "type");
+	} else if (!strcmp(type, "settings")) {
+		json_object_set(res, "junit_profile", json_object_get(rec, "junit_profile"));
+	} else if (!strcmp(type, "hsm_draw")) {
+		json_object_set_new(res, "hsm_draws", json_integer(
+			json_integer_value(json_object_get(res, "hsm_draws")) + 1));
+	}
+}
+
+/* Groups a board's step and case records, in journal order, into cases
+ * with their steps: each case record takes the steps before it of the
+ * same install (and leaves them out of later cases). */
+struct case_grouper {
+	json_t *pending;   /* step records not claimed yet */
+	json_t *cases;
+};
+
+static void group_add(struct case_grouper *g, const json_t *rec, const char *type)
+{
+	if (!strcmp(type, "step")) {
+		json_array_append(g->pending, (json_t *)rec);
+	} else if (!strcmp(type, "case")) {
+		json_t *c = json_deep_copy(rec), *steps = json_array(), *left = json_array();
+		size_t k;
+		json_t *st;
+		json_object_del(c, "type");
+		json_array_foreach(g->pending, k, st)
+			json_array_append(!strcmp(str(st, "board"), str(rec, "board")) &&
+					  !strcmp(str(st, "case"), str(rec, "case")) ? steps : left, st);
+		json_decref(g->pending);
+		g->pending = left;
+		json_object_set_new(c, "steps", steps);
+		json_array_append_new(g->cases, c);
+	}
+}
+
 /* Merges board, step and case records into boards[].cases[].steps[]. */
 static void group_records(json_t *res, const json_t *records)
 {
-	json_t *boards = json_object_get(res, "boards");
-	json_t *pending_steps = json_array();
+	json_t *boards = json_object_get(res, "boards"), *by_board = json_object();
 	size_t i;
 	json_t *rec;
 
 	json_array_foreach(records, i, rec) {
 		const char *type = str(rec, "type");
-		if (!strcmp(type, "campaign")) {
-			/* boards in plan order, whatever order workers finished in */
-			size_t k;
-			json_t *name;
-			json_array_foreach(json_object_get(rec, "boards"), k, name)
-				board_entry(boards, json_string_value(name));
-			json_object_update_missing(res, rec);
-			json_object_del(res, "type");
-		} else if (!strcmp(type, "end")) {
-			json_object_set(res, "finished", json_object_get(rec, "finished"));
-			json_object_set(res, "interrupted", json_object_get(rec, "interrupted"));
-		} else if (!strcmp(type, "board")) {
-			json_t *b = board_entry(boards, str(rec, "board"));
-			json_object_update(b, rec);
-			json_object_del(b, "type");
-		} else if (!strcmp(type, "step")) {
-			json_array_append(pending_steps, rec);
-		} else if (!strcmp(type, "settings")) {
-			json_object_set(res, "junit_profile", json_object_get(rec, "junit_profile"));
-		} else if (!strcmp(type, "hsm_draw")) {
-			json_object_set_new(res, "hsm_draws", json_integer(
-				json_integer_value(json_object_get(res, "hsm_draws")) + 1));
-		} else if (!strcmp(type, "case")) {
-			json_t *c = json_deep_copy(rec), *steps = json_array();
-			size_t k;
-			json_t *st;
-			json_object_del(c, "type");
-			json_array_foreach(pending_steps, k, st)
-				if (!strcmp(str(st, "board"), str(rec, "board")) &&
-				    !strcmp(str(st, "case"), str(rec, "case")))
-					json_array_append(steps, st);
-			json_object_set_new(c, "steps", steps);
-			json_array_append_new(json_object_get(board_entry(boards, str(rec, "board")),
-							      "cases"), c);
+		if (strcmp(type, "step") != 0 && strcmp(type, "case") != 0) {
+			apply_meta(res, rec, type);
+			continue;
 		}
+		json_t *cases = json_object_get(board_entry(boards, str(rec, "board")), "cases");
+		json_t *pending = json_object_get(by_board, str(rec, "board"));
+		if (!pending) {
+			pending = json_array();
+			json_object_set_new(by_board, str(rec, "board"), pending);
+		}
+		struct case_grouper g = { json_incref(pending), cases };
+		group_add(&g, rec, type);
+		json_object_set(by_board, str(rec, "board"), g.pending);
+		json_decref(g.pending);
 	}
-	json_decref(pending_steps);
+	json_decref(by_board);
 }
 
 static void count_case(json_t *cell, const json_t *c)
@@ -146,35 +179,55 @@ static void decide_cell(json_t *cell)
 	json_object_set_new(cell, "more_runs", json_null());
 }
 
-static void build_cells(json_t *res)
+static json_t *new_totals(void)
 {
-	json_t *cells = json_array(), *totals = json_object();
-	size_t i, k;
-	json_t *b, *c;
+	json_t *totals = json_object();
 
 	for (int v = 0; v < HIL_VERDICT_COUNT; v++)
 		json_object_set_new(totals, hil_verdict_name((enum hil_verdict)v), json_integer(0));
-	json_array_foreach(json_object_get(res, "boards"), i, b) {
-		json_array_foreach(json_object_get(b, "cases"), k, c) {
-			const char *board = str(c, "board"), *label = str(c, "cell");
-			json_t *cell = find_by(cells, "board", board, "cell", label);
-			if (!cell) {
-				cell = json_pack("{s:s, s:O, s:s, s:O, s:i, s:i, s:{}}", "board", board,
-						 "bl_version", json_object_get(b, "bl_version") ?
-						 json_object_get(b, "bl_version") : json_null(),
-						 "cell", label, "params", json_object_get(c, "params"),
-						 "runs", 0, "failures", 0, "classes");
-				json_array_append_new(cells, cell);
-			}
-			count_case(cell, c);
-			const char *v = str(c, "verdict");
-			json_object_set_new(totals, v, json_integer(count_of(totals, v) + 1));
-		}
+	return totals;
+}
+
+/* Counts install @c of board @b into its cell (created on first sight)
+ * and into @totals. */
+static void tally_case(json_t *cells, json_t *totals, const json_t *b, const json_t *c)
+{
+	const char *board = str(c, "board"), *label = str(c, "cell"), *v = str(c, "verdict");
+	json_t *cell = find_by(cells, "board", board, "cell", label);
+
+	if (!cell) {
+		cell = json_pack("{s:s, s:O, s:s, s:O, s:i, s:i, s:{}}", "board", board,
+				 "bl_version", json_object_get(b, "bl_version") ?
+				 json_object_get(b, "bl_version") : json_null(),
+				 "cell", label, "params", json_object_get(c, "params"),
+				 "runs", 0, "failures", 0, "classes");
+		json_array_append_new(cells, cell);
 	}
+	count_case(cell, c);
+	json_object_set_new(totals, v, json_integer(count_of(totals, v) + 1));
+}
+
+static void finish_cells(json_t *res, json_t *cells, json_t *totals)
+{
+	size_t i;
+	json_t *c;
+
 	json_array_foreach(cells, i, c)
 		decide_cell(c);
 	json_object_set_new(res, "cells", cells);
 	json_object_set_new(res, "totals", totals);
+}
+
+static void build_cells(json_t *res)
+{
+	json_t *cells = json_array(), *totals = new_totals();
+	size_t i, k;
+	json_t *b, *c;
+
+	json_array_foreach(json_object_get(res, "boards"), i, b)
+		json_array_foreach(json_object_get(b, "cases"), k, c)
+			tally_case(cells, totals, b, c);
+	finish_cells(res, cells, totals);
 }
 
 /* DESIGN §5: 1 on fail / xpass (unless allowed), else 3 on errors, 130 if
@@ -209,17 +262,122 @@ int hil_results_build(json_t **out, const json_t *records)
 	return 0;
 }
 
+/* hil_results_load: one pass over the journal keeps the campaign, the
+ * boards, the cell counts and, per board, the offsets of its step and case
+ * lines; the installs themselves are read back a board at a time
+ * (hil_results_board_cases), so memory does not grow with the journal. */
+struct stream_load {
+	json_t *res, *cells, *totals;
+	json_t *index;     /* {board: [offset, ...]} of step and case lines */
+};
+
+static int load_record(json_t *rec, long offset, void *payload)
+{
+	struct stream_load *st = payload;
+	const char *type = str(rec, "type");
+
+	if (strcmp(type, "step") != 0 && strcmp(type, "case") != 0) {
+		apply_meta(st->res, rec, type);
+	} else {
+		const char *board = str(rec, "board");
+		json_t *b = board_entry(json_object_get(st->res, "boards"), board);
+		json_t *offsets = json_object_get(st->index, board);
+		if (!offsets) {
+			offsets = json_array();
+			json_object_set_new(st->index, board, offsets);
+		}
+		json_array_append_new(offsets, json_integer(offset));
+		if (!strcmp(type, "case"))
+			tally_case(st->cells, st->totals, b, rec);
+	}
+	json_decref(rec);
+	return 0;
+}
+
+static size_t board_position(const json_t *boards, const char *name)
+{
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(boards, i, b)
+		if (!strcmp(str(b, "board"), name))
+			return i;
+	return (size_t)-1;
+}
+
+/* Cells in board order (then first sight), as hil_results_build makes them. */
+static json_t *cells_in_board_order(const json_t *boards, json_t *cells)
+{
+	json_t *sorted = json_array(), *c;
+	size_t i, k;
+
+	for (i = 0; i < json_array_size(boards); i++)
+		json_array_foreach(cells, k, c)
+			if (board_position(boards, str(c, "board")) == i)
+				json_array_append(sorted, c);
+	json_array_foreach(cells, k, c)
+		if (board_position(boards, str(c, "board")) == (size_t)-1)
+			json_array_append(sorted, c);
+	json_decref(cells);
+	return sorted;
+}
+
 int hil_results_load(json_t **out, const char *journal_path)
 {
-	json_t *records = NULL;
+	struct stream_load st = { json_pack("{s:[], s:i}", "boards", "hsm_draws", 0), json_array(),
+				  new_totals(), json_object() };
 	int error;
 
 	*out = NULL;
-	if ((error = hil_journal_read(&records, journal_path)) < 0)
+	if ((error = hil_journal_walk(journal_path, load_record, &st)) < 0) {
+		json_decref(st.res);
+		json_decref(st.cells);
+		json_decref(st.totals);
+		json_decref(st.index);
 		return error;
-	error = hil_results_build(out, records);
-	json_decref(records);
-	return error;
+	}
+	/* boards created by the walk carry an empty "cases": the index has them */
+	size_t i;
+	json_t *b;
+	json_array_foreach(json_object_get(st.res, "boards"), i, b)
+		json_object_del(b, "cases");
+	finish_cells(st.res, cells_in_board_order(json_object_get(st.res, "boards"), st.cells),
+		     st.totals);
+	json_object_set_new(st.res, "_journal", json_string(journal_path));
+	json_object_set_new(st.res, "_index", st.index);
+	json_object_set_new(st.res, "exit_code", json_integer(exit_code(st.res)));
+	*out = st.res;
+	return 0;
+}
+
+json_t *hil_results_board_cases(const json_t *results, const json_t *board)
+{
+	json_t *cases = json_object_get(board, "cases");
+	const json_t *offsets = json_object_get(json_object_get(results, "_index"), str(board, "board"));
+	const char *journal = str(results, "_journal");
+	struct case_grouper g = { json_array(), json_array() };
+	FILE *f;
+	size_t i;
+	json_t *off;
+
+	if (cases) {
+		json_decref(g.pending);
+		json_decref(g.cases);
+		return json_incref(cases);
+	}
+	if (!offsets || !(f = fopen(journal, "r"))) {
+		json_decref(g.pending);
+		return g.cases;
+	}
+	json_array_foreach(offsets, i, off) {
+		json_t *rec = hil_journal_record_at(f, (long)json_integer_value(off));
+		if (rec)
+			group_add(&g, rec, str(rec, "type"));
+		json_decref(rec);
+	}
+	fclose(f);
+	json_decref(g.pending);
+	return g.cases;
 }
 
 int hil_reports_write_all(const json_t *results, const char *dir, int junit_profile)

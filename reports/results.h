@@ -21,8 +21,15 @@
 /* Builds the model from journal @records (not modified). *out: decref. */
 int hil_results_build(json_t **out, const json_t *records);
 
-/* Reads @journal_path and builds the model. */
+/* Reads @journal_path and builds the model without the installs: boards
+ * carry no "cases"; hil_results_board_cases() reads a board's back from
+ * the journal. Memory does not grow with the number of installs. */
 int hil_results_load(json_t **out, const char *journal_path);
+
+/* The installs of @board (an element of results' boards), each with its
+ * steps: from the model when it holds them (hil_results_build), else read
+ * back from the journal. A new reference: decref it. */
+json_t *hil_results_board_cases(const json_t *results, const json_t *board);
 
 /* Writes junit.xml (in @junit_profile, an enum hil_junit_profile),
  * summary.json and report.html into @dir from @results. */

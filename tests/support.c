@@ -1,5 +1,6 @@
 /* Test helpers; see support.h. */
 #include "support.h"
+#include "reports/results.h"
 #include "harness/strbuf.h"
 #include "harness/xalloc.h"
 
@@ -138,4 +139,13 @@ void test_validate_xml(const char *xml, const char *xsd_name)
 	xmlSchemaFreeParserCtxt(pctx);
 	xmlFreeDoc(doc);
 	free(xsd);
+}
+
+void test_load_cases(json_t *results)
+{
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(json_object_get(results, "boards"), i, b)
+		json_object_set_new(b, "cases", hil_results_board_cases(results, b));
 }

@@ -4,6 +4,7 @@
 
 #include "harness/diag.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -39,5 +40,9 @@ int test_spawn(char *const argv[], char **output_out);
 /* Starts argv (no shell) with stdout and stderr to /dev/null; returns its
  * pid for the test to signal and wait for. */
 pid_t test_spawn_quiet(char *const argv[]);
+
+/* Reads every board's installs back into @results (boards[].cases), as
+ * hil_results_load leaves them in the journal. */
+void test_load_cases(json_t *results);
 
 #endif

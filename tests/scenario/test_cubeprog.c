@@ -272,6 +272,7 @@ static json_t *campaign(const char *rack_text, const char *out_name)
 	cr_assert(asprintf(&out, "%s/%s", dir, out_name) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
 	cr_assert_eq(hil_run(plan, &opts, &code, &res), 0);
+	test_load_cases(res);
 	json_array_foreach(json_object_get(res, "boards"), i, b)
 		json_array_foreach(json_object_get(b, "cases"), k, c)
 			json_array_append_new(cases, json_pack("{s:O,s:O,s:O,s:O}", "case",

@@ -41,6 +41,7 @@ static json_t *run(const char *scenario, const char *rack_path, unsigned repeat,
 	cr_assert(asprintf(&out, "%s/out", dir) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
 	cr_assert_eq(hil_run(plan, &opts, code, &res), 0, "%s", "run failed");
+	test_load_cases(res);
 	hil_plan_free(plan);
 	hil_rack_free(rack);
 	hil_scenario_free(s);
