@@ -6,13 +6,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int hil_write_file_atomic(const char *path, const void *data, size_t len)
+static int write_replace(const char *path, const void *data, size_t len, bool durable)
 {
 	char *tmp = hil_xasprintf("%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -34,7 +35,7 @@ int hil_write_file_atomic(const char *path, const void *data, size_t len)
 		}
 		done += (size_t)n;
 	}
-	if (!error && fsync(fd) != 0)
+	if (!error && durable && fsync(fd) != 0)
 		error = hil_error_set(HIL_EIO, "%s: fsync: %s", tmp, strerror(errno));
 	close(fd);
 	if (!error && rename(tmp, path) != 0)
@@ -43,6 +44,16 @@ int hil_write_file_atomic(const char *path, const void *data, size_t len)
 		unlink(tmp);
 	free(tmp);
 	return error;
+}
+
+int hil_write_file_atomic(const char *path, const void *data, size_t len)
+{
+	return write_replace(path, data, len, true);
+}
+
+int hil_write_file_replace(const char *path, const void *data, size_t len)
+{
+	return write_replace(path, data, len, false);
 }
 
 int hil_mkdir_p(const char *path)

@@ -8,6 +8,11 @@
  * directory, fsync and rename: readers see the old file or the new one,
  * never half of it. */
 int hil_write_file_atomic(const char *path, const void *data, size_t len);
+/* The same without the fsync: still all or nothing for readers (and, on
+ * ext4's default data=ordered, after a crash), for files whose durability
+ * a later fsync does not depend on: the step transcripts, written once per
+ * step, where the journal's one fsync per install is what counts. */
+int hil_write_file_replace(const char *path, const void *data, size_t len);
 
 /* mkdir -p. */
 int hil_mkdir_p(const char *path);

@@ -57,7 +57,7 @@ static void save_log(struct hil_board_run *br, const char *rel, const char *text
 {
 	char *path = out_path(br, rel);
 
-	if (hil_write_file_atomic(path, text, len) < 0) {
+	if (hil_write_file_replace(path, text, len) < 0) {
 		char *what = hil_xasprintf("[%s] step log %s", br->rb->name, hil_error_last());
 		pthread_mutex_lock(&br->run->lock);
 		hil_runner_write_failed(br->run, what);
