@@ -19,6 +19,7 @@ static const char usage[] =
 	"  report DIR        render a campaign's reports again from its journal\n"
 	"  merge DIR... --out DIR   join shards into one set of reports\n"
 	"  transcript FILE   parse and classify a STM32_Programmer_CLI log\n"
+	"  explain WHAT      what a class, RSS value, message or whole log means\n"
 	"  sfi inspect|build look inside an SFI image, or build a test image\n"
 	"  probes            list the debug probes on the bus and their rack boards\n"
 	"  power BOARD on|off|cycle   switch one board's power, for bring-up\n"
@@ -76,6 +77,8 @@ int hil_cli_main(int argc, char **argv)
 		return hil_cli_check(argc, argv);
 	if (!strcmp(argv[0], "transcript"))
 		return hil_cli_transcript(argc, argv);
+	if (!strcmp(argv[0], "explain"))
+		return hil_cli_explain(argc, argv);
 	if (!strcmp(argv[0], "report"))
 		return hil_cli_report(argc, argv);
 	if (!strcmp(argv[0], "resume"))
