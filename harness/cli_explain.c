@@ -26,6 +26,7 @@ static const char usage[] =
 	"  sfi-harness explain 'SECURITY State Fail'   a tool message\n"
 	"  sfi-harness explain install.log         each error of a CLI log\n"
 	"  sfi-harness explain --list              every entry\n"
+	"  sfi-harness explain --markdown          every entry, as docs/classes.md\n"
 	"Exit 0 when everything asked about was explained, 1 when something has\n"
 	"no entry, 2 on bad usage or an unreadable log.\n";
 
@@ -116,6 +117,26 @@ static void list_all(void)
 		}
 }
 
+/* docs/classes.md: the whole catalogue as Markdown (a test keeps the file
+ * equal to this output). */
+static void print_markdown(void)
+{
+	static const char *const headings[] = { "Classes", "RSS values", "Messages" };
+	const struct hil_catalogue_entry *e;
+
+	printf("# Outcome classes, RSS values and messages\n\n"
+	       "Generated from `harness/catalogue.yaml` by `sfi-harness explain --markdown`;\n"
+	       "`tests/unit/test_catalogue.c` fails when the two differ. `whose`: board,\n"
+	       "image, licence, lab, harness or none. `sure`: confirmed (a primary source),\n"
+	       "likely (field reports agree, ST has not confirmed), unknown (no public source).\n");
+	for (int k = HIL_CAT_CLASS; k <= HIL_CAT_MESSAGE; k++) {
+		printf("\n## %s\n", headings[k]);
+		for (size_t i = 0; (e = hil_catalogue_at((enum hil_catalogue_kind)k, i)); i++)
+			printf("\n### `%s`\n\n%s\n\n- whose: %s\n- next: %s\n- source: %s\n- sure: %s\n",
+			       e->key, e->meaning, e->who, e->next, e->source, e->confidence);
+	}
+}
+
 static int explain_one(const char *arg)
 {
 	struct stat st;
@@ -146,6 +167,10 @@ int hil_cli_explain(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--list")) {
 		list_all();
+		return 0;
+	}
+	if (!strcmp(argv[1], "--markdown")) {
+		print_markdown();
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {

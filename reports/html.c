@@ -4,6 +4,7 @@
  * a timeline of every board's steps (inline SVG, from the journal's wall
  * clock), and every install with links to its logs. */
 #include "reports/html.h"
+#include "reports/case_explain.h"
 #include "reports/results.h"
 #include "harness/fileutil.h"
 #include "harness/strbuf.h"
@@ -41,6 +42,7 @@ static void esc(struct hil_strbuf *b, const char *s)
 
 static const char style[] =
 	"body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}"
+	".explain{margin-top:4px;font-size:12px;max-width:70ch}"
 	"h1{margin:0 0 4px}h2{margin-top:28px;border-bottom:1px solid #ddd}"
 	"table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;"
 	"vertical-align:top}th{background:#f4f4f4}.muted{color:#666}"
@@ -248,6 +250,26 @@ static void timeline(struct hil_strbuf *b, const json_t *res)
 	hil_strbuf_puts(b, "</svg></section>\n");
 }
 
+/* The catalogue's word on a failed, xfailed or errored install. */
+static void explanation(struct hil_strbuf *b, const json_t *c)
+{
+	const struct hil_catalogue_entry *e = hil_case_explanation(c);
+
+	if (!e)
+		return;
+	hil_strbuf_puts(b, "<div class=\"explain\"><b>");
+	esc(b, e->who);
+	hil_strbuf_puts(b, ":</b> ");
+	esc(b, e->meaning);
+	hil_strbuf_puts(b, " <b>Next:</b> ");
+	esc(b, e->next);
+	hil_strbuf_puts(b, " <span class=\"muted\">(");
+	esc(b, e->source);
+	hil_strbuf_puts(b, "; ");
+	esc(b, e->confidence);
+	hil_strbuf_puts(b, ")</span></div>");
+}
+
 static void installs(struct hil_strbuf *b, const json_t *res)
 {
 	size_t i, k, s;
@@ -270,6 +292,7 @@ static void installs(struct hil_strbuf *b, const json_t *res)
 			hil_strbuf_printf(b, "</td><td>%.3f s</td><td>",
 					  json_number_value(json_object_get(c, "duration_s")));
 			esc(b, str(c, "message"));
+			explanation(b, c);
 			hil_strbuf_puts(b, "</td><td>");
 			json_array_foreach(json_object_get(c, "steps"), s, st) {
 				if (!str(st, "log")[0])

@@ -1,10 +1,12 @@
 /* JUnit writer; see junit.h. libxml2's text writer does the escaping;
  * hil_xml_clean() removes what XML cannot carry at all. */
 #include "reports/junit.h"
+#include "reports/case_explain.h"
 #include "reports/results.h"
 #include "harness/error.h"
 #include "harness/fileutil.h"
 #include "harness/strbuf.h"
+#include "harness/xalloc.h"
 #include "reports/xml_text.h"
 
 #include <libxml/xmlwriter.h>
@@ -136,7 +138,17 @@ static void case_outcome(xmlTextWriterPtr w, const json_t *c)
 	xmlTextWriterStartElement(w, BAD_CAST element);
 	if (strcmp(element, "skipped") != 0)
 		attr(w, "type", str(c, "class"));
-	attr(w, "message", str(c, "message"));
+	const struct hil_catalogue_entry *e = hil_case_explanation(c);
+	if (e) { /* the catalogue's first sentence, after the harness's own words */
+		char brief[256];
+		char *message = hil_xasprintf("%s%s%s", str(c, "message"),
+					      str(c, "message")[0] ? " — " : "",
+					      hil_catalogue_brief(e, brief, sizeof(brief)));
+		attr(w, "message", message);
+		free(message);
+	} else {
+		attr(w, "message", str(c, "message"));
+	}
 	xmlTextWriterEndElement(w);
 }
 
@@ -153,6 +165,10 @@ static void case_details(struct hil_strbuf *out, const json_t *c)
 			  json_is_string(json_object_get(exp, "class")) ? " " : "", str(exp, "class"));
 	if (str(c, "message")[0])
 		hil_strbuf_printf(&b, "%s: %s\n", str(c, "verdict"), str(c, "message"));
+	const struct hil_catalogue_entry *e = hil_case_explanation(c);
+	if (e)
+		hil_strbuf_printf(&b, "explain (%s, %s): %s Next: %s Source: %s.\n", e->who,
+				  e->confidence, e->meaning, e->next, e->source);
 	const json_t *img = json_object_get(c, "image");
 	if (json_is_object(img))
 		hil_strbuf_printf(&b, "image: %s sha256 %s, protocol %lld, %lld areas\n", str(img, "path"),
