@@ -28,16 +28,30 @@ static void classes_text(char *buf, size_t size, const json_t *cell)
 	}
 }
 
+/* A cell with max_failure_rate, in a qualification's words. */
+static const char *qualification(const json_t *cell, char *text, size_t size)
+{
+	const char *v = str(cell, "verdict", "");
+
+	if (!strcmp(v, "pass"))
+		return "qualified";
+	if (!strcmp(v, "fail"))
+		return "not qualified";
+	snprintf(text, size, "inconclusive, %lld more runs needed",
+		 (long long)json_integer_value(json_object_get(cell, "more_runs")));
+	return text;
+}
+
 static void detail(char *buf, size_t size, const json_t *cell)
 {
 	const json_t *ci = json_object_get(cell, "ci95");
 	json_t *max = json_object_get(cell, "max_failure_rate");
-	char classes[256];
+	char classes[256], words[64];
 
 	classes_text(classes, sizeof(classes), cell);
 	if (json_is_number(max))
-		snprintf(buf, size, "failure rate %.1f%% (95%% CI %.1f-%.1f%%, limit %.1f%%)%s%s",
-			 100 * json_number_value(json_object_get(cell, "failure_rate")),
+		snprintf(buf, size, "%s: failure rate %.1f%% (95%% CI %.1f-%.1f%%, limit %.1f%%)%s%s",
+			 qualification(cell, words, sizeof(words)), 100 * json_number_value(json_object_get(cell, "failure_rate")),
 			 100 * json_number_value(json_array_get(ci, 0)),
 			 100 * json_number_value(json_array_get(ci, 1)), 100 * json_number_value(max),
 			 classes[0] ? "; " : "", classes);

@@ -57,6 +57,23 @@ enum hil_stat_verdict hil_stat_decide(unsigned failures, unsigned runs, double m
 	return v;
 }
 
+unsigned hil_stat_runs_needed(double max_rate)
+{
+	/* Zero failures in n runs: the Wilson upper bound is z^2 / (n + z^2),
+	 * at or below max_rate from n >= z^2 (1 - max_rate) / max_rate. The
+	 * loop settles rounding at the boundary the same way decide() does. */
+	unsigned n;
+
+	if (!(max_rate > 0.0 && max_rate < 1.0))
+		return 0;
+	n = (unsigned)floor(Z95 * Z95 * (1.0 - max_rate) / max_rate);
+	while (n > 1 && decide(0, n - 1, max_rate) == HIL_STAT_PASS)
+		n--;
+	while (decide(0, n, max_rate) != HIL_STAT_PASS)
+		n++;
+	return n;
+}
+
 const char *hil_stat_verdict_name(enum hil_stat_verdict v)
 {
 	switch (v) {

@@ -20,4 +20,9 @@ enum hil_stat_verdict hil_stat_decide(unsigned failures, unsigned runs, double m
 
 const char *hil_stat_verdict_name(enum hil_stat_verdict v);
 
+/* The fewest runs that, all clean, show a failure rate at or below
+ * @max_rate at 95 % confidence (Wilson): 73 for 5 %, 35 for 10 %, 381 for
+ * 1 %. 0 for a rate outside (0, 1). Each failure seen adds more. */
+unsigned hil_stat_runs_needed(double max_rate);
+
 #endif

@@ -194,8 +194,10 @@ Test(sfi, fixture_images_are_what_build_images_sh_makes)
 			 NULL };
 
 	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
-	for (int i = 0; i < 2; i++) {
-		const char *name = i ? "sbsfu_rdp_bb.sfi" : "sbsfu_bb.sfi";
+	static const char *const names[] = { "sbsfu_bb.sfi", "sbsfu_rdp_bb.sfi", "rdp-0xAA.sfi",
+					     "rdp-0xBB.sfi" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		const char *name = names[i];
 		char *p1 = NULL, *p2 = NULL;
 		cr_assert(asprintf(&p1, "%s/%s", dir, name) > 0);
 		cr_assert(asprintf(&p2, HIL_SOURCE_DIR "/fixtures/images/%s", name) > 0);

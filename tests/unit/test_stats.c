@@ -33,3 +33,18 @@ Test(stats, decision_and_runs_needed)
 	cr_assert_eq(more, 2);
 	cr_assert_eq(hil_stat_decide(0, 12, 0.25, &more), HIL_STAT_PASS);
 }
+
+Test(stats, runs_needed_to_qualify_with_no_failure)
+{
+	/* z^2 (1 - p) / p with z = 1.96: 72.99, 34.57, 380.3; the exact binomial
+	 * rule (1 - p)^n <= 0.05 would give 59, 29, 299 */
+	cr_assert_eq(hil_stat_runs_needed(0.05), 73);
+	cr_assert_eq(hil_stat_runs_needed(0.10), 35);
+	cr_assert_eq(hil_stat_runs_needed(0.01), 381);
+	for (double p = 0.005; p < 0.5; p *= 1.7) {
+		unsigned n = hil_stat_runs_needed(p), more;
+		cr_assert_eq(hil_stat_decide(0, n, p, &more), HIL_STAT_PASS, "p %g n %u", p, n);
+		cr_assert_eq(hil_stat_decide(0, n - 1, p, &more), HIL_STAT_INCONCLUSIVE, "p %g n %u", p, n - 1);
+	}
+	cr_assert_eq(hil_stat_runs_needed(0), 0);
+}
