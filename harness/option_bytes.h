@@ -9,7 +9,7 @@
  *
  * Built in as irreversible: RDP level 2 (0xCC). A scenario marks more with
  * `irreversible_option_bytes: [{name: SECURITY, value: 1, why: ...}]`
- * (docs/scenario.md).
+ * (docs/scenarios.md).
  */
 #ifndef HIL_HARNESS_OPTION_BYTES_H
 #define HIL_HARNESS_OPTION_BYTES_H

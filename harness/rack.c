@@ -29,6 +29,11 @@ static const char *const identity_keys[] = { "device_id", "bl_version", "chip_ui
 					     "power_check", NULL };
 static const char *const active_names[] = { "high", "low", NULL };
 
+const char *const *const hil_rack_key_lists[] = {
+	rack_keys, programmer_keys, reset_modes, probe_keys, power_keys, ftdi_modes, usb_keys,
+	board_keys, board_probe_keys, line_keys, console_keys, identity_keys, active_names, NULL,
+};
+
 static void check_driver(struct hil_ycheck *c, const struct hil_ynode *node,
 			 enum hil_role role, const char *what, char **out)
 {

@@ -1,5 +1,5 @@
 /* The rack: which boards exist, how their power, reset, probe, console and
- * programmer are reached. Loaded from YAML (docs/rack.md) and validated in
+ * programmer are reached. Loaded from YAML (docs/racks.md) and validated in
  * full before anything runs.
  */
 #ifndef HIL_HARNESS_RACK_H
@@ -80,6 +80,10 @@ struct hil_rack {
 /* Loads and validates a rack. On bad input every problem goes to @diag and
  * HIL_ECONFIG is returned; *out is only set on success and must be freed
  * with hil_rack_free(). */
+/* Every list of keys and names the rack format accepts (NULL-ended lists,
+ * NULL-ended); tests check docs/racks.md names each. */
+extern const char *const *const hil_rack_key_lists[];
+
 int hil_rack_load(struct hil_rack **out, const char *path, struct hil_diag *diag);
 
 void hil_rack_free(struct hil_rack *rack);

@@ -38,6 +38,12 @@ static const char *const result_names[] = { "pass", "fail", "skip", NULL };
 static const char *const when_identity_keys[] = { "bl_version", "rss_version", "revision",
 						  "device_id", "board_kind", NULL };
 
+const char *const *const hil_scenario_key_lists[] = {
+	scenario_keys, until_keys, step_names, reset_keys, console_step_keys, power_keys,
+	power_actions, sfi_keys, license_keys, read_ob_keys, verify_keys, sfi_key_keys, wait_keys,
+	expect_keys, result_names, when_identity_keys, NULL,
+};
+
 const char *hil_step_kind_name(enum hil_step_kind kind)
 {
 	return step_names[kind];

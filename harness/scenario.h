@@ -1,6 +1,6 @@
 /* A campaign scenario: which boards, which matrix of parameters, how many
  * repetitions, which steps, and what outcome to expect for what each board
- * reports about itself. Loaded from YAML (docs/scenario.md).
+ * reports about itself. Loaded from YAML (docs/scenarios.md).
  */
 #ifndef HIL_HARNESS_SCENARIO_H
 #define HIL_HARNESS_SCENARIO_H
@@ -141,6 +141,10 @@ int hil_scenario_load(struct hil_scenario **out, const char *path, struct hil_di
 void hil_scenario_free(struct hil_scenario *s);
 
 const char *hil_step_kind_name(enum hil_step_kind kind);
+
+/* Every list of keys and names the scenario format accepts (NULL-ended
+ * lists, NULL-ended); tests check docs/scenarios.md names each. */
+extern const char *const *const hil_scenario_key_lists[];
 
 /* @text resolved against the scenario file. A relative path that leaves
  * the campaign directory is reported at @line:@col (as @what) through @c

@@ -11,7 +11,7 @@
  *             max_failure_rate, more_runs}],
  *   totals: {pass, fail, xfail, xpass, error, skip},
  *   exit_code
- * docs/reports.md describes each field.
+ * docs/reading-reports.md describes each field.
  */
 #ifndef HIL_REPORTS_RESULTS_H
 #define HIL_REPORTS_RESULTS_H
