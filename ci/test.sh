@@ -34,6 +34,9 @@ run_suite() { # build-dir, extra cmake args...
 echo "== build and test (-Werror)"
 run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHIL_BUILD_BENCH=ON
 
+echo "== the Debian package: contents, dependencies, and a campaign from the unpacked package"
+bash tests/package/check-deb.sh build-deb
+
 echo "== the benchmarks build and run (a smoke run: sizes cut down; ci/bench.sh measures)"
 ./build-ci/bench/sfi-bench --quick --runs 1 --only B3,B4,B5 --out build-ci/bench-smoke.json
 

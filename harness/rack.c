@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const rack_keys[] = { "rack", "programmer", "probe", "power", "boards",
 					 "lock_dir", "time_scale", NULL };
@@ -432,11 +433,43 @@ const struct hil_rack_board *hil_rack_board_find(const struct hil_rack *rack, co
 	return NULL;
 }
 
+/* The installed simulated rack beside the binary: BIN/../share/sfi-harness
+ * (a package unpacked anywhere, or cmake --install with any prefix). */
+static const char *rack_beside_binary(void)
+{
+	static char path[4096];
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return NULL;
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/../share/sfi-harness/fixtures/racks/sim.yaml", exe);
+	return path;
+}
+
+/* $SFI_HARNESS_RACK, else the installed simulated rack beside the binary
+ * (cmake --install, the .deb), else the one of the source tree the binary
+ * was built in, else the compiled-in install location. */
 const char *hil_rack_default_path(void)
 {
+	const char *candidates[] = {
+		rack_beside_binary(),
+		HIL_DATA_DIR "/fixtures/racks/sim.yaml",
+		HIL_INSTALL_DATA_DIR "/fixtures/racks/sim.yaml",
+	};
 	const char *env = getenv("SFI_HARNESS_RACK");
 
-	return env && env[0] ? env : HIL_DATA_DIR "/fixtures/racks/sim.yaml";
+	if (env && env[0])
+		return env;
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(*candidates); i++)
+		if (candidates[i] && access(candidates[i], R_OK) == 0)
+			return candidates[i];
+	return candidates[0];
 }
 
 bool hil_rack_is_simulated(const struct hil_rack *rack)
