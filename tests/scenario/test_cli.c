@@ -30,6 +30,9 @@ Test(cli, check_accepts_the_shipped_files)
 {
 	char *out = NULL;
 	char *argv[] = { HIL_BINARY, "check", HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml",
+			 HIL_SOURCE_DIR "/scenarios/rdp-or-bootloader.yaml",
+			 HIL_SOURCE_DIR "/scenarios/qualify-bootloader.yaml",
+			 HIL_SOURCE_DIR "/scenarios/nightly.yaml",
 			 HIL_SOURCE_DIR "/fixtures/racks/sim.yaml",
 			 HIL_SOURCE_DIR "/fixtures/racks/lab-example.yaml",
 			 HIL_SOURCE_DIR "/fixtures/racks/sim-fake-cli.yaml",
