@@ -1,7 +1,9 @@
 /* B2: the harness against a bare shell loop. 200 SFI installs through the
  * stand-in STM32_Programmer_CLI at time scale 0, once as a campaign and
- * once as the bash loop a lab would write (the same CLI calls, grep for
- * the success line), interleaved on the same machine. Target: median
+ * once as the bash loop a lab would write (the same CLI calls: the HSM
+ * counter, identity, chip UID and RSS version once, then each install,
+ * grepping for the success line; only the harness's power-check connect has
+ * no twin), interleaved on the same machine. Target: median
  * ratio <= 1.05. Also the CPU per install of each. */
 #include "bench.h"
 
@@ -25,10 +27,16 @@ json_t *bench_b2_overhead(const struct bench_opts *o)
 	if (asprintf(&steps, "  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, "
 		     "license: {hsm_slot: 1}}\n", o->source_dir) < 0 ||
 	    asprintf(&programmer, "{driver: cubeprog, path: %s, timeout_s: 60}", o->fake_cli) < 0 ||
-	    asprintf(&loop, "fails=0; for i in $(seq %u); do \"%s\" -c port=swd sn=BE000000 "
-		     "mode=HOTPLUG -sfi protocol=static %s/fixtures/images/sbsfu_bb.sfi hsm=1 slot=1 "
+	    /* what the harness asks once per campaign too: the HSM counter, the
+	     * board's identity, chip UID and RSS version (not its power check) */
+	    asprintf(&loop, "cli=\"%s\"; c='-c port=swd sn=BE000000 mode=HOTPLUG'; "
+		     "$cli -hsmgetcounter slot=1 | grep -q 'HSM counter' && "
+		     "$cli $c | grep -q 'Device ID' && $cli $c -r32 0x08FFF800 12 | grep -q '0x08FFF800 :' && "
+		     "$cli $c -rssgetversion >/dev/null || exit 1; "
+		     "fails=0; for i in $(seq %u); do $cli $c -sfi protocol=static "
+		     "%s/fixtures/images/sbsfu_bb.sfi hsm=1 slot=1 "
 		     "| grep -q 'SFI Process Finished' || fails=$((fails+1)); done; "
-		     "echo \"$fails failed\"; [ $fails -eq 0 ]", installs, o->fake_cli, o->source_dir) < 0)
+		     "echo \"$fails failed\"; [ $fails -eq 0 ]", o->fake_cli, installs, o->source_dir) < 0)
 		abort();
 	char *scenario = bench_scenario(o, "b2.yaml", installs, steps);
 	char *rack = bench_rack(o, "b2-rack.yaml", 1, programmer, 0);

@@ -55,7 +55,7 @@ static void journal_case(struct hil_board_run *br, const char *name,
 			 const struct hil_plan_cell *cell, unsigned iteration,
 			 const struct hil_expectation *e, const struct case_outcome *o)
 {
-	hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:f, s:O, s:O}",
+	hil_runner_journal_async(br->run, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o, s:o, s:o, s:f, s:O, s:O}",
 				   "type", "case", "board", br->rb->name, "case", name,
 				   "cell", cell->label, "params", params_json(cell),
 				   "iteration", (int)iteration,
@@ -148,7 +148,7 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 		hil_step_run(br, st, i, case_dir, name, &res);
 		double t1 = epoch_now();
 		o->duration_s += res.duration_s;
-		hil_runner_journal_step(br->run, json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:f, s:o, s:f, s:f, s:o, s:o}",
+		hil_runner_journal_async(br->run, json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:f, s:o, s:f, s:f, s:o, s:o}",
 					   "type", "step", "board", br->rb->name, "case", name,
 					   "attempt", (int)attempt + 1,
 					   "index", (int)i, "kind", hil_step_kind_name(st->kind),

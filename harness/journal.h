@@ -17,10 +17,12 @@ int hil_journal_open(struct hil_journal **out, const char *path);
 
 /* Writes @record as one line and fsyncs. Steals the reference to @record. */
 int hil_journal_append(struct hil_journal *j, json_t *record);
-/* The same without the fsync: for records a synced record follows soon
- * (a step, then its install's case record). fsync flushes the whole file,
- * so after that record both are on disk. */
-int hil_journal_append_unsynced(struct hil_journal *j, json_t *record);
+/* Writes @record as one line at once; a flusher thread fsyncs it (with
+ * whatever else was written meanwhile) without making the caller wait. A
+ * failed background fsync makes the next append fail. Closing the journal
+ * waits for the last fsync. For step and install records: a power cut can
+ * lose the last few, whose installs then run again on resume. */
+int hil_journal_append_async(struct hil_journal *j, json_t *record);
 
 void hil_journal_close(struct hil_journal *j);
 

@@ -32,10 +32,12 @@ static int file_sha256(const char *path, char hex[65])
 	return 0;
 }
 
+/* Async like the install's own records: the HSM's counter, which the guard
+ * reads, is the authority on draws; the record is for the report. */
 void hil_runner_hsm_draw(struct hil_board_run *br, const char *case_name, int slot,
 			 const char *why)
 {
-	hil_runner_journal(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s}", "type", "hsm_draw",
+	hil_runner_journal_async(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s}", "type", "hsm_draw",
 					      "board", br->rb->name, "case", case_name, "slot", slot,
 					      "reason", why));
 }

@@ -50,7 +50,7 @@ static void journal(struct hil_run_state *run, json_t *rec, bool sync)
 	}
 	pthread_mutex_lock(&run->lock);
 	if ((sync ? hil_journal_append(run->journal, rec)
-		  : hil_journal_append_unsynced(run->journal, rec)) < 0)
+		  : hil_journal_append_async(run->journal, rec)) < 0)
 		hil_runner_write_failed(run, hil_error_last());
 	pthread_mutex_unlock(&run->lock);
 }
@@ -60,7 +60,7 @@ void hil_runner_journal(struct hil_run_state *run, json_t *rec)
 	journal(run, rec, true);
 }
 
-void hil_runner_journal_step(struct hil_run_state *run, json_t *rec)
+void hil_runner_journal_async(struct hil_run_state *run, json_t *rec)
 {
 	journal(run, rec, false);
 }

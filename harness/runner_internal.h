@@ -118,9 +118,9 @@ void hil_runner_event(struct hil_run_state *run, json_t *event);
 
 /* Appends a record to the campaign's journal (steals @rec). */
 void hil_runner_journal(struct hil_run_state *run, json_t *rec);
-/* A step record: written at once, made durable by its install's case
- * record (journal.h, hil_journal_append_unsynced). */
-void hil_runner_journal_step(struct hil_run_state *run, json_t *rec);
+/* A step or install record: written at once, fsync'ed in the background
+ * (journal.h, hil_journal_append_async). */
+void hil_runner_journal_async(struct hil_run_state *run, json_t *rec);
 
 /* Journals one HSM licence draw. */
 void hil_runner_hsm_draw(struct hil_board_run *br, const char *case_name, int slot,

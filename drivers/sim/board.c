@@ -198,14 +198,17 @@ static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb
 }
 
 /* Tells a stand-in tool, started later with the same HIL_SIM_STATE_DIR,
- * which rack its boards come from. */
+ * which rack its boards come from. Written once: the tool, which reads it
+ * on every call, finds it already there and leaves it (no fsync per call). */
 static void record_rack(const char *dir, const struct hil_rack *rack)
 {
 	char *path = hil_xasprintf("%s/rack.path", dir);
-	char *abs = realpath(rack->file, NULL);
+	char *abs = realpath(rack->file, NULL), *old = NULL;
+	size_t len = 0;
 
-	if (abs)
+	if (abs && (hil_read_file(&old, &len, path, 4096) < 0 || strcmp(old, abs) != 0))
 		hil_write_file_atomic(path, abs, strlen(abs));
+	free(old);
 	free(abs);
 	free(path);
 }
