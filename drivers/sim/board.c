@@ -153,7 +153,6 @@ static int state_attach(struct hil_sim_board *b, const char *dir)
 		return HIL_EIO;
 	}
 	b->mapped = true;
-	(void)fresh_flash;
 	return b->st->magic != STATE_MAGIC;
 }
 
