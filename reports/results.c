@@ -70,58 +70,53 @@ static void apply_meta(json_t *res, const json_t *rec, const char *type)
 	}
 }
 
-/* Groups a board's step and case records, in journal order, into cases
- * with their steps: each case record takes the steps before it of the
- * same install (and leaves them out of later cases). */
-struct case_grouper {
-	json_t *pending;   /* step records not claimed yet */
-	json_t *cases;
-};
-
-static void group_add(struct case_grouper *g, const json_t *rec, const char *type)
+/* Groups one board's step and case records, in journal order, into cases
+ * with their steps: a case record takes the steps before it of the same
+ * install out of @pending (so a later case of that name does not). */
+static void group_add(json_t *pending, json_t *cases, const json_t *rec, const char *type)
 {
 	if (!strcmp(type, "step")) {
-		json_array_append(g->pending, (json_t *)rec);
-	} else if (!strcmp(type, "case")) {
-		json_t *c = json_deep_copy(rec), *steps = json_array(), *left = json_array();
-		size_t k;
-		json_t *st;
-		json_object_del(c, "type");
-		json_array_foreach(g->pending, k, st)
-			json_array_append(!strcmp(str(st, "board"), str(rec, "board")) &&
-					  !strcmp(str(st, "case"), str(rec, "case")) ? steps : left, st);
-		json_decref(g->pending);
-		g->pending = left;
-		json_object_set_new(c, "steps", steps);
-		json_array_append_new(g->cases, c);
+		json_array_append(pending, (json_t *)rec);
+		return;
 	}
+	if (strcmp(type, "case") != 0)
+		return;
+	json_t *c = json_deep_copy(rec), *steps = json_array();
+	json_object_del(c, "type");
+	for (size_t k = 0; k < json_array_size(pending);) {
+		json_t *st = json_array_get(pending, k);
+		if (strcmp(str(st, "case"), str(rec, "case")) != 0) {
+			k++;
+			continue;
+		}
+		json_array_append(steps, st);
+		json_array_remove(pending, k);
+	}
+	json_object_set_new(c, "steps", steps);
+	json_array_append_new(cases, c);
 }
 
 /* Merges board, step and case records into boards[].cases[].steps[]. */
 static void group_records(json_t *res, const json_t *records)
 {
-	json_t *boards = json_object_get(res, "boards"), *by_board = json_object();
+	json_t *boards = json_object_get(res, "boards"), *pending_by_board = json_object();
 	size_t i;
 	json_t *rec;
 
 	json_array_foreach(records, i, rec) {
-		const char *type = str(rec, "type");
+		const char *type = str(rec, "type"), *board = str(rec, "board");
 		if (strcmp(type, "step") != 0 && strcmp(type, "case") != 0) {
 			apply_meta(res, rec, type);
 			continue;
 		}
-		json_t *cases = json_object_get(board_entry(boards, str(rec, "board")), "cases");
-		json_t *pending = json_object_get(by_board, str(rec, "board"));
+		json_t *pending = json_object_get(pending_by_board, board);
 		if (!pending) {
 			pending = json_array();
-			json_object_set_new(by_board, str(rec, "board"), pending);
+			json_object_set_new(pending_by_board, board, pending);
 		}
-		struct case_grouper g = { json_incref(pending), cases };
-		group_add(&g, rec, type);
-		json_object_set(by_board, str(rec, "board"), g.pending);
-		json_decref(g.pending);
+		group_add(pending, json_object_get(board_entry(boards, board), "cases"), rec, type);
 	}
-	json_decref(by_board);
+	json_decref(pending_by_board);
 }
 
 static void count_case(json_t *cell, const json_t *c)
@@ -354,30 +349,25 @@ json_t *hil_results_board_cases(const json_t *results, const json_t *board)
 {
 	json_t *cases = json_object_get(board, "cases");
 	const json_t *offsets = json_object_get(json_object_get(results, "_index"), str(board, "board"));
-	const char *journal = str(results, "_journal");
-	struct case_grouper g = { json_array(), json_array() };
-	FILE *f;
+	json_t *pending, *off;
 	size_t i;
-	json_t *off;
+	FILE *f;
 
-	if (cases) {
-		json_decref(g.pending);
-		json_decref(g.cases);
+	if (cases)
 		return json_incref(cases);
-	}
-	if (!offsets || !(f = fopen(journal, "r"))) {
-		json_decref(g.pending);
-		return g.cases;
-	}
+	cases = json_array();
+	if (!offsets || !(f = fopen(str(results, "_journal"), "r")))
+		return cases;
+	pending = json_array();
 	json_array_foreach(offsets, i, off) {
 		json_t *rec = hil_journal_record_at(f, (long)json_integer_value(off));
 		if (rec)
-			group_add(&g, rec, str(rec, "type"));
+			group_add(pending, cases, rec, str(rec, "type"));
 		json_decref(rec);
 	}
 	fclose(f);
-	json_decref(g.pending);
-	return g.cases;
+	json_decref(pending);
+	return cases;
 }
 
 int hil_reports_write_all(const json_t *results, const char *dir, int junit_profile)
