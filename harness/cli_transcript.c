@@ -20,11 +20,10 @@ static const char usage[] =
 	"prints what it says: tool, probe, device, SFI areas and parts, RSS values,\n"
 	"option bytes, errors, and the class (DESIGN §4). --json prints the parse\n"
 	"with the documented keys. --op says which operation the log is of, for its\n"
-	"success marker: sfi (default), connect, ob, upload, rss, list, hsm, abort.\n"
+	"success marker: sfi (default), connect, ob, upload, rss, list, hsm, abort,\n"
+	"certificate, license, read32.\n"
 	"Exit 0 when the log was read, 2 when it could not be.\n";
 
-static const char *const op_names[] = { "connect", "sfi", "ob", "upload", "rss", "list", "hsm",
-					"abort", NULL };
 
 static int read_input(char **out, size_t *len, const char *path)
 {
@@ -85,9 +84,7 @@ int hil_cli_transcript(int argc, char **argv)
 		if (c == 'j') {
 			as_json = true;
 		} else if (c == 'o') {
-			for (op = 0; op_names[op] && strcmp(op_names[op], optarg); op++)
-				;
-			if (!op_names[op])
+			if ((op = hil_prog_op_from_name(optarg)) < 0)
 				return hil_cli_usage_error("transcript", "--op: unknown operation '%s'",
 							   optarg);
 		}

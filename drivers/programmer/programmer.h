@@ -84,6 +84,13 @@ struct hil_programmer_ops {
 extern const struct hil_programmer_ops hil_programmer_cubeprog;
 extern const struct hil_programmer_ops hil_programmer_sim;
 
+/* "connect", "sfi", "ob", "upload", "rss", "list", "hsm", "abort",
+ * "certificate", "license", "read32": the names `transcript --op`, the
+ * stand-in CLI's fault switch and the golden files use. */
+const char *hil_prog_op_name(enum hil_prog_op op);
+/* The operation of @name, or -1. */
+int hil_prog_op_from_name(const char *name);
+
 /* The address of the 96-bit chip unique ID of a device (read as three
  * words with READ_WORDS), 0 when the harness does not know it. */
 #define HIL_CHIP_UID_BYTES 12
