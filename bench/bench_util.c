@@ -112,7 +112,7 @@ char *bench_write(const char *dir, const char *name, const char *text)
 char *bench_rack(const struct bench_opts *o, const char *name, unsigned boards,
 		 const char *programmer, double time_scale)
 {
-	char *text = NULL, *line = NULL, *path;
+	char *text = NULL, *path;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
@@ -126,7 +126,6 @@ char *bench_rack(const struct bench_opts *o, const char *name, unsigned boards,
 	fclose(f);
 	path = bench_write(o->work_dir, name, text);
 	free(text);
-	free(line);
 	return path;
 }
 

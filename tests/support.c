@@ -149,3 +149,32 @@ void test_load_cases(json_t *results)
 	json_array_foreach(json_object_get(results, "boards"), i, b)
 		json_object_set_new(b, "cases", hil_results_board_cases(results, b));
 }
+
+int test_run_summary(char *const argv[], const char *out_dir, json_t **summary, char **output)
+{
+	char *path = NULL, *out = NULL;
+	int code = test_spawn(argv, &out);
+
+	cr_assert(asprintf(&path, "%s/summary.json", out_dir) > 0);
+	*summary = json_load_file(path, 0, NULL);
+	cr_assert_not_null(*summary, "no %s: exit %d\n%s", path, code, out);
+	free(path);
+	if (output)
+		*output = out;
+	else
+		free(out);
+	return code;
+}
+
+const json_t *test_cell(const json_t *results, const char *board, const char *label)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(json_object_get(results, "cells"), i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "board")), board) &&
+		    !strcmp(json_string_value(json_object_get(c, "cell")), label))
+			return c;
+	cr_assert_fail("no cell %s / %s", board, label);
+	return NULL;
+}

@@ -45,4 +45,13 @@ pid_t test_spawn_quiet(char *const argv[]);
  * hil_results_load leaves them in the journal. */
 void test_load_cases(json_t *results);
 
+/* Runs argv (sfi-harness run ... --out @out_dir) and loads its
+ * summary.json into *summary (the test fails without one); *output (may be
+ * NULL) gets what it printed. Returns the exit code. */
+int test_run_summary(char *const argv[], const char *out_dir, json_t **summary, char **output);
+
+/* The cell of @board and @label ("" without a matrix) in a results model
+ * or summary.json; the test fails when there is none. */
+const json_t *test_cell(const json_t *results, const char *board, const char *label);
+
 #endif

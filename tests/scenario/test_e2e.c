@@ -49,19 +49,6 @@ static json_t *run(const char *scenario, const char *rack_path, unsigned repeat,
 	return res;
 }
 
-static const json_t *cell_of(const json_t *res, const char *board, const char *label)
-{
-	size_t i;
-	json_t *c;
-
-	json_array_foreach(json_object_get(res, "cells"), i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "board")), board) &&
-		    !strcmp(json_string_value(json_object_get(c, "cell")), label))
-			return c;
-	cr_assert_fail("no cell %s / %s", board, label);
-	return NULL;
-}
-
 static const char *verdict(const json_t *cell)
 {
 	return json_string_value(json_object_get(cell, "verdict"));
@@ -78,9 +65,9 @@ Test(e2e, errata_scenario_verdict_per_bootloader_version)
 	cr_assert_eq(code, 0);
 	for (int k = 0; k < 2; k++) {
 		const char *label = k ? "image=sbsfu_rdp_bb.sfi" : "image=sbsfu_bb.sfi";
-		const json_t *c90 = cell_of(res, "dk-bl90", label);
-		const json_t *c91 = cell_of(res, "custom-bl91", label);
-		const json_t *c92 = cell_of(res, "custom-bl92", label);
+		const json_t *c90 = test_cell(res, "dk-bl90", label);
+		const json_t *c91 = test_cell(res, "custom-bl91", label);
+		const json_t *c92 = test_cell(res, "custom-bl92", label);
 
 		cr_assert_str_eq(json_string_value(json_object_get(c90, "bl_version")), "0x90");
 		cr_assert_str_eq(verdict(c90), "pass");
@@ -160,7 +147,7 @@ Test(e2e, bl91_that_succeeds_is_an_xpass_and_fails_the_run)
 	json_t *res = run(ERRATA, rack, 2, &code);
 
 	cr_assert_eq(code, 1);
-	cr_assert_str_eq(verdict(cell_of(res, "custom-bl91", "image=sbsfu_bb.sfi")), "xpass");
+	cr_assert_str_eq(verdict(test_cell(res, "custom-bl91", "image=sbsfu_bb.sfi")), "xpass");
 	cr_assert_eq(json_integer_value(json_object_get(json_object_get(res, "totals"), "xpass")), 4);
 	json_decref(res);
 	free(rack);
@@ -176,7 +163,7 @@ Test(e2e, a_hung_programmer_is_an_infrastructure_error)
 					    "faults:\n  - {point: programmer, fault: hang, after: 4, repeat: 1}\n");
 	int code = -1;
 	json_t *res = run(ERRATA, rack, 2, &code);
-	const json_t *cell = cell_of(res, "custom-bl91", "image=sbsfu_bb.sfi");
+	const json_t *cell = test_cell(res, "custom-bl91", "image=sbsfu_bb.sfi");
 
 	cr_assert_eq(code, 3, "infrastructure errors but no test failure");
 	cr_assert_eq(json_integer_value(json_object_get(json_object_get(cell, "classes"), "timeout")), 1);
@@ -190,7 +177,7 @@ Test(e2e, a_wrong_board_on_the_probe_is_caught_before_any_write)
 	char *rack = rack_with_bl91_profile("profile: other\ndevice: {id: 0x450, bl_version: 0x91}\n");
 	int code = -1;
 	json_t *res = run(ERRATA, rack, 1, &code);
-	const json_t *cell = cell_of(res, "custom-bl91", "image=sbsfu_bb.sfi");
+	const json_t *cell = test_cell(res, "custom-bl91", "image=sbsfu_bb.sfi");
 
 	cr_assert_eq(code, 3);
 	cr_assert_eq(json_integer_value(json_object_get(json_object_get(cell, "classes"),
@@ -234,12 +221,12 @@ Test(e2e, an_identity_mismatch_on_one_board_leaves_the_others_intact)
 	json_t *res = run(ERRATA, rack, 2, &code);
 
 	cr_assert_eq(code, 3, "infrastructure errors, no failure");
-	cr_assert_str_eq(verdict(cell_of(res, "wrong", "image=sbsfu_bb.sfi")), "error");
-	const json_t *pinned = cell_of(res, "pinned", "image=sbsfu_bb.sfi");
+	cr_assert_str_eq(verdict(test_cell(res, "wrong", "image=sbsfu_bb.sfi")), "error");
+	const json_t *pinned = test_cell(res, "pinned", "image=sbsfu_bb.sfi");
 	cr_assert_str_eq(verdict(pinned), "error", "the rack pins BL 0x90, the board reports 0x92");
 	cr_assert_eq(json_integer_value(json_object_get(json_object_get(pinned, "classes"),
 							"identity_mismatch")), 2);
-	const json_t *good = cell_of(res, "good", "image=sbsfu_bb.sfi");
+	const json_t *good = test_cell(res, "good", "image=sbsfu_bb.sfi");
 	cr_assert_str_eq(verdict(good), "pass");
 	cr_assert_eq(json_integer_value(json_object_get(good, "runs")), 2);
 	json_decref(res);

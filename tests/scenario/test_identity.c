@@ -49,20 +49,15 @@ static const char *rack(const char *programmer, const char *boards)
  * exit code and loads summary.json into *summary. */
 static int run(const char *rack_path, const char *name, json_t **summary)
 {
-	char *out = NULL, *output = NULL, *sum = NULL;
+	char *out = NULL;
 
 	cr_assert(asprintf(&out, "%s/%s", dir, name) > 0);
 	char *argv[] = { (char *)HIL_BINARY, (char *)"run",
 			 (char *)HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", (char *)"--rack",
 			 (char *)rack_path, (char *)"--out", out, (char *)"--repeat", (char *)"1",
 			 (char *)"--jobs", (char *)"1", (char *)"--quiet", NULL };
-	int code = test_spawn(argv, &output);
+	int code = test_run_summary(argv, out, summary, NULL);
 
-	cr_assert(asprintf(&sum, "%s/summary.json", out) > 0);
-	*summary = json_load_file(sum, 0, NULL);
-	cr_assert_not_null(*summary, "no summary.json: exit %d\n%s", code, output);
-	free(sum);
-	free(output);
 	free(out);
 	return code;
 }

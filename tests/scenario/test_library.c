@@ -24,17 +24,14 @@ TestSuite(library, .init = init, .timeout = 300);
  * returns the exit code and loads summary.json. */
 static int run(const char *name, const char *rack, json_t **summary, char **output)
 {
-	char *scen = NULL, *out = NULL, *sum = NULL;
+	char *scen = NULL, *out = NULL;
 
 	cr_assert(asprintf(&scen, "%s/scenarios/%s", HIL_SOURCE_DIR, name) > 0);
 	cr_assert(asprintf(&out, "%s/%s-%s", dir, name, rack ? "flipped" : "sim") > 0);
 	char *argv[] = { HIL_BINARY, "run", scen, "--out", out, "--time-scale", "0",
 			 rack ? "--rack" : NULL, (char *)rack, NULL };
-	int code = test_spawn(argv, output);
-	cr_assert(asprintf(&sum, "%s/summary.json", out) > 0);
-	*summary = json_load_file(sum, 0, NULL);
-	cr_assert_not_null(*summary, "%s: no summary.json\n%s", name, *output);
-	free(sum);
+	int code = test_run_summary(argv, out, summary, output);
+
 	free(out);
 	free(scen);
 	return code;
@@ -43,15 +40,7 @@ static int run(const char *name, const char *rack, json_t **summary, char **outp
 /* The verdict of a cell; @label "" for a scenario without a matrix. */
 static const char *cell_verdict(const json_t *summary, const char *board, const char *label)
 {
-	size_t i;
-	json_t *c;
-
-	json_array_foreach(json_object_get(summary, "cells"), i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "board")), board) &&
-		    !strcmp(json_string_value(json_object_get(c, "cell")), label))
-			return json_string_value(json_object_get(c, "verdict"));
-	cr_assert_fail("no cell %s / %s", board, label);
-	return NULL;
+	return json_string_value(json_object_get(test_cell(summary, board, label), "verdict"));
 }
 
 /* Which cells failed (fail or xfail): "board/cell" joined by spaces. */
