@@ -2,7 +2,7 @@
  * seed's BL 0x91 failure lines, with GUI prefixes and CRLF), and one
  * 100 MB line (the hostile case). Target: >= 200 MB/s. */
 #include "bench.h"
-#include "drivers/programmer/cubeprog_parse.h"
+#include "harness/transcript/cubeprog_parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

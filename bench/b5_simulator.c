@@ -4,8 +4,8 @@
 #include "bench.h"
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/board.h"
-#include "harness/clock.h"
-#include "harness/rack.h"
+#include "harness/util/clock.h"
+#include "harness/config/rack.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,10 +6,10 @@
 #include "drivers/probe/probe.h"
 #include "drivers/programmer/programmer.h"
 #include "drivers/registry.h"
-#include "harness/clock.h"
-#include "harness/error.h"
-#include "harness/rack.h"
-#include "harness/xalloc.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/config/rack.h"
+#include "harness/util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

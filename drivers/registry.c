@@ -7,7 +7,7 @@
 #include "drivers/probe/probe.h"
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/profile.h"
-#include "harness/rack.h"
+#include "harness/config/rack.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
 #ifndef HIL_DRIVERS_REGISTRY_H
 #define HIL_DRIVERS_REGISTRY_H
 
-#include "harness/diag.h"
+#include "harness/util/diag.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 #ifndef HIL_REPORTS_CASE_EXPLAIN_H
 #define HIL_REPORTS_CASE_EXPLAIN_H
 
-#include "harness/catalogue.h"
+#include "harness/transcript/catalogue.h"
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -6,9 +6,9 @@
 #include "reports/html.h"
 #include "reports/case_explain.h"
 #include "reports/results.h"
-#include "harness/fileutil.h"
-#include "harness/strbuf.h"
-#include "harness/utf8.h"
+#include "harness/util/fileutil.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -3,10 +3,10 @@
 #include "reports/junit.h"
 #include "reports/case_explain.h"
 #include "reports/results.h"
-#include "harness/error.h"
-#include "harness/fileutil.h"
-#include "harness/strbuf.h"
-#include "harness/xalloc.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/xalloc.h"
 #include "reports/xml_text.h"
 
 #include <libxml/xmlwriter.h>

@@ -1,9 +1,9 @@
 /* Journal -> results model: grouping, cell statistics, exit code. */
 #include "reports/results.h"
-#include "harness/error.h"
-#include "harness/journal.h"
-#include "harness/outcome.h"
-#include "harness/stats.h"
+#include "harness/util/error.h"
+#include "harness/journal/journal.h"
+#include "harness/transcript/outcome.h"
+#include "harness/util/stats.h"
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/summary_json.h"

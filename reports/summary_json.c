@@ -1,7 +1,7 @@
 /* summary.json writer; see summary_json.h. */
 #include "reports/summary_json.h"
-#include "harness/error.h"
-#include "harness/fileutil.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
 
 #include <stdlib.h>
 #include <string.h>

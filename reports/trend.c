@@ -1,9 +1,9 @@
 /* Pass-rate trends; see trend.h. Runs are ordered by their start time. */
 #include "reports/trend.h"
-#include "harness/error.h"
-#include "harness/fileutil.h"
-#include "harness/strbuf.h"
-#include "harness/xalloc.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/xalloc.h"
 #include "reports/results.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* XML-safe text; see xml_text.h. */
 #include "reports/xml_text.h"
-#include "harness/utf8.h"
+#include "harness/util/utf8.h"
 
 char *hil_xml_clean(const char *s, size_t len)
 {

@@ -1,8 +1,8 @@
 /* Test helpers; see support.h. */
 #include "support.h"
 #include "reports/results.h"
-#include "harness/strbuf.h"
-#include "harness/xalloc.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/xalloc.h"
 
 #include <criterion/criterion.h>
 #include <libxml/parser.h>

@@ -2,7 +2,7 @@
 #ifndef HIL_TESTS_SUPPORT_H
 #define HIL_TESTS_SUPPORT_H
 
-#include "harness/diag.h"
+#include "harness/util/diag.h"
 
 #include <jansson.h>
 #include <stdbool.h>

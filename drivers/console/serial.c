@@ -2,8 +2,8 @@
  * adapter, in raw mode at the rack's baud rate. Reads wait with poll() and
  * a deadline; nothing blocks forever. */
 #include "drivers/console/console.h"
-#include "harness/error.h"
-#include "harness/rack.h"
+#include "harness/util/error.h"
+#include "harness/config/rack.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,9 +2,9 @@
  * power-on). Silent while the board is off. */
 #include "drivers/console/console.h"
 #include "drivers/sim/board.h"
-#include "harness/clock.h"
-#include "harness/error.h"
-#include "harness/rack.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/config/rack.h"
 
 struct sim_console {
 	struct hil_sim_board *board;

@@ -5,11 +5,11 @@
  * (timeout_s), and the whole process group ends if it hangs. A command
  * that fails or times out is a power error, with its output in the message. */
 #include "drivers/power/power.h"
-#include "harness/error.h"
-#include "harness/rack.h"
-#include "harness/strbuf.h"
-#include "harness/subprocess.h"
-#include "harness/xalloc.h"
+#include "harness/util/error.h"
+#include "harness/config/rack.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/subprocess.h"
+#include "harness/util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -18,9 +18,9 @@
  * libftdi return codes are translated in ftdi_fail() and nowhere else.
  */
 #include "drivers/power/power.h"
-#include "harness/error.h"
-#include "harness/rack.h"
-#include "harness/xalloc.h"
+#include "harness/util/error.h"
+#include "harness/config/rack.h"
+#include "harness/util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,8 +2,8 @@
  * the power and reset inputs of simulated boards. */
 #include "drivers/power/power.h"
 #include "drivers/sim/board.h"
-#include "harness/error.h"
-#include "harness/rack.h"
+#include "harness/util/error.h"
+#include "harness/config/rack.h"
 
 #include <string.h>
 

@@ -2,8 +2,8 @@
  * whose probe is on the bus right now (an on-board probe needs power). */
 #include "drivers/probe/probe.h"
 #include "drivers/sim/board.h"
-#include "harness/strbuf.h"
-#include "harness/xalloc.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/xalloc.h"
 
 #include <stdio.h>
 

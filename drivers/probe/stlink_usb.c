@@ -14,10 +14,10 @@
  * in usb_fail() and nowhere else.
  */
 #include "drivers/probe/probe.h"
-#include "harness/clock.h"
-#include "harness/error.h"
-#include "harness/strbuf.h"
-#include "harness/xalloc.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/xalloc.h"
 
 #include <libusb.h>
 #include <stdio.h>

@@ -4,11 +4,11 @@
  * back the transcript. It does not judge the outcome: the core parses the
  * text, because the tool's exit code alone cannot be trusted (§6.3). */
 #include "drivers/programmer/programmer.h"
-#include "harness/error.h"
-#include "harness/rack.h"
-#include "harness/strbuf.h"
-#include "harness/subprocess.h"
-#include "harness/xalloc.h"
+#include "harness/util/error.h"
+#include "harness/config/rack.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/subprocess.h"
+#include "harness/util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,11 +6,11 @@
 #include "drivers/sim/cli_text.h"
 #include "drivers/sim/license.h"
 #include "drivers/sim/rss.h"
-#include "harness/clock.h"
-#include "harness/error.h"
-#include "harness/fileutil.h"
-#include "harness/sfi_image.h"
-#include "harness/xalloc.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/sfi/sfi_image.h"
+#include "harness/util/xalloc.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,11 +1,11 @@
 /* The simulated board model; see board.h. */
 #include "drivers/sim/board.h"
-#include "harness/clock.h"
-#include "harness/error.h"
-#include "harness/fileutil.h"
-#include "harness/rack.h"
-#include "harness/strbuf.h"
-#include "harness/xalloc.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/config/rack.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* STM32_Programmer_CLI wording for the simulator; see cli_text.h. */
 #include "drivers/sim/cli_text.h"
-#include "harness/sfi_image.h"
+#include "harness/sfi/sfi_image.h"
 
 #include <stdio.h>
 

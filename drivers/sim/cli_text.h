@@ -10,7 +10,7 @@
 #define HIL_DRIVERS_SIM_CLI_TEXT_H
 
 #include "drivers/sim/board.h"
-#include "harness/strbuf.h"
+#include "harness/util/strbuf.h"
 
 #include <stdbool.h>
 

@@ -3,9 +3,9 @@
  * RSS, regression wait, boot) plus the scenario's own hold times. */
 #include "drivers/registry.h"
 #include "drivers/sim/profile.h"
-#include "harness/rack.h"
-#include "harness/scenario.h"
-#include "harness/sfi_image.h"
+#include "harness/config/rack.h"
+#include "harness/config/scenario.h"
+#include "harness/sfi/sfi_image.h"
 
 #include <stdlib.h>
 

@@ -1,8 +1,8 @@
 /* Simulated board profile loader; see profile.h and docs/sim.md. */
 #include "drivers/sim/profile.h"
-#include "harness/error.h"
-#include "harness/xalloc.h"
-#include "harness/ycheck.h"
+#include "harness/util/error.h"
+#include "harness/util/xalloc.h"
+#include "harness/yaml/ycheck.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>

@@ -9,8 +9,8 @@
 #ifndef HIL_DRIVERS_SIM_PROFILE_H
 #define HIL_DRIVERS_SIM_PROFILE_H
 
-#include "harness/diag.h"
-#include "harness/sfi_crypto.h"
+#include "harness/util/diag.h"
+#include "harness/sfi/sfi_crypto.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /* The simulated RSS; see rss.h. */
 #include "drivers/sim/rss.h"
-#include "harness/error.h"
-#include "harness/sfi_crypto.h"
-#include "harness/xalloc.h"
+#include "harness/util/error.h"
+#include "harness/sfi/sfi_crypto.h"
+#include "harness/util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #define HIL_DRIVERS_SIM_RSS_H
 
 #include "drivers/sim/profile.h"
-#include "harness/sfi_image.h"
+#include "harness/sfi/sfi_image.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* Role contracts; see contract.h. */
 #include "contract.h"
-#include "drivers/programmer/cubeprog_parse.h"
-#include "harness/clock.h"
-#include "harness/error.h"
+#include "harness/transcript/cubeprog_parse.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Fuzz target: the journal reader and the results model built from it
  * (what report, resume and merge read), in memory and streamed from the
  * file with each board's installs read back by offset. */
-#include "harness/journal.h"
+#include "harness/journal/journal.h"
 #include "reports/results.h"
 #include "fuzz_file.h"
 

@@ -1,5 +1,5 @@
 /* Fuzz target: the rack loader. */
-#include "harness/rack.h"
+#include "harness/config/rack.h"
 #include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

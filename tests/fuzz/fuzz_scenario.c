@@ -1,8 +1,8 @@
 /* Fuzz target: the scenario loader (schema checks on top of the YAML tree),
  * planned against the simulated rack. */
-#include "harness/plan.h"
-#include "harness/rack.h"
-#include "harness/scenario.h"
+#include "harness/config/plan.h"
+#include "harness/config/rack.h"
+#include "harness/config/scenario.h"
 #include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

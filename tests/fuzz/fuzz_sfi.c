@@ -1,5 +1,5 @@
 /* Fuzz target: the .sfi image reader. */
-#include "harness/sfi_image.h"
+#include "harness/sfi/sfi_image.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* Fuzz target: the STM32_Programmer_CLI transcript parser and classifier. */
-#include "drivers/programmer/cubeprog_parse.h"
+#include "harness/transcript/cubeprog_parse.h"
 
 #include <stddef.h>
 #include <stdint.h>

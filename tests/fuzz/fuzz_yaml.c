@@ -1,5 +1,5 @@
 /* Fuzz target: the YAML tree and the scenario/rack schema readers. */
-#include "harness/yaml_tree.h"
+#include "harness/yaml/yaml_tree.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,15 +2,15 @@
  * subprocess and its deadline, every fault switch of the stand-in tool, and
  * the errata scenario giving the sim rack's verdicts through subprocesses. */
 #include "drivers/power/power.h"
-#include "drivers/programmer/cubeprog_parse.h"
+#include "harness/transcript/cubeprog_parse.h"
 #include "drivers/programmer/programmer.h"
-#include "harness/clock.h"
-#include "harness/error.h"
-#include "harness/fileutil.h"
-#include "harness/plan.h"
-#include "harness/rack.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/config/plan.h"
+#include "harness/config/rack.h"
+#include "harness/engine/runner.h"
+#include "harness/config/scenario.h"
 #include "support.h"
 #include "contract/contract.h"
 

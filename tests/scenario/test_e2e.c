@@ -1,12 +1,12 @@
 /* End to end on simulated racks: the errata scenario gives the verdict the
  * seed thread describes for each bootloader version, and the exit codes of
  * DESIGN §5 follow from what happened. */
-#include "harness/clock.h"
-#include "harness/fileutil.h"
-#include "harness/plan.h"
-#include "harness/rack.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/util/clock.h"
+#include "harness/util/fileutil.h"
+#include "harness/config/plan.h"
+#include "harness/config/rack.h"
+#include "harness/engine/runner.h"
+#include "harness/config/scenario.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

@@ -1,15 +1,15 @@
 /* The campaign engine: boards in parallel, per-board locks across
  * processes, report re-rendering, resume after SIGKILL, shards and merge.
  * Timing claims are checked from the journal's timestamps. */
-#include "harness/clock.h"
-#include "harness/fileutil.h"
-#include "harness/journal.h"
-#include "harness/lock.h"
-#include "harness/plan.h"
-#include "harness/rack.h"
-#include "harness/runner.h"
-#include "harness/strbuf.h"
-#include "harness/scenario.h"
+#include "harness/util/clock.h"
+#include "harness/util/fileutil.h"
+#include "harness/journal/journal.h"
+#include "harness/util/lock.h"
+#include "harness/config/plan.h"
+#include "harness/config/rack.h"
+#include "harness/engine/runner.h"
+#include "harness/util/strbuf.h"
+#include "harness/config/scenario.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

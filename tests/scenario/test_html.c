@@ -1,12 +1,12 @@
 /* report.html in a real browser: headless Chromium renders the errata
  * demo's report; its DOM must show the three bootloader versions with
  * their verdicts. A screenshot goes to results/test-report/ for people. */
-#include "harness/clock.h"
-#include "harness/fileutil.h"
-#include "harness/plan.h"
-#include "harness/rack.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/util/clock.h"
+#include "harness/util/fileutil.h"
+#include "harness/config/plan.h"
+#include "harness/config/rack.h"
+#include "harness/engine/runner.h"
+#include "harness/config/scenario.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

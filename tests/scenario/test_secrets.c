@@ -2,7 +2,7 @@
  * and decrypts images with the SFI key, through the real cubeprog driver and
  * the stand-in tool, then every byte it wrote (results folder, stdout,
  * stderr, --json-events) is searched for the key, the nonce and each licence. */
-#include "harness/fileutil.h"
+#include "harness/util/fileutil.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

@@ -1,10 +1,10 @@
 /* The error catalogue: every class has an entry, every entry is whole,
  * every error line of the golden transcripts is explained, docs/classes.md
  * is the catalogue, and `explain` answers the seed thread's questions. */
-#include "drivers/programmer/cubeprog_parse.h"
-#include "harness/catalogue.h"
-#include "harness/fileutil.h"
-#include "harness/outcome.h"
+#include "harness/transcript/cubeprog_parse.h"
+#include "harness/transcript/catalogue.h"
+#include "harness/util/fileutil.h"
+#include "harness/transcript/outcome.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -34,7 +34,7 @@ Test(catalogue, every_class_has_a_whole_entry)
 {
 	for (int c = 0; c < HIL_CLASS_COUNT; c++) {
 		const struct hil_catalogue_entry *e = hil_catalogue_class(hil_class_name((enum hil_class)c));
-		cr_assert_not_null(e, "class %s has no catalogue entry (harness/catalogue.yaml)",
+		cr_assert_not_null(e, "class %s has no catalogue entry (harness/transcript/catalogue.yaml)",
 				   hil_class_name((enum hil_class)c));
 		assert_whole(e);
 	}

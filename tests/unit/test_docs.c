@@ -2,9 +2,9 @@
  * rack formats is in docs/scenarios.md and docs/racks.md; every command and
  * option of `--help` is in the man page, and the man page names no command
  * the binary lacks. */
-#include "harness/fileutil.h"
-#include "harness/rack.h"
-#include "harness/scenario.h"
+#include "harness/util/fileutil.h"
+#include "harness/config/rack.h"
+#include "harness/config/scenario.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

@@ -1,6 +1,6 @@
 /* Expectation matching by reported identity and matrix params, and the
  * verdict table of DESIGN §5. */
-#include "harness/expect.h"
+#include "harness/config/expect.h"
 
 #include <criterion/criterion.h>
 #include <string.h>

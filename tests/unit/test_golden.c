@@ -3,7 +3,7 @@
  * junit-*.xml, summary.json and report.html. Regenerate after an intended
  * change with SFI_HARNESS_UPDATE_GOLDEN=1 and review the diff. Each JUnit
  * profile is also validated against its schema when ../shared is there. */
-#include "harness/fileutil.h"
+#include "harness/util/fileutil.h"
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/results.h"

@@ -1,5 +1,5 @@
 /* Option-byte fields of the H7 C area and the irreversible settings. */
-#include "harness/option_bytes.h"
+#include "harness/sfi/option_bytes.h"
 
 #include <criterion/criterion.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Transcript parser and classifier: the seed thread's real logs (when
  * ../shared is there), and the variations the real tool and GUI produce. */
-#include "drivers/programmer/cubeprog_parse.h"
-#include "harness/fileutil.h"
+#include "harness/transcript/cubeprog_parse.h"
+#include "harness/util/fileutil.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

@@ -2,8 +2,8 @@
  * only sfi-harness commands and options that exist, with the exit-code
  * mapping written in. (No GitLab or Jenkins here: these are honest text and
  * YAML checks, not a pipeline run.) */
-#include "harness/fileutil.h"
-#include "harness/yaml_tree.h"
+#include "harness/util/fileutil.h"
+#include "harness/yaml/yaml_tree.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

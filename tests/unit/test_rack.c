@@ -1,5 +1,5 @@
 /* Rack loader: every kind of bad input, with its line and column. */
-#include "harness/rack.h"
+#include "harness/config/rack.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

@@ -1,6 +1,6 @@
 /* Reports from a journal: JUnit (well-formed, and valid against Jenkins'
  * junit-10.xsd when ../shared is there), summary.json, cell statistics. */
-#include "harness/journal.h"
+#include "harness/journal/journal.h"
 #include "reports/junit.h"
 #include "reports/results.h"
 #include "reports/xml_text.h"

@@ -1,9 +1,9 @@
 /* Scenario loader and planner: bad input with positions, matrix expansion,
  * ${param} substitution, board selection and the sacrificial guard. */
-#include "harness/plan.h"
-#include "harness/rack.h"
-#include "harness/option_bytes.h"
-#include "harness/scenario.h"
+#include "harness/config/plan.h"
+#include "harness/config/rack.h"
+#include "harness/sfi/option_bytes.h"
+#include "harness/config/scenario.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

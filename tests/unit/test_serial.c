@@ -1,11 +1,11 @@
 /* The serial console backend on a pseudo-terminal pair (openpty), and the
  * expect_console step through the runner. */
 #include "drivers/console/console.h"
-#include "harness/clock.h"
-#include "harness/plan.h"
-#include "harness/rack.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/util/clock.h"
+#include "harness/config/plan.h"
+#include "harness/config/rack.h"
+#include "harness/engine/runner.h"
+#include "harness/config/scenario.h"
 #include "contract/contract.h"
 #include "support.h"
 

@@ -1,15 +1,15 @@
 /* SFI images: ST's real v1 files (when ../shared is there), a corpus of
  * malformed files, the build/decrypt round trip, and the simulated RSS. */
-#include "drivers/programmer/cubeprog_parse.h"
+#include "harness/transcript/cubeprog_parse.h"
 #include "drivers/programmer/programmer.h"
 #include "drivers/power/power.h"
 #include "drivers/sim/rss.h"
-#include "harness/clock.h"
-#include "harness/error.h"
-#include "harness/fileutil.h"
-#include "harness/rack.h"
-#include "harness/sfi_crypto.h"
-#include "harness/sfi_image.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/config/rack.h"
+#include "harness/sfi/sfi_crypto.h"
+#include "harness/sfi/sfi_image.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

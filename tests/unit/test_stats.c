@@ -1,5 +1,5 @@
 /* Wilson 95 % intervals and the qualification decision. */
-#include "harness/stats.h"
+#include "harness/util/stats.h"
 
 #include <criterion/criterion.h>
 

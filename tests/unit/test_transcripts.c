@@ -2,10 +2,10 @@
  * the seed thread's two real logs are read from ../shared when it is
  * there), and the variants every log must survive: GUI-log prefixes, CRLF,
  * collapsed whitespace, and truncation at every line. */
-#include "drivers/programmer/cubeprog_parse.h"
-#include "harness/fileutil.h"
-#include "harness/strbuf.h"
-#include "harness/transcript_json.h"
+#include "harness/transcript/cubeprog_parse.h"
+#include "harness/util/fileutil.h"
+#include "harness/util/strbuf.h"
+#include "harness/transcript/transcript_json.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

@@ -1,5 +1,5 @@
 /* YAML tree: positions, and what it refuses. */
-#include "harness/yaml_tree.h"
+#include "harness/yaml/yaml_tree.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

@@ -3,8 +3,8 @@
  * assert what goes over the wire. Run under umockdev-wrapper; label usb. */
 #include "drivers/power/power.h"
 #include "drivers/probe/probe.h"
-#include "harness/error.h"
-#include "harness/rack.h"
+#include "harness/util/error.h"
+#include "harness/config/rack.h"
 #include "fake_usb.h"
 #include "support.h"
 #include "contract/contract.h"

@@ -2,7 +2,7 @@
  * a board or tool that misbehaves, a disk that fills up and a SIGKILL. Each
  * case asserts the class, a journal of whole lines, reports that are still
  * valid and the exit code of the contract (docs/reliability.md). */
-#include "harness/fileutil.h"
+#include "harness/util/fileutil.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

@@ -1,0 +1,181 @@
+/* `sfi-harness explain [CLASS|RSS-VALUE|MESSAGE|LOG]...`: the error
+ * catalogue (harness/transcript/catalogue.yaml) for a class, an RSS value, a message,
+ * or every error of a STM32_Programmer_CLI log. */
+#include "harness/transcript/cubeprog_parse.h"
+#include "harness/transcript/catalogue.h"
+#include "harness/cli/cli.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/transcript/outcome.h"
+#include "harness/yaml/ycheck.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_LOG_BYTES (64u << 20)
+
+static const char usage[] =
+	"usage: sfi-harness explain CLASS|RSS-VALUE|MESSAGE|LOG...\n"
+	"\n"
+	"Says what an outcome means, whose problem it is (board, image, licence,\n"
+	"lab), what to try next, where the fact comes from and how sure it is:\n"
+	"  sfi-harness explain rss_error           a class (DESIGN §4)\n"
+	"  sfi-harness explain 0x16                an RSS value\n"
+	"  sfi-harness explain 'SECURITY State Fail'   a tool message\n"
+	"  sfi-harness explain install.log         each error of a CLI log\n"
+	"  sfi-harness explain --list              every entry\n"
+	"  sfi-harness explain --markdown          every entry, as docs/classes.md\n"
+	"Exit 0 when everything asked about was explained, 1 when something has\n"
+	"no entry, 2 on bad usage or an unreadable log.\n";
+
+static void print_entry(const char *title, const struct hil_catalogue_entry *e)
+{
+	printf("%s\n  what:   %s\n  whose:  %s\n  next:   %s\n  source: %s\n  sure:   %s\n\n",
+	       title, e->meaning, e->who, e->next, e->source, e->confidence);
+}
+
+static bool explain_rss(uint32_t value)
+{
+	const struct hil_catalogue_entry *e = hil_catalogue_rss(value);
+	char title[64];
+
+	snprintf(title, sizeof(title), "RSS complete Value = 0x%X", value);
+	if (e)
+		print_entry(title, e);
+	else
+		printf("%s\n  no catalogue entry: any non-zero RSS value is a failure (rss_error);\n"
+		       "  its meaning is not public. The raw value is kept in the reports.\n\n", title);
+	return e != NULL;
+}
+
+static bool explain_message(const char *line, const char *prefix)
+{
+	const struct hil_catalogue_entry *e = hil_catalogue_message(line);
+	char title[HIL_TX_MSG_LEN + 32];
+
+	snprintf(title, sizeof(title), "%s%s", prefix, line);
+	if (e)
+		print_entry(title, e);
+	else
+		printf("%s\n  no catalogue entry for this message.\n\n", title);
+	return e != NULL;
+}
+
+/* Every error and warning, every RSS value, then the outcome's class. */
+static int explain_log(const char *path)
+{
+	struct hil_transcript *tx = calloc(1, sizeof(*tx));
+	char *text = NULL, title[128];
+	size_t len = 0;
+	bool all = true;
+
+	if (!tx || hil_read_file(&text, &len, path, MAX_LOG_BYTES) < 0) {
+		fprintf(stderr, "sfi-harness explain: %s\n", hil_error_last());
+		free(tx);
+		return 2;
+	}
+	hil_cubeprog_parse(tx, text, len);
+	enum hil_class cls = hil_cubeprog_classify(tx, HIL_PROG_SFI_INSTALL, NULL);
+	printf("== %s: %s%s%s, BL %s0x%02X, class %s\n\n", path,
+	       tx->device_name[0] ? tx->device_name : "device ?", tx->revision[0] ? ", revision " : "",
+	       tx->revision, tx->has_bl_version ? "" : "? ", tx->bl_version, hil_class_name(cls));
+	for (size_t i = 0; i < tx->rss_count; i++)
+		if (tx->rss_complete[i])
+			all = explain_rss(tx->rss_complete[i]) && all;
+	if (tx->rss_cmd_failed)
+		all = explain_rss(tx->rss_cmd_value) && all;
+	for (size_t i = 0; i < tx->error_count && i < HIL_TX_MAX_MSGS; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i; k++)
+			seen = seen || !strcmp(tx->errors[k], tx->errors[i]);
+		if (!seen)
+			all = explain_message(tx->errors[i], "Error: ") && all;
+	}
+	for (size_t i = 0; i < tx->warning_count && i < HIL_TX_MAX_MSGS; i++)
+		if (hil_catalogue_message(tx->warnings[i]))
+			explain_message(tx->warnings[i], "Warning: ");
+	snprintf(title, sizeof(title), "class %s", hil_class_name(cls));
+	if (hil_catalogue_class(hil_class_name(cls)))
+		print_entry(title, hil_catalogue_class(hil_class_name(cls)));
+	free(text);
+	free(tx);
+	return all ? 0 : 1;
+}
+
+static void list_all(void)
+{
+	static const char *const kinds[] = { "class", "RSS value", "message" };
+	const struct hil_catalogue_entry *e;
+	char title[256];
+
+	for (int k = HIL_CAT_CLASS; k <= HIL_CAT_MESSAGE; k++)
+		for (size_t i = 0; (e = hil_catalogue_at((enum hil_catalogue_kind)k, i)); i++) {
+			snprintf(title, sizeof(title), "%s %s", kinds[k], e->key);
+			print_entry(title, e);
+		}
+}
+
+/* docs/classes.md: the whole catalogue as Markdown (a test keeps the file
+ * equal to this output). */
+static void print_markdown(void)
+{
+	static const char *const headings[] = { "Classes", "RSS values", "Messages" };
+	const struct hil_catalogue_entry *e;
+
+	printf("# Outcome classes, RSS values and messages\n\n"
+	       "Generated from `harness/transcript/catalogue.yaml` by `sfi-harness explain --markdown`;\n"
+	       "`tests/unit/test_catalogue.c` fails when the two differ. `whose`: board,\n"
+	       "image, licence, lab, harness or none. `sure`: confirmed (a primary source),\n"
+	       "likely (field reports agree, ST has not confirmed), unknown (no public source).\n");
+	for (int k = HIL_CAT_CLASS; k <= HIL_CAT_MESSAGE; k++) {
+		printf("\n## %s\n", headings[k]);
+		for (size_t i = 0; (e = hil_catalogue_at((enum hil_catalogue_kind)k, i)); i++)
+			printf("\n### `%s`\n\n%s\n\n- whose: %s\n- next: %s\n- source: %s\n- sure: %s\n",
+			       e->key, e->meaning, e->who, e->next, e->source, e->confidence);
+	}
+}
+
+static int explain_one(const char *arg)
+{
+	struct stat st;
+	uint32_t value;
+
+	if (stat(arg, &st) == 0 && S_ISREG(st.st_mode))
+		return explain_log(arg);
+	if (hil_catalogue_class(arg)) {
+		char title[96];
+		snprintf(title, sizeof(title), "class %s", arg);
+		print_entry(title, hil_catalogue_class(arg));
+		return 0;
+	}
+	if (!strncmp(arg, "0x", 2) || !strncmp(arg, "0X", 2))
+		return hil_parse_hex32(arg, &value) ? !explain_rss(value) : 2;
+	return explain_message(arg, "") ? 0 : 1;
+}
+
+int hil_cli_explain(int argc, char **argv)
+{
+	int worst = 0;
+
+	if (argc < 2)
+		return hil_cli_usage_error("explain", "give a class, an RSS value, a message or a log");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--list")) {
+		list_all();
+		return 0;
+	}
+	if (!strcmp(argv[1], "--markdown")) {
+		print_markdown();
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		int rc = explain_one(argv[i]);
+		worst = rc > worst ? rc : worst;
+	}
+	return worst;
+}

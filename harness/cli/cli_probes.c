@@ -1,0 +1,184 @@
+/* `sfi-harness probes [--json]`: the debug probes on the bus now, and which
+ * rack board each belongs to. `sfi-harness power BOARD on|off|cycle`: switch
+ * one board's rail by hand, for bring-up. */
+#include "drivers/power/power.h"
+#include "drivers/probe/probe.h"
+#include "harness/cli/cli.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/transcript/outcome.h"
+#include "harness/config/rack.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char probes_usage[] =
+	"usage: sfi-harness probes [--rack RACK] [--json]\n"
+	"\n"
+	"Lists the debug probes the rack's probe driver sees now: serial, model (from\n"
+	"the USB product id), USB port path, and the rack board that uses each serial\n"
+	"(or \"not in rack\"). Exit 0, or 3 when the bus cannot be read.\n";
+
+static const char power_usage[] =
+	"usage: sfi-harness power [--rack RACK] [--off-ms N] BOARD on|off|cycle\n"
+	"\n"
+	"Switches BOARD's power line through its controller (cycle: off, wait\n"
+	"--off-ms, default 1000, on). Exit 0, 2 on bad input, 3 when the controller fails.\n";
+
+static const char *board_of(const struct hil_rack *rack, const char *serial)
+{
+	for (size_t i = 0; i < rack->board_count; i++)
+		if (rack->boards[i].probe_serial && !strcmp(rack->boards[i].probe_serial, serial))
+			return rack->boards[i].name;
+	return NULL;
+}
+
+static int load(struct hil_rack **rack, const char *path)
+{
+	struct hil_diag d = { 0 };
+	int error = hil_rack_load(rack, path, &d);
+
+	hil_diag_print(&d, stderr);
+	hil_diag_clear(&d);
+	return error;
+}
+
+static void print_probes(const struct hil_rack *rack, const struct hil_probe_info *list, size_t n,
+			 bool as_json)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const char *board = board_of(rack, list[i].serial);
+		char vidpid[16];
+		snprintf(vidpid, sizeof(vidpid), "%04x:%04x", list[i].vid, list[i].pid);
+		if (as_json) {
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:o}", "serial",
+							     list[i].serial, "model", list[i].product,
+							     "usb_id", vidpid, "port", list[i].port_path,
+							     "board", board ? json_string(board) : json_null()));
+			continue;
+		}
+		printf("%-26s %-24s %s  port %-10s %s\n", list[i].serial, list[i].product, vidpid,
+		       list[i].port_path[0] ? list[i].port_path : "-", board ? board : "not in rack");
+	}
+	if (as_json) {
+		char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(text);
+		free(text);
+	} else if (!n) {
+		printf("no ST-LINK probe found\n");
+	}
+	json_decref(arr);
+}
+
+int hil_cli_probes(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "rack", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *rack_path = hil_rack_default_path();
+	struct hil_rack *rack = NULL;
+	struct hil_probe *probe = NULL;
+	struct hil_probe_info *list = NULL;
+	struct hil_driver_ctx ctx = { 0 };
+	bool as_json = false;
+	size_t n = 0;
+	int c, status = HIL_EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "r:jh", options, NULL)) != -1) {
+		if (c == 'r')
+			rack_path = optarg;
+		else if (c == 'j')
+			as_json = true;
+		else if (c == 'h')
+			return fputs(probes_usage, stdout), HIL_EXIT_OK;
+		else
+			return hil_cli_usage_error("probes", "unknown option");
+	}
+	if (optind != argc)
+		return hil_cli_usage_error("probes", "no arguments expected");
+	if (load(&rack, rack_path) < 0)
+		return HIL_EXIT_USAGE;
+	ctx.rack = rack;
+	hil_clock_set_scale(rack->time_scale);
+	if (hil_probe_open(&probe, &ctx, rack->probe_driver) < 0 ||
+	    probe->ops->list(probe, &list, &n) < 0) {
+		fprintf(stderr, "sfi-harness probes: %s\n", hil_error_last());
+		status = HIL_EXIT_INFRA;
+	} else {
+		print_probes(rack, list, n, as_json);
+	}
+	free(list);
+	hil_probe_close(probe);
+	hil_rack_free(rack);
+	return status;
+}
+
+static int switch_power(struct hil_power *pw, const struct hil_rack_board *b, const char *action,
+			unsigned off_ms)
+{
+	int error = 0;
+
+	if (strcmp(action, "on") != 0)
+		error = pw->ops->set(pw, &b->power, false);
+	if (!error && !strcmp(action, "cycle"))
+		hil_clock_sleep_ms(off_ms);
+	if (!error && strcmp(action, "off") != 0)
+		error = pw->ops->set(pw, &b->power, true);
+	return error;
+}
+
+int hil_cli_power(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "rack", required_argument, NULL, 'r' },
+		{ "off-ms", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *rack_path = hil_rack_default_path();
+	struct hil_rack *rack = NULL;
+	struct hil_power *pw = NULL;
+	struct hil_driver_ctx ctx = { 0 };
+	unsigned off_ms = 1000;
+	int c, status = HIL_EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "r:o:h", options, NULL)) != -1) {
+		if (c == 'r')
+			rack_path = optarg;
+		else if (c == 'o')
+			off_ms = (unsigned)strtoul(optarg, NULL, 10);
+		else if (c == 'h')
+			return fputs(power_usage, stdout), HIL_EXIT_OK;
+		else
+			return hil_cli_usage_error("power", "unknown option");
+	}
+	if (argc - optind != 2 || (strcmp(argv[optind + 1], "on") && strcmp(argv[optind + 1], "off") &&
+				   strcmp(argv[optind + 1], "cycle")))
+		return hil_cli_usage_error("power", "expected BOARD on|off|cycle");
+	if (load(&rack, rack_path) < 0)
+		return HIL_EXIT_USAGE;
+	const struct hil_rack_board *b = hil_rack_board_find(rack, argv[optind]);
+	if (!b || !b->power.present) {
+		fprintf(stderr, "sfi-harness power: %s '%s' in %s\n", b ? "no power line for board" :
+			"no board", argv[optind], rack_path);
+		hil_rack_free(rack);
+		return HIL_EXIT_USAGE;
+	}
+	ctx.rack = rack;
+	if (hil_power_open(&pw, &ctx, &rack->power[b->power.controller]) < 0 ||
+	    switch_power(pw, b, argv[optind + 1], off_ms) < 0) {
+		fprintf(stderr, "sfi-harness power: %s\n", hil_error_last());
+		status = HIL_EXIT_INFRA;
+	} else {
+		printf("%s: power %s\n", b->name, argv[optind + 1]);
+	}
+	hil_power_close(pw);
+	hil_rack_free(rack);
+	return status;
+}

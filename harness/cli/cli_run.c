@@ -1,0 +1,278 @@
+/* `sfi-harness run SCENARIO...`: load, validate and plan everything first
+ * (nothing runs if any input is bad), then run each campaign into its own
+ * results folder. */
+#include "harness/cli/cli.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/engine/interlock.h"
+#include "harness/transcript/outcome.h"
+#include "harness/config/plan.h"
+#include "harness/config/rack.h"
+#include "harness/engine/runner.h"
+#include "harness/config/scenario.h"
+#include "harness/util/xalloc.h"
+#include "drivers/registry.h"
+#include "reports/junit.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] =
+	"usage: sfi-harness run [options] SCENARIO...\n"
+	"\n"
+	"Runs each SCENARIO on the rack and writes journal.jsonl, junit.xml,\n"
+	"summary.json and logs/ into one results folder per campaign.\n"
+	"\n"
+	"  --rack RACK        rack file (default: $SFI_HARNESS_RACK or the simulated rack)\n"
+	"  --out DIR          results folder (default: results/CAMPAIGN-UTCTIME);\n"
+	"                     with several scenarios, DIR/CAMPAIGN for each\n"
+	"  --repeat N         override the scenario's repeat\n"
+	"  --seed N           seed for simulated randomness (default: the scenario's)\n"
+	"  --time-scale F     simulated racks only: wait F x each simulated delay (0..1)\n"
+	"  --jobs N           boards worked on at once (default: all of the rack's)\n"
+	"  --shard K/N        run only shard K of N (deterministic over board x cell);\n"
+	"                     'sfi-harness merge' joins the shards' results\n"
+	"  --wait-lock S      wait up to S seconds for a board another run holds\n"
+	"  --allow-irreversible  let steps that change a board for good (RDP level 2,\n"
+	"                     irreversible: true) run, on boards marked sacrificial\n"
+	"  --junit-profile P  jenkins (default, junit-10.xsd), gitlab, or strict (Ant schema)\n"
+	"  --json-events FILE one JSON line per step event, for dashboards (- for stdout)\n"
+	"  --dry-run          validate and print the plan; run nothing\n"
+	"  --verbose          a line per install (default: a mark per install,\n"
+	"                     . pass  x xfail  F fail  X xpass  E error  s skip)\n"
+	"  --quiet            no progress output\n"
+	"  --help\n"
+	"\n"
+	"Exit codes: 0 all as expected, 1 a failure or unexpected pass (xpass),\n"
+	"2 bad usage or input, 3 infrastructure errors only, 130 interrupted.\n";
+
+struct run_args {
+	const char *rack, *out;
+	unsigned long repeat, seed;
+	double time_scale;         /* < 0: the rack's */
+	bool dry_run, quiet, verbose, allow_irreversible;
+	unsigned long jobs, wait_lock;
+	int junit_profile;
+	const char *events;
+	unsigned shard, shards;
+};
+
+static int parse_args(struct run_args *a, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "rack", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "repeat", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "time-scale", required_argument, NULL, 't' },
+		{ "dry-run", no_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "wait-lock", required_argument, NULL, 'w' },
+		{ "junit-profile", required_argument, NULL, 'J' },
+		{ "allow-irreversible", no_argument, NULL, 'I' },
+		{ "json-events", required_argument, NULL, 'E' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvhj:S:w:J:E:I", options, NULL)) != -1) {
+		switch (c) {
+		case 'r': a->rack = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'd': a->dry_run = true; break;
+		case 'q': a->quiet = true; break;
+		case 'v': a->verbose = true; break;
+		case 'j':
+			a->jobs = strtoul(optarg, &end, 10);
+			if (*end || !a->jobs || a->jobs > 1024)
+				return hil_cli_usage_error("run", "--jobs: '%s' is not a number from 1 to 1024",
+							   optarg);
+			break;
+		case 'S':
+			if (sscanf(optarg, "%u/%u", &a->shard, &a->shards) != 2 || !a->shards ||
+			    !a->shard || a->shard > a->shards)
+				return hil_cli_usage_error("run", "--shard: '%s' is not K/N with 1 <= K <= N",
+							   optarg);
+			break;
+		case 'J':
+			if ((a->junit_profile = hil_junit_profile_from_name(optarg)) < 0)
+				return hil_cli_usage_error("run", "--junit-profile: '%s' is not jenkins, "
+							   "gitlab or strict", optarg);
+			break;
+		case 'E': a->events = optarg; break;
+		case 'I': a->allow_irreversible = true; break;
+		case 'w':
+			a->wait_lock = strtoul(optarg, &end, 10);
+			if (*end || a->wait_lock > 86400)
+				return hil_cli_usage_error("run", "--wait-lock: '%s' is not a number of "
+							   "seconds", optarg);
+			break;
+		case 'h': fputs(usage, stdout); return -1;
+		case 'n':
+			a->repeat = strtoul(optarg, &end, 10);
+			if (*end || !a->repeat || a->repeat > 100000)
+				return hil_cli_usage_error("run", "--repeat: '%s' is not a whole number "
+							   "from 1 to 100000", optarg);
+			break;
+		case 's':
+			a->seed = strtoul(optarg, &end, 10);
+			if (*end || !optarg[0])
+				return hil_cli_usage_error("run", "--seed: '%s' is not a whole number", optarg);
+			break;
+		case 't':
+			a->time_scale = strtod(optarg, &end);
+			if (*end || !optarg[0] || a->time_scale < 0 || a->time_scale > 1)
+				return hil_cli_usage_error("run", "--time-scale: '%s' is not a number "
+							   "from 0 to 1", optarg);
+			break;
+		default:
+			return hil_cli_usage_error("run", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return hil_cli_usage_error("run", "no SCENARIO given");
+	return 0;
+}
+
+static char *out_dir_for(const struct run_args *a, const struct hil_scenario *s, bool several)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (a->out)
+		return several ? hil_xasprintf("%s/%s", a->out, s->campaign) : hil_xstrdup(a->out);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	return hil_xasprintf("results/%s-%s", s->campaign, stamp);
+}
+
+/* 2 (refused) beats 1 beats 3 beats 0; 130 when interrupted and nothing failed. */
+static int combine(int a, int b)
+{
+	static const int rank[] = { [0] = 0, [3] = 1, [1] = 3, [2] = 4 };
+
+	if (a == HIL_EXIT_INTERRUPTED || b == HIL_EXIT_INTERRUPTED)
+		return a == HIL_EXIT_FAIL || b == HIL_EXIT_FAIL ? HIL_EXIT_FAIL : HIL_EXIT_INTERRUPTED;
+	return rank[a] >= rank[b] ? a : b;
+}
+
+/* --dry-run: what would run, the HSM licences it may draw and how long it
+ * should take (simulated boards only; boards run in parallel up to --jobs). */
+static void print_plan(const struct hil_plan *plan, unsigned jobs)
+{
+	const struct hil_scenario *s = plan->scenario;
+	unsigned long longest = 0, sum = 0;
+
+	printf("%s: campaign %s: %zu board(s) x %zu cell(s) x %u run(s) x %zu step(s)\n", s->file,
+	       s->campaign, plan->board_count, plan->cell_count, plan->repeat, s->step_count);
+	for (size_t k = 0; k < plan->cell_count; k++)
+		printf("  cell  %s\n", plan->cells[k].label[0] ? plan->cells[k].label : "(no matrix)");
+	for (size_t i = 0; i < plan->board_count; i++) {
+		const struct hil_plan_board *b = &plan->boards[i];
+		unsigned long ms = 0;
+		for (size_t k = 0; !b->skip_reason && k < plan->cell_count; k++)
+			ms += hil_registry_estimate_ms(b->board, plan->cells[k].steps, s->step_count) *
+			      plan->repeat;
+		longest = ms > longest ? ms : longest;
+		sum += ms;
+		printf("  board %-16s %s%s", b->board->name, b->skip_reason ? "skipped: " : "",
+		       b->skip_reason ? b->skip_reason : "");
+		if (!b->skip_reason)
+			printf(ms ? "about %.0f s\n" : "no estimate (not simulated)\n", ms / 1e3);
+		else
+			printf("\n");
+	}
+	printf("  steps:");
+	for (size_t i = 0; i < s->step_count; i++)
+		printf(" %s", hil_step_kind_name(s->steps[i].kind));
+	printf("\n");
+	if (!hil_interlock_list(plan, stdout))
+		printf("  no irreversible step\n");
+	printf("  HSM licences it may draw: %u\n", hil_hsm_planned(plan));
+	if (jobs && jobs < plan->board_count && sum / jobs > longest)
+		longest = sum / jobs;
+	printf("  estimated time: about %.0f s (simulated time; boards in parallel)\n", longest / 1e3);
+}
+
+int hil_cli_run(int argc, char **argv)
+{
+	struct run_args a = { .rack = hil_rack_default_path(), .time_scale = -1 };
+	struct hil_diag diag = { 0 };
+	struct hil_rack *rack = NULL;
+	struct hil_scenario **scen = NULL;
+	struct hil_plan **plans = NULL;
+	int status, n, bad = 0;
+
+	if ((status = parse_args(&a, argc, argv)) != 0)
+		return status < 0 ? HIL_EXIT_OK : status;
+	n = argc - optind;
+	scen = hil_xcalloc((size_t)n, sizeof(*scen));
+	plans = hil_xcalloc((size_t)n, sizeof(*plans));
+	bad = hil_rack_load(&rack, a.rack, &diag) < 0;
+	for (int i = 0; i < n; i++)
+		if (hil_scenario_load(&scen[i], argv[optind + i], &diag) == 0 && rack)
+			bad |= hil_plan_build(&plans[i], scen[i], rack, (unsigned)a.repeat, &diag) < 0 ||
+			       (!a.dry_run && hil_interlock_check(plans[i], a.allow_irreversible, &diag) < 0);
+		else
+			bad = 1;
+	if (!bad && a.time_scale >= 0 && a.time_scale < 1 && !hil_rack_is_simulated(rack)) {
+		hil_diag_add(&diag, a.rack, 0, 0, "--time-scale below 1 needs a fully simulated rack");
+		bad = 1;
+	}
+	hil_diag_print(&diag, stderr);
+	hil_diag_clear(&diag);
+	status = bad ? HIL_EXIT_USAGE : HIL_EXIT_OK;
+	if (bad)
+		fprintf(stderr, "sfi-harness run: nothing was run; fix the input above\n");
+	hil_clock_set_scale(a.time_scale >= 0 ? a.time_scale : rack ? rack->time_scale : 1.0);
+	FILE *events = NULL;
+	if (!bad && a.events && !a.dry_run &&
+	    !(events = strcmp(a.events, "-") ? fopen(a.events, "w") : stdout)) {
+		fprintf(stderr, "sfi-harness run: --json-events %s: cannot write it\n", a.events);
+		bad = 1;
+		status = HIL_EXIT_USAGE;
+	}
+	if (events == stdout)
+		a.quiet = true; /* the events own standard output */
+	hil_runner_install_signals();
+	for (int i = 0; !bad && i < n && !hil_stop_requested; i++) {
+		char *out = out_dir_for(&a, scen[i], n > 1);
+		struct hil_run_opts opts = { .out_dir = out, .progress = a.quiet ? NULL : stdout,
+					     .seed = a.seed, .verbose = a.verbose,
+					     .jobs = (unsigned)a.jobs, .shard = a.shard, .shards = a.shards,
+					     .wait_lock_s = (unsigned)a.wait_lock,
+					     .junit_profile = a.junit_profile, .events = events };
+		json_t *results = NULL;
+		int code, rc;
+
+		if (a.dry_run) {
+			print_plan(plans[i], (unsigned)a.jobs);
+		} else if ((rc = hil_run(plans[i], &opts, &code, &results)) < 0) {
+			fprintf(stderr, "sfi-harness run: %s\n", hil_error_last());
+			status = combine(status, rc == HIL_EREFUSED ? HIL_EXIT_USAGE : HIL_EXIT_INFRA);
+		} else {
+			hil_cli_print_summary(stdout, results, out);
+			status = combine(status, code);
+		}
+		json_decref(results);
+		free(out);
+	}
+	if (events && events != stdout)
+		fclose(events);
+	for (int i = 0; i < n; i++) {
+		hil_plan_free(plans[i]);
+		hil_scenario_free(scen[i]);
+	}
+	free(plans);
+	free(scen);
+	hil_rack_free(rack);
+	return status;
+}

@@ -1,0 +1,116 @@
+/* `sfi-harness transcript [--json] FILE|-`: what the parser reads in a
+ * STM32_Programmer_CLI log, and how it classifies it. */
+#include "harness/cli/cli.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/transcript/outcome.h"
+#include "harness/util/strbuf.h"
+#include "harness/transcript/transcript_json.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LOG_BYTES (64u << 20)
+
+static const char usage[] =
+	"usage: sfi-harness transcript [--json] [--op OP] FILE|-\n"
+	"\n"
+	"Parses a STM32_Programmer_CLI log (a file, or - for standard input) and\n"
+	"prints what it says: tool, probe, device, SFI areas and parts, RSS values,\n"
+	"option bytes, errors, and the class (DESIGN §4). --json prints the parse\n"
+	"with the documented keys. --op says which operation the log is of, for its\n"
+	"success marker: sfi (default), connect, ob, upload, rss, list, hsm, abort,\n"
+	"certificate, license, read32.\n"
+	"Exit 0 when the log was read, 2 when it could not be.\n";
+
+
+static int read_input(char **out, size_t *len, const char *path)
+{
+	struct hil_strbuf b = HIL_STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+
+	if (strcmp(path, "-") != 0)
+		return hil_read_file(out, len, path, MAX_LOG_BYTES);
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0 && b.len <= MAX_LOG_BYTES)
+		hil_strbuf_put(&b, buf, n);
+	*len = b.len;
+	*out = hil_strbuf_detach(&b);
+	return 0;
+}
+
+static void print_text(const json_t *j)
+{
+	const json_t *dev = json_object_get(j, "device"), *sfi = json_object_get(j, "sfi");
+	char *rss = json_dumps(json_object_get(sfi, "rss_complete"), JSON_COMPACT);
+	char *errors = json_dumps(json_object_get(j, "errors"), JSON_INDENT(2));
+	const char *fmt_null = "-";
+#define S(o, k) (json_string_value(json_object_get(o, k)) ? json_string_value(json_object_get(o, k)) : fmt_null)
+
+	printf("class:    %s (%s%s)\n", S(j, "class"), S(j, "verdict"),
+	       json_is_true(json_object_get(j, "infrastructure")) ? ", infrastructure" : "");
+	printf("tool:     STM32CubeProgrammer %s\n", S(j, "tool_version"));
+	printf("probe:    %s %s\n", S(json_object_get(j, "probe"), "board"),
+	       S(json_object_get(j, "probe"), "serial"));
+	printf("device:   %s %s, revision %s, BL %s, RSS %s\n", S(dev, "id"), S(dev, "name"),
+	       S(dev, "revision"), S(dev, "bl_version"), S(dev, "rss_version"));
+	printf("sfi:      %zu area(s) listed of %lld, %lld part(s) started, RSS complete %s\n",
+	       json_array_size(json_object_get(sfi, "areas")),
+	       (long long)json_integer_value(json_object_get(sfi, "areas_total")),
+	       (long long)json_integer_value(json_object_get(sfi, "parts_started")), rss);
+	printf("errors:   %s\n", errors);
+#undef S
+	free(rss);
+	free(errors);
+}
+
+int hil_cli_transcript(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "op", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hil_transcript *t;
+	bool as_json = false;
+	int op = HIL_PROG_SFI_INSTALL;
+	char *text = NULL;
+	size_t len = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jo:h", options, NULL)) != -1) {
+		if (c == 'j') {
+			as_json = true;
+		} else if (c == 'o') {
+			if ((op = hil_prog_op_from_name(optarg)) < 0)
+				return hil_cli_usage_error("transcript", "--op: unknown operation '%s'",
+							   optarg);
+		}
+		else if (c == 'h')
+			return fputs(usage, stdout), HIL_EXIT_OK;
+		else
+			return hil_cli_usage_error("transcript", "unknown option");
+	}
+	if (optind != argc - 1)
+		return hil_cli_usage_error("transcript", "give one FILE, or - for standard input");
+	if (read_input(&text, &len, argv[optind]) < 0) {
+		fprintf(stderr, "sfi-harness transcript: %s\n", hil_error_last());
+		return HIL_EXIT_USAGE;
+	}
+	t = malloc(sizeof(*t));
+	hil_cubeprog_parse(t, text, len);
+	json_t *j = hil_transcript_json(t, hil_cubeprog_classify(t, (enum hil_prog_op)op, NULL));
+	if (as_json) {
+		char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(out);
+		free(out);
+	} else {
+		print_text(j);
+	}
+	json_decref(j);
+	free(t);
+	free(text);
+	return HIL_EXIT_OK;
+}

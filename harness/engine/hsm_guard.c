@@ -1,0 +1,98 @@
+/* The HSM guard: before a campaign touches any board, read each HSM slot's
+ * licence counter and refuse when the campaign could draw more than the
+ * counter minus the scenario's hsm_reserve. Every draw costs money and the
+ * counter never comes back, so the check counts the worst case: one draw
+ * per install, or one per board when the step keeps a licence cache. */
+#include "harness/transcript/cubeprog_parse.h"
+#include "harness/util/error.h"
+#include "harness/engine/runner_internal.h"
+#include "harness/util/xalloc.h"
+
+#include <stdlib.h>
+
+#define SLOTS 256
+
+static unsigned boards_that_run(const struct hil_plan *plan)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < plan->board_count; i++)
+		n += !plan->boards[i].skip_reason;
+	return n;
+}
+
+static int read_counter(struct hil_run_state *run, int slot, uint32_t *out)
+{
+	struct hil_prog_request req = { .op = HIL_PROG_HSM_COUNTER, .hsm_slot = slot, .timeout_s = 60 };
+	struct hil_prog_output res;
+	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
+	int error = 0;
+
+	if (run->programmer->ops->run(run->programmer, &req, &res) < 0) {
+		free(tx);
+		return HIL_EHW;
+	}
+	hil_cubeprog_parse(tx, res.transcript ? res.transcript : "", res.length);
+	if (hil_cubeprog_classify(tx, req.op, &res) != HIL_CLASS_SUCCESS || !tx->has_hsm_counter)
+		error = hil_error_set(HIL_EREFUSED, "refused: cannot read the licence counter of HSM "
+				      "slot %d (%s); no campaign that draws licences starts without it",
+				      slot, tx->error_count ? tx->errors[0] : "no counter in the answer");
+	*out = tx->hsm_counter;
+	hil_prog_output_clear(&res);
+	free(tx);
+	return error;
+}
+
+/* The worst case per slot: one draw per install, or one per board with a
+ * licence cache. */
+static void planned_draws(const struct hil_plan *plan, unsigned long draws[SLOTS])
+{
+	const struct hil_scenario *s = plan->scenario;
+	unsigned boards = boards_that_run(plan);
+
+	for (size_t i = 0; i < s->step_count; i++) {
+		const struct hil_step *st = &s->steps[i];
+		if (st->kind != HIL_STEP_SFI_INSTALL || st->hsm_slot < 0 || st->hsm_slot >= SLOTS)
+			continue;
+		draws[st->hsm_slot] += st->license_cache ? boards
+			: (unsigned long)boards * plan->cell_count * plan->repeat;
+	}
+}
+
+unsigned hil_hsm_planned(const struct hil_plan *plan)
+{
+	unsigned long draws[SLOTS] = { 0 }, total = 0;
+
+	planned_draws(plan, draws);
+	for (int slot = 0; slot < SLOTS; slot++)
+		total += draws[slot];
+	return (unsigned)total;
+}
+
+int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out)
+{
+	const struct hil_plan *plan = run->plan;
+	const struct hil_scenario *s = plan->scenario;
+	unsigned long draws[SLOTS] = { 0 };
+	int error = 0;
+
+	planned_draws(plan, draws);
+	*planned_out = 0;
+	for (int slot = 0; slot < SLOTS && !error; slot++) {
+		uint32_t left = 0;
+		if (!draws[slot])
+			continue;
+		*planned_out += (unsigned)draws[slot];
+		if ((error = read_counter(run, slot, &left)) < 0)
+			break;
+		unsigned long usable = left > s->hsm_reserve ? left - s->hsm_reserve : 0;
+		if (draws[slot] > usable)
+			error = hil_error_set(HIL_EREFUSED, "refused: this campaign may draw up to %lu "
+					      "licences from HSM slot %d, which has %u left and keeps %u "
+					      "in reserve (%lu usable). Nothing was run. Cache licences "
+					      "per chip (license: {hsm_slot: %d, cache: DIR}), run fewer "
+					      "installs, or lower hsm_reserve.", draws[slot], slot, left,
+					      s->hsm_reserve, usable, slot);
+	}
+	return error;
+}

@@ -1,0 +1,284 @@
+/* Campaign runner: boards one after another; per board a pre-flight
+ * (power, probe, identity), then every matrix cell x repetition as one
+ * case. Every finished step and case goes to the journal first; reports
+ * are rendered from the journal at the end. */
+#include "harness/transcript/cubeprog_parse.h"
+#include "harness/util/clock.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/util/lock.h"
+#include "harness/config/rack.h"
+#include "harness/sfi/sfi_image.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/utf8.h"
+#include "harness/engine/runner_internal.h"
+#include "harness/util/xalloc.h"
+#include "reports/results.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile sig_atomic_t hil_stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	hil_stop_requested = 1;
+}
+
+void hil_runner_install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* a closed stdout (| head) must not kill a campaign before its reports */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void journal(struct hil_run_state *run, json_t *rec, bool sync)
+{
+	if (!rec) {
+		/* json_pack() found a bad value: a harness bug, never silent */
+		fprintf(stderr, "sfi-harness: internal error: a journal record could not be encoded\n");
+		return;
+	}
+	pthread_mutex_lock(&run->lock);
+	if ((sync ? hil_journal_append(run->journal, rec)
+		  : hil_journal_append_async(run->journal, rec)) < 0)
+		hil_runner_write_failed(run, hil_error_last());
+	pthread_mutex_unlock(&run->lock);
+}
+
+void hil_runner_journal(struct hil_run_state *run, json_t *rec)
+{
+	journal(run, rec, true);
+}
+
+void hil_runner_journal_async(struct hil_run_state *run, json_t *rec)
+{
+	journal(run, rec, false);
+}
+
+void hil_runner_write_failed(struct hil_run_state *run, const char *what)
+{
+	if (run->write_failed)
+		return;
+	run->write_failed = true;
+	hil_stop_requested = 1;
+	fprintf(stderr, "sfi-harness: cannot write results: %s\n"
+		"sfi-harness: the campaign stops after the installs now running; the journal keeps "
+		"every record written before. Free space, then run: sfi-harness resume %s\n",
+		what, run->opts->out_dir);
+}
+
+void hil_runner_event(struct hil_run_state *run, json_t *event)
+{
+	char *line;
+
+	if (!run->opts->events || !event) {
+		json_decref(event);
+		return;
+	}
+	line = json_dumps(event, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(event);
+	if (!line)
+		return;
+	pthread_mutex_lock(&run->lock);
+	fprintf(run->opts->events, "%s\n", line);
+	fflush(run->opts->events);
+	pthread_mutex_unlock(&run->lock);
+	free(line);
+}
+
+/* One worker per board, at most opts->jobs at once. */
+struct pool {
+	struct hil_run_state *run;
+	pthread_mutex_t lock;
+	size_t next;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *pool = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&pool->lock);
+		i = pool->next++;
+		pthread_mutex_unlock(&pool->lock);
+		if (i >= pool->run->plan->board_count || hil_stop_requested)
+			return NULL;
+		hil_board_run(pool->run, i);
+	}
+}
+
+static void run_boards(struct hil_run_state *run)
+{
+	size_t n = run->plan->board_count, jobs = run->opts->jobs ? run->opts->jobs : n;
+	struct pool pool = { .run = run, .lock = PTHREAD_MUTEX_INITIALIZER };
+	pthread_t *threads;
+
+	if (jobs > n)
+		jobs = n;
+	if (jobs <= 1) {
+		for (size_t i = 0; i < n && !hil_stop_requested; i++)
+			hil_board_run(run, i);
+		return;
+	}
+	threads = hil_xcalloc(jobs, sizeof(*threads));
+	for (size_t i = 0; i < jobs; i++)
+		pthread_create(&threads[i], NULL, worker, &pool);
+	for (size_t i = 0; i < jobs; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
+/* Simulated boards behind a real programmer driver (the stand-in CLI):
+ * their state must live in files the tool's process can map too. */
+static void share_sim_state(struct hil_run_state *run)
+{
+	const struct hil_rack *rack = run->plan->rack;
+	char scale[32];
+	bool sim_boards = false;
+
+	for (size_t i = 0; i < rack->board_count; i++)
+		sim_boards = sim_boards || rack->boards[i].sim_profile;
+	if (!sim_boards || !strcmp(rack->programmer_driver, "sim") || getenv("HIL_SIM_STATE_DIR"))
+		return;
+	char *dir = hil_xasprintf("%s/sim-state", run->opts->out_dir);
+	setenv("HIL_SIM_STATE_DIR", dir, 1);
+	snprintf(scale, sizeof(scale), "%g", hil_clock_scale());
+	setenv("HIL_TIME_SCALE", scale, 1);
+	free(dir);
+}
+
+static int open_drivers(struct hil_run_state *run)
+{
+	const struct hil_rack *rack = run->plan->rack;
+	int error;
+
+	share_sim_state(run);
+	run->power = hil_xcalloc(rack->power_count ? rack->power_count : 1, sizeof(*run->power));
+	if ((error = hil_programmer_open(&run->programmer, &run->ctx, rack->programmer_driver)) < 0)
+		return error;
+	return hil_probe_open(&run->probe, &run->ctx, rack->probe_driver);
+}
+
+static void close_drivers(struct hil_run_state *run)
+{
+	for (size_t i = 0; run->power && i < run->plan->rack->power_count; i++)
+		hil_power_close(run->power[i]);
+	free(run->power);
+	hil_probe_close(run->probe);
+	hil_programmer_close(run->programmer);
+}
+
+static int out_dir_is_fresh(const struct hil_run_opts *opts)
+{
+	char *path = hil_xasprintf("%s/journal.jsonl", opts->out_dir);
+	int error = 0;
+
+	if (access(path, F_OK) == 0)
+		error = hil_error_set(HIL_EREFUSED, "%s already holds a campaign (journal.jsonl); "
+				      "choose another --out", opts->out_dir);
+	free(path);
+	return error;
+}
+
+static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
+{
+	const struct hil_plan *plan = run->plan;
+	char *path = hil_xasprintf("%s/journal.jsonl", run->opts->out_dir);
+	char started[32], host[256] = "localhost";
+	int error;
+
+	if ((error = hil_mkdir_p(run->opts->out_dir)) < 0) {
+		free(path);
+		return error;
+	}
+	error = hil_journal_open(&run->journal, path);
+	free(path);
+	if (error < 0)
+		return error;
+	gethostname(host, sizeof(host) - 1);
+	hil_clock_utc_iso(started);
+	json_t *boards = json_array();
+	char *scenario_abs = realpath(plan->scenario->file, NULL), *rack_abs = realpath(plan->rack->file, NULL);
+	for (size_t i = 0; i < plan->board_count; i++)
+		json_array_append_new(boards, json_string(plan->boards[i].board->name));
+	if (run->opts->done) { /* resume: the campaign record is already there */
+		hil_clock_utc_iso(started);
+		hil_runner_journal(run, json_pack("{s:s, s:s, s:i}", "type", "resume", "at", started,
+						  "pid", (int)getpid()));
+		json_decref(boards);
+		free(scenario_abs);
+		free(rack_abs);
+		return 0;
+	}
+	hil_runner_journal(run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f, s:i, s:o}",
+			       "type", "campaign", "campaign", plan->scenario->campaign,
+			       "scenario", scenario_abs ? scenario_abs : plan->scenario->file,
+			       "rack", plan->rack->name,
+			       "rack_file", rack_abs ? rack_abs : plan->rack->file,
+			       "started", started, "host", host, "seed", (json_int_t)run->ctx.seed,
+			       "xpass_fails", plan->scenario->xpass_fails, "repeat", (int)plan->repeat,
+			       "time_scale", hil_clock_scale(), "hsm_draws_planned", (int)hsm_planned,
+			       "boards", boards));
+	static const char *const profiles[] = { "jenkins", "gitlab", "strict" };
+	hil_runner_journal(run, json_pack("{s:s, s:s}", "type", "settings", "junit_profile",
+					  profiles[run->opts->junit_profile % 3]));
+	free(scenario_abs);
+	free(rack_abs);
+	return 0;
+}
+
+int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
+	    int *exit_code_out, json_t **results_out)
+{
+	struct hil_run_state run = { .plan = plan, .opts = opts, .lock = PTHREAD_MUTEX_INITIALIZER };
+	char *journal_path = hil_xasprintf("%s/journal.jsonl", opts->out_dir);
+	char finished[32];
+	json_t *results = NULL;
+	unsigned hsm_planned = 0;
+	int error;
+
+	*exit_code_out = HIL_EXIT_INFRA;
+	run.ctx.rack = plan->rack;
+	run.ctx.seed = opts->seed ? opts->seed : plan->scenario->seed;
+	/* Everything that can refuse the campaign comes before any board is touched. */
+	if ((!opts->done && (error = out_dir_is_fresh(opts)) < 0) || (error = open_drivers(&run)) < 0 ||
+	    (error = hil_hsm_guard(&run, &hsm_planned)) < 0 ||
+	    (error = start_journal(&run, hsm_planned)) < 0)
+		goto out;
+	hil_progress_init(&run);
+	run_boards(&run);
+	hil_progress_finish(&run);
+	hil_clock_utc_iso(finished);
+	hil_runner_journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
+				"interrupted", (int)hil_stop_requested));
+	hil_journal_close(run.journal);
+	run.journal = NULL;
+	if ((error = hil_results_load(&results, journal_path)) < 0)
+		goto out;
+	if (run.write_failed && json_integer_value(json_object_get(results, "exit_code")) != HIL_EXIT_FAIL)
+		/* incomplete for want of space, not interrupted by the user */
+		json_object_set_new(results, "exit_code", json_integer(HIL_EXIT_INFRA));
+	if ((error = hil_reports_write_all(results, opts->out_dir, opts->junit_profile)) < 0)
+		goto out;
+	*exit_code_out = (int)json_integer_value(json_object_get(results, "exit_code"));
+out:
+	close_drivers(&run);
+	hil_journal_close(run.journal);
+	free(journal_path);
+	if (results_out && !error)
+		*results_out = results;
+	else
+		json_decref(results);
+	return error;
+}

@@ -1,0 +1,45 @@
+/* The campaign runner: executes a plan on the rack's drivers, writes the
+ * journal as it goes, then renders the reports from the journal.
+ * Boards run one after another (parallel workers come with the engine). */
+#ifndef HIL_HARNESS_RUNNER_H
+#define HIL_HARNESS_RUNNER_H
+
+#include "harness/config/plan.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct hil_run_opts {
+	const char *out_dir;       /* created; must not hold a journal already */
+	FILE *progress;            /* progress output; NULL for none */
+	bool verbose;              /* a line per install instead of one per cell */
+	uint64_t seed;             /* simulated randomness; 0: the scenario's */
+	unsigned jobs;             /* boards worked on at once; 0: all of them */
+	unsigned shard, shards;    /* run shard K of N (1-based); shards 0: all */
+	unsigned wait_lock_s;      /* how long to wait for a board another run holds */
+	/* resume: the cases already in the journal ({"board\ncase": true});
+	 * they are not run again and the journal is appended to. NULL: new. */
+	const json_t *done;
+	int junit_profile;         /* enum hil_junit_profile (reports/junit.h) */
+	FILE *events;              /* --json-events: one JSON line per step event; NULL: none */
+};
+
+/* Set by SIGINT/SIGTERM (see hil_runner_install_signals): nothing new
+ * starts, reports are written for what finished, exit code 130. */
+extern volatile sig_atomic_t hil_stop_requested;
+void hil_runner_install_signals(void);
+
+/* Runs @plan. On return the journal, junit.xml and summary.json are in
+ * out_dir, *exit_code_out holds the DESIGN §5 code and *results_out (may
+ * be NULL) the results model (decref it). Negative only when the harness
+ * itself failed (cannot write the output folder, no driver). */
+int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
+	    int *exit_code_out, json_t **results_out);
+
+/* The most HSM licences @plan can draw (the guard's bound). */
+unsigned hil_hsm_planned(const struct hil_plan *plan);
+
+#endif

@@ -1,7 +1,0 @@
-/* sfi-harness entry point. */
-#include "harness/cli.h"
-
-int main(int argc, char **argv)
-{
-	return hil_cli_main(argc, argv);
-}

@@ -1,0 +1,41 @@
+/* Collected input diagnostics; see diag.h. */
+#include "harness/util/diag.h"
+#include "harness/util/xalloc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+void hil_diag_add(struct hil_diag *d, const char *file, unsigned line,
+		  unsigned col, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	if (d->count == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->lines = hil_xrealloc(d->lines, d->cap * sizeof(*d->lines));
+	}
+	if (line)
+		d->lines[d->count++] = hil_xasprintf("%s:%u:%u: %s", file, line, col, msg);
+	else
+		d->lines[d->count++] = hil_xasprintf("%s: %s", file, msg);
+}
+
+void hil_diag_print(const struct hil_diag *d, FILE *f)
+{
+	for (size_t i = 0; i < d->count; i++)
+		fprintf(f, "%s\n", d->lines[i]);
+}
+
+void hil_diag_clear(struct hil_diag *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	d->lines = NULL;
+	d->count = d->cap = 0;
+}
