@@ -13,24 +13,12 @@
 #define HIL_DRIVERS_PROGRAMMER_PROGRAMMER_H
 
 #include "drivers/driver.h"
+#include "harness/transcript/prog_op.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-enum hil_prog_op {
-	HIL_PROG_IDENTIFY,    /* connect and print the device block */
-	HIL_PROG_SFI_INSTALL, /* -sfi protocol=static FILE hsm=1 slot=N | hsm=0 LICENSE */
-	HIL_PROG_READ_OB,     /* -ob displ */
-	HIL_PROG_READ_FLASH,  /* -u ADDRESS SIZE FILE */
-	HIL_PROG_RSS_VERSION, /* -rssgetversion */
-	HIL_PROG_LIST_PROBES, /* -l st-link (no connection) */
-	HIL_PROG_HSM_COUNTER, /* -hsmgetcounter slot=N (no connection) */
-	HIL_PROG_ABORT,       /* -a: clean up a stuck operation */
-	HIL_PROG_GET_CERTIFICATE, /* -gc FILE: the chip certificate */
-	HIL_PROG_HSM_GET_LICENSE, /* -hsmgetlicense FILE slot=N: one HSM draw */
-	HIL_PROG_READ_WORDS,  /* -r32 ADDRESS SIZE: words printed, e.g. the chip UID */
-};
 
 struct hil_prog_request {
 	enum hil_prog_op op;
@@ -51,16 +39,6 @@ struct hil_prog_request {
 	void *payload;
 };
 
-struct hil_prog_output {
-	char *transcript;           /* owned; what the tool printed (stdout+stderr) */
-	size_t length;
-	int exit_status;            /* valid when !signaled */
-	int term_signal;            /* valid when signaled */
-	bool signaled;
-	bool timed_out;             /* the harness deadline stopped it */
-	bool start_failed;          /* the tool could not be started */
-	char error[256];            /* why, when start_failed */
-};
 
 struct hil_programmer {
 	const struct hil_programmer_ops *ops;
@@ -84,12 +62,6 @@ struct hil_programmer_ops {
 extern const struct hil_programmer_ops hil_programmer_cubeprog;
 extern const struct hil_programmer_ops hil_programmer_sim;
 
-/* "connect", "sfi", "ob", "upload", "rss", "list", "hsm", "abort",
- * "certificate", "license", "read32": the names `transcript --op`, the
- * stand-in CLI's fault switch and the golden files use. */
-const char *hil_prog_op_name(enum hil_prog_op op);
-/* The operation of @name, or -1. */
-int hil_prog_op_from_name(const char *name);
 
 /* The address of the 96-bit chip unique ID of a device (read as three
  * words with READ_WORDS), 0 when the harness does not know it. */

@@ -10,7 +10,7 @@
 #ifndef HIL_DRIVERS_PROGRAMMER_CUBEPROG_PARSE_H
 #define HIL_DRIVERS_PROGRAMMER_CUBEPROG_PARSE_H
 
-#include "drivers/programmer/programmer.h"
+#include "harness/transcript/prog_op.h"
 #include "harness/transcript/outcome.h"
 
 #include <stdbool.h>

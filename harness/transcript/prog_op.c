@@ -1,5 +1,5 @@
-/* The short names of programmer operations; see programmer.h. */
-#include "drivers/programmer/programmer.h"
+/* The short names of programmer operations; see prog_op.h. */
+#include "harness/transcript/prog_op.h"
 
 #include <string.h>
 
