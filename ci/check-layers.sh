@@ -9,7 +9,9 @@
 #      drivers/driver.h, drivers/registry.h and drivers/<role>/<role>.h.
 #      A backend's own header (drivers/<role>/<other>.h, drivers/sim/*.h)
 #      stays inside drivers/.
-#   3. A private header (*_internal.h) is included only from its own folder.
+#   3. A private header (*_internal.h) is included only from its own folder,
+#      and outside harness/engine/ only the engine's public headers
+#      (runner.h, interlock.h) are: the rest share the run's state.
 #   4. No source file is over 800 lines.
 #   5. Every layer folder opens with a README.md (what it is for, what it may use).
 #
@@ -77,6 +79,15 @@ while IFS= read -r file; do
 			fi
 			;;
 		esac
+		if [ "$to_dir" = harness/engine ] && [ "$from_dir" != harness/engine ]; then
+			case $inc in
+			harness/engine/runner.h | harness/engine/interlock.h) ;;
+			*)
+				echo "$file:$num: includes $inc, private to harness/engine (use runner.h)"
+				bad=1
+				;;
+			esac
+		fi
 		if [ "$to_layer" = drivers ] && [ "$from_layer" != drivers ]; then
 			role=${to_dir#drivers/}
 			case $inc in

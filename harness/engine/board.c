@@ -8,7 +8,11 @@
 #include "harness/util/json_util.h"
 #include "harness/util/lock.h"
 #include "harness/config/rack.h"
-#include "harness/engine/runner_internal.h"
+#include "harness/engine/run_state.h"
+#include "harness/engine/steps.h"
+#include "harness/engine/progress.h"
+#include "harness/engine/board.h"
+#include "harness/engine/case.h"
 #include "harness/util/xalloc.h"
 
 #include <stdio.h>

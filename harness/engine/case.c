@@ -7,7 +7,10 @@
 #include "harness/util/fileutil.h"
 #include "harness/util/json_util.h"
 #include "harness/config/rack.h"
-#include "harness/engine/runner_internal.h"
+#include "harness/engine/run_state.h"
+#include "harness/engine/steps.h"
+#include "harness/engine/progress.h"
+#include "harness/engine/case.h"
 #include "harness/sfi/sfi_image.h"
 #include "harness/util/xalloc.h"
 

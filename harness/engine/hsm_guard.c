@@ -5,7 +5,8 @@
  * per install, or one per board when the step keeps a licence cache. */
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/error.h"
-#include "harness/engine/runner_internal.h"
+#include "harness/engine/run_state.h"
+#include "harness/engine/hsm_guard.h"
 #include "harness/util/xalloc.h"
 
 #include <stdlib.h>

@@ -12,6 +12,7 @@
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/engine/identity.h"
+#include "harness/engine/steps.h"
 #include "harness/config/rack.h"
 #include "harness/util/xalloc.h"
 

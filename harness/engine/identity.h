@@ -3,7 +3,7 @@
 #ifndef HIL_HARNESS_IDENTITY_H
 #define HIL_HARNESS_IDENTITY_H
 
-#include "harness/engine/runner_internal.h"
+#include "harness/engine/run_state.h"
 
 /* Below this the probe's target voltage counts as off (an H7 needs 1.62 V). */
 #define HIL_TARGET_OFF_MV 1000u

@@ -7,7 +7,9 @@
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
-#include "harness/engine/runner_internal.h"
+#include "harness/engine/run_state.h"
+#include "harness/engine/steps.h"
+#include "harness/engine/license.h"
 #include "harness/util/xalloc.h"
 
 #include <openssl/evp.h>

@@ -8,7 +8,8 @@
  *    board event and per install.
  *  - --quiet: nothing but the summary at the end.
  * Every write happens under the run's lock: workers share the terminal. */
-#include "harness/engine/runner_internal.h"
+#include "harness/engine/run_state.h"
+#include "harness/engine/progress.h"
 #include "harness/util/clock.h"
 #include "harness/util/xalloc.h"
 

@@ -1,7 +1,8 @@
-/* Campaign runner: boards one after another; per board a pre-flight
- * (power, probe, identity), then every matrix cell x repetition as one
- * case. Every finished step and case goes to the journal first; reports
- * are rendered from the journal at the end. */
+/* Campaign runner: opens the drivers and the journal, then runs the
+ * plan's boards on worker threads (at most opts->jobs at once; board.c
+ * runs one board's pre-flight and installs). Every finished step and
+ * case goes to the journal first; reports are rendered from the journal
+ * at the end. */
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
@@ -11,7 +12,11 @@
 #include "harness/sfi/sfi_image.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/utf8.h"
-#include "harness/engine/runner_internal.h"
+#include "harness/engine/run_state.h"
+#include "harness/engine/progress.h"
+#include "harness/engine/board.h"
+#include "harness/engine/hsm_guard.h"
+#include "harness/engine/runner.h"
 #include "harness/util/xalloc.h"
 #include "reports/results.h"
 
@@ -39,61 +44,6 @@ void hil_runner_install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	/* a closed stdout (| head) must not kill a campaign before its reports */
 	signal(SIGPIPE, SIG_IGN);
-}
-
-static void journal(struct hil_run_state *run, json_t *rec, bool sync)
-{
-	if (!rec) {
-		/* json_pack() found a bad value: a harness bug, never silent */
-		fprintf(stderr, "sfi-harness: internal error: a journal record could not be encoded\n");
-		return;
-	}
-	pthread_mutex_lock(&run->lock);
-	if ((sync ? hil_journal_append(run->journal, rec)
-		  : hil_journal_append_async(run->journal, rec)) < 0)
-		hil_runner_write_failed(run, hil_error_last());
-	pthread_mutex_unlock(&run->lock);
-}
-
-void hil_runner_journal(struct hil_run_state *run, json_t *rec)
-{
-	journal(run, rec, true);
-}
-
-void hil_runner_journal_async(struct hil_run_state *run, json_t *rec)
-{
-	journal(run, rec, false);
-}
-
-void hil_runner_write_failed(struct hil_run_state *run, const char *what)
-{
-	if (run->write_failed)
-		return;
-	run->write_failed = true;
-	hil_stop_requested = 1;
-	fprintf(stderr, "sfi-harness: cannot write results: %s\n"
-		"sfi-harness: the campaign stops after the installs now running; the journal keeps "
-		"every record written before. Free space, then run: sfi-harness resume %s\n",
-		what, run->opts->out_dir);
-}
-
-void hil_runner_event(struct hil_run_state *run, json_t *event)
-{
-	char *line;
-
-	if (!run->opts->events || !event) {
-		json_decref(event);
-		return;
-	}
-	line = json_dumps(event, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(event);
-	if (!line)
-		return;
-	pthread_mutex_lock(&run->lock);
-	fprintf(run->opts->events, "%s\n", line);
-	fflush(run->opts->events);
-	pthread_mutex_unlock(&run->lock);
-	free(line);
 }
 
 /* One worker per board, at most opts->jobs at once. */

@@ -1,6 +1,12 @@
-/* The campaign runner: executes a plan on the rack's drivers, writes the
- * journal as it goes, then renders the reports from the journal.
- * Boards run one after another (parallel workers come with the engine). */
+/* The engine's public face: runs a plan on the rack's drivers, one worker
+ * thread per board (at most --jobs at once), and writes the journal as it
+ * goes. This is the only engine header code outside harness/engine/ uses;
+ * the engine's files share run_state.h and their own private headers.
+ *
+ * Inside the engine, calls go one way: runner.c (the campaign) -> board.c
+ * (a board's worker) -> case.c (an install) -> steps.c (a step) ->
+ * identity.c / license.c, with progress.c, hsm_guard.c and run_state.c
+ * (the journal and events every file writes to) beside them. */
 #ifndef HIL_HARNESS_RUNNER_H
 #define HIL_HARNESS_RUNNER_H
 
@@ -39,7 +45,7 @@ void hil_runner_install_signals(void);
 int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	    int *exit_code_out, json_t **results_out);
 
-/* The most HSM licences @plan can draw (the guard's bound). */
+/* The most HSM licences @plan can draw (the guard's bound; hsm_guard.c). */
 unsigned hil_hsm_planned(const struct hil_plan *plan);
 
 #endif

@@ -9,7 +9,10 @@
 #include "harness/config/rack.h"
 #include "harness/sfi/sfi_crypto.h"
 #include "harness/sfi/sfi_image.h"
-#include "harness/engine/runner_internal.h"
+#include "harness/engine/run_state.h"
+#include "harness/engine/steps.h"
+#include "harness/engine/progress.h"
+#include "harness/engine/license.h"
 #include "harness/util/xalloc.h"
 
 #include <regex.h>

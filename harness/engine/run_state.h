@@ -1,0 +1,83 @@
+/* The state of one campaign run (struct hil_run_state) and of each board's
+ * worker (struct hil_board_run), and the run's outputs that every engine
+ * file writes to: the journal, --json-events and the stop on a failed write
+ * (run_state.c).
+ *
+ * Private to harness/engine/: runner.c, board.c, case.c, steps.c,
+ * identity.c, license.c, hsm_guard.c and progress.c include it. Code
+ * outside the engine uses runner.h (ci/check-layers.sh enforces that).
+ */
+#ifndef HIL_ENGINE_RUN_STATE_H
+#define HIL_ENGINE_RUN_STATE_H
+
+#include "drivers/console/console.h"
+#include "drivers/power/power.h"
+#include "drivers/probe/probe.h"
+#include "drivers/programmer/programmer.h"
+#include "harness/config/expect.h"
+#include "harness/journal/journal.h"
+#include "harness/engine/runner.h"
+#include "harness/util/strbuf.h"
+
+#include <pthread.h>
+
+#define HIL_STEP_MAX_RSS 16
+#define HIL_PROBE_WAIT_MS 15000u
+
+struct hil_run_state {
+	pthread_mutex_t lock;            /* journal, progress output, power instances */
+	int progress_mode;               /* HIL_PROGRESS_* */
+	char *status;                    /* live mode: one line per board */
+	bool status_drawn;
+	unsigned columns;                /* terminal width, live mode */
+	const struct hil_plan *plan;
+	const struct hil_run_opts *opts;
+	struct hil_driver_ctx ctx;
+	struct hil_journal *journal;
+	struct hil_programmer *programmer;
+	struct hil_probe *probe;
+	struct hil_power **power;        /* one per rack controller, opened lazily */
+	bool write_failed;               /* a result could not be saved: the campaign stops */
+};
+
+/* A result (journal record or step log) could not be written: reports the
+ * cause once and stops the campaign after the installs now running, so
+ * nothing further is run without a record. Call with run->lock held. */
+void hil_runner_write_failed(struct hil_run_state *run, const char *what);
+
+struct hil_board_run {
+	struct hil_run_state *run;
+	const struct hil_plan_board *pb;
+	const struct hil_rack_board *rb;
+	struct hil_console *console;     /* NULL: none */
+	struct hil_identity id;
+	char last_verdict[8];            /* for the live line */
+	double started_s;                /* real seconds, when the board started */
+	size_t index;                    /* in plan->boards */
+	uint64_t salt;                   /* of the step running now (programmer.h) */
+	unsigned infra_streak;           /* consecutive installs that ended in error */
+	char quarantine[256];            /* why the board sits out; "" when it does not */
+	enum hil_class quarantine_class;
+};
+
+struct hil_step_result {
+	enum hil_class cls;
+	int exit_status;                 /* of the programmer; -1 when none */
+	int term_signal;                 /* the signal that ended it, 0 when none */
+	uint32_t rss[HIL_STEP_MAX_RSS];
+	size_t rss_count;
+	char message[512];
+	double duration_s;
+	char *log;                       /* relative to out_dir, or NULL */
+};
+
+/* --json-events: writes @event as one line (steals it); no-op without. */
+void hil_runner_event(struct hil_run_state *run, json_t *event);
+
+/* Appends a record to the campaign's journal (steals @rec). */
+void hil_runner_journal(struct hil_run_state *run, json_t *rec);
+/* A step or install record: written at once, fsync'ed in the background
+ * (journal.h, hil_journal_append_async). */
+void hil_runner_journal_async(struct hil_run_state *run, json_t *rec);
+
+#endif
