@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ci/test.sh — the whole test suite, as CI runs it and as you run it.
 #
-#   1. installs what the build needs (ci/setup.sh)
+#   1. installs what the build needs (ci/setup.sh) and checks the layering
+#      of the sources (ci/check-layers.sh)
 #   2. builds with -Werror and runs every test through ctest
 #   3. builds again with ASan+UBSan and runs every test again
 #   4. runs the end-to-end campaign under valgrind memcheck (ci/memcheck.sh)
@@ -30,6 +31,9 @@ run_suite() { # build-dir, extra cmake args...
   fi
   return "$rc"
 }
+
+echo "== the layering: includes go downward only, no folder cycle, no file over 800 lines"
+bash ci/check-layers.sh
 
 echo "== build and test (-Werror)"
 run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHIL_BUILD_BENCH=ON

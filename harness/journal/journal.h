@@ -1,8 +1,11 @@
 /* journal.jsonl: the campaign's single source of truth.
  *
- * One JSON object per line, appended and fsync'ed as each step and each
- * case finishes, so a crash loses at most the step in flight. Report
- * writers read only this file (docs/journal.md lists the record types).
+ * One JSON object per line, appended as each step and each case
+ * finishes: campaign and board records are fsync'ed before the call
+ * returns, step and install records by a flusher thread within about
+ * 50 ms (a power cut can lose those last few; their installs run again on
+ * resume). Report writers read only this file (docs/reading-reports.md,
+ * "journal.jsonl records", lists the record types).
  */
 #ifndef HIL_HARNESS_JOURNAL_H
 #define HIL_HARNESS_JOURNAL_H
