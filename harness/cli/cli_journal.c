@@ -6,6 +6,7 @@
 #include "harness/cli/cli.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/stop.h"
 #include "harness/util/fileutil.h"
 #include "harness/journal/journal.h"
 #include "harness/transcript/outcome.h"
@@ -137,7 +138,7 @@ static int resume_campaign(const char *dir, const json_t *campaign, const json_t
 					     .junit_profile = profile,
 					     .seed = (uint64_t)json_integer_value(json_object_get(campaign, "seed")) };
 		hil_clock_set_scale(json_number_value(json_object_get(campaign, "time_scale")));
-		hil_runner_install_signals();
+		hil_stop_install_signals();
 		error = hil_run(plan, &opts, &code, results);
 	}
 	hil_diag_print(&d, stderr);

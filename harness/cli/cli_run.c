@@ -4,6 +4,7 @@
 #include "harness/cli/cli.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/stop.h"
 #include "harness/engine/interlock.h"
 #include "harness/transcript/outcome.h"
 #include "harness/config/plan.h"
@@ -242,8 +243,8 @@ int hil_cli_run(int argc, char **argv)
 	}
 	if (events == stdout)
 		a.quiet = true; /* the events own standard output */
-	hil_runner_install_signals();
-	for (int i = 0; !bad && i < n && !hil_stop_requested; i++) {
+	hil_stop_install_signals();
+	for (int i = 0; !bad && i < n && !hil_stop_requested(); i++) {
 		char *out = out_dir_for(&a, scen[i], n > 1);
 		struct hil_run_opts opts = { .out_dir = out, .progress = a.quiet ? NULL : stdout,
 					     .seed = a.seed, .verbose = a.verbose,

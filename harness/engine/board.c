@@ -3,6 +3,7 @@
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/stop.h"
 #include "harness/util/fileutil.h"
 #include "harness/engine/identity.h"
 #include "harness/util/json_util.h"
@@ -189,11 +190,11 @@ void hil_board_run(struct hil_run_state *run, size_t index)
 	else
 		start_board(&br, &pre, &lock);
 	journal_board(&br, &pre);
-	for (size_t k = 0; k < plan->cell_count && !hil_stop_requested; k++) {
+	for (size_t k = 0; k < plan->cell_count && !hil_stop_requested(); k++) {
 		if (!hil_case_wanted(run, index, k))
 			continue;
 		unsigned failures = 0;
-		for (unsigned it = 1; it <= plan->repeat && !hil_stop_requested; it++) {
+		for (unsigned it = 1; it <= plan->repeat && !hil_stop_requested(); it++) {
 			enum hil_verdict v;
 			enum hil_class cls = hil_case_run(&br, &plan->cells[k], it, &pre, &v);
 			if (v == HIL_VERDICT_COUNT)
@@ -207,5 +208,5 @@ void hil_board_run(struct hil_run_state *run, size_t index)
 	}
 	hil_console_close(br.console);
 	hil_lock_release(lock);
-	hil_progress_board_done(&br, hil_stop_requested ? "stopped" : "done");
+	hil_progress_board_done(&br, hil_stop_requested() ? "stopped" : "done");
 }

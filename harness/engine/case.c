@@ -4,6 +4,7 @@
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/stop.h"
 #include "harness/util/fileutil.h"
 #include "harness/util/json_util.h"
 #include "harness/config/rack.h"
@@ -213,7 +214,7 @@ static void run_attempts(struct hil_board_run *br, const struct hil_plan_cell *c
 		o->message[0] = '\0';
 		o->rss_count = 0;
 		run_steps(br, cell, name, case_dir, attempt, o);
-		if (!hil_class_is_infra(o->cls) || attempt >= retries || hil_stop_requested)
+		if (!hil_class_is_infra(o->cls) || attempt >= retries || hil_stop_requested())
 			return;
 		if (!o->attempts)
 			o->attempts = json_array();

@@ -4,6 +4,7 @@
  * lines from parallel board workers never interleave. */
 #include "harness/engine/run_state.h"
 #include "harness/util/error.h"
+#include "harness/util/stop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ void hil_runner_write_failed(struct hil_run_state *run, const char *what)
 	if (run->write_failed)
 		return;
 	run->write_failed = true;
-	hil_stop_requested = 1;
+	hil_stop_request();
 	fprintf(stderr, "sfi-harness: cannot write results: %s\n"
 		"sfi-harness: the campaign stops after the installs now running; the journal keeps "
 		"every record written before. Free space, then run: sfi-harness resume %s\n",

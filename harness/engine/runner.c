@@ -6,6 +6,7 @@
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/stop.h"
 #include "harness/util/fileutil.h"
 #include "harness/util/lock.h"
 #include "harness/config/rack.h"
@@ -27,25 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-volatile sig_atomic_t hil_stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	hil_stop_requested = 1;
-}
-
-void hil_runner_install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* a closed stdout (| head) must not kill a campaign before its reports */
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* One worker per board, at most opts->jobs at once. */
 struct pool {
 	struct hil_run_state *run;
@@ -62,7 +44,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&pool->lock);
 		i = pool->next++;
 		pthread_mutex_unlock(&pool->lock);
-		if (i >= pool->run->plan->board_count || hil_stop_requested)
+		if (i >= pool->run->plan->board_count || hil_stop_requested())
 			return NULL;
 		hil_board_run(pool->run, i);
 	}
@@ -77,7 +59,7 @@ static void run_boards(struct hil_run_state *run)
 	if (jobs > n)
 		jobs = n;
 	if (jobs <= 1) {
-		for (size_t i = 0; i < n && !hil_stop_requested; i++)
+		for (size_t i = 0; i < n && !hil_stop_requested(); i++)
 			hil_board_run(run, i);
 		return;
 	}
@@ -211,7 +193,7 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	hil_progress_finish(&run);
 	hil_clock_utc_iso(finished);
 	hil_runner_journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
-				"interrupted", (int)hil_stop_requested));
+				"interrupted", (int)hil_stop_requested()));
 	hil_journal_close(run.journal);
 	run.journal = NULL;
 	if ((error = hil_results_load(&results, journal_path)) < 0)

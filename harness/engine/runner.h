@@ -13,7 +13,6 @@
 #include "harness/config/plan.h"
 
 #include <jansson.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,10 +32,9 @@ struct hil_run_opts {
 	FILE *events;              /* --json-events: one JSON line per step event; NULL: none */
 };
 
-/* Set by SIGINT/SIGTERM (see hil_runner_install_signals): nothing new
- * starts, reports are written for what finished, exit code 130. */
-extern volatile sig_atomic_t hil_stop_requested;
-void hil_runner_install_signals(void);
+/* A stop (SIGINT, SIGTERM, SIGHUP: harness/util/stop.h) means nothing
+ * new starts, reports are written for what finished, exit code 130; a
+ * second signal also ends the running tools at once. */
 
 /* Runs @plan. On return the journal, junit.xml and summary.json are in
  * out_dir, *exit_code_out holds the DESIGN §5 code and *results_out (may

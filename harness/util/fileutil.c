@@ -6,42 +6,76 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-static int write_replace(const char *path, const void *data, size_t len, bool durable)
+/* A name no other writer uses: pid, a per-process counter and the time,
+ * created with O_EXCL so an existing file (or a planted symlink) is never
+ * opened, let alone truncated. */
+static int open_temp(char **tmp_out, const char *path)
 {
-	char *tmp = hil_xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	size_t done = 0;
-	int error = 0;
+	static atomic_uint counter;
+	struct timespec ts;
 
-	if (fd < 0) {
-		error = hil_error_set(HIL_EIO, "%s: %s", tmp, strerror(errno));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	for (int tries = 0; tries < 100; tries++) {
+		char *tmp = hil_xasprintf("%s.tmp.%ld.%u.%lx", path, (long)getpid(),
+					  atomic_fetch_add(&counter, 1), (unsigned long)ts.tv_nsec);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			*tmp_out = tmp;
+			return fd;
+		}
+		int err = errno;
 		free(tmp);
-		return error;
+		if (err != EEXIST)
+			return hil_error_set(HIL_EIO, "%s: cannot create a temporary file: %s", path,
+					     strerror(err));
 	}
+	return hil_error_set(HIL_EIO, "%s: cannot create a temporary file", path);
+}
+
+static int write_all(int fd, const char *name, const void *data, size_t len)
+{
+	size_t done = 0;
+
 	while (done < len) {
 		ssize_t n = write(fd, (const char *)data + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			error = hil_error_set(HIL_EIO, "%s: %s", tmp, strerror(errno));
-			break;
-		}
+		if (n < 0)
+			return hil_error_set(HIL_EIO, "%s: %s", name, strerror(errno));
 		done += (size_t)n;
 	}
+	return 0;
+}
+
+static int write_replace(const char *path, const void *data, size_t len, bool durable)
+{
+	char *tmp = NULL;
+	int fd = open_temp(&tmp, path);
+	int error;
+
+	if (fd < 0)
+		return fd;
+	error = write_all(fd, tmp, data, len);
 	if (!error && durable && fsync(fd) != 0)
 		error = hil_error_set(HIL_EIO, "%s: fsync: %s", tmp, strerror(errno));
-	close(fd);
+	if (close(fd) != 0 && !error) /* NFS and full disks report here */
+		error = hil_error_set(HIL_EIO, "%s: %s", tmp, strerror(errno));
 	if (!error && rename(tmp, path) != 0)
 		error = hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
 	if (error)
 		unlink(tmp);
+	else if (durable)
+		error = hil_fsync_parent(path);
 	free(tmp);
 	return error;
 }
@@ -56,11 +90,42 @@ int hil_write_file_replace(const char *path, const void *data, size_t len)
 	return write_replace(path, data, len, false);
 }
 
-int hil_mkdir_p(const char *path)
+int hil_fsync_dir(const char *dir)
 {
-	char *copy = hil_xstrdup(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int error = 0;
 
+	if (fd < 0)
+		return hil_error_set(HIL_EIO, "%s: %s", dir, strerror(errno));
+	/* EINVAL: a file system that cannot sync directories (some FUSE) */
+	if (fsync(fd) != 0 && errno != EINVAL)
+		error = hil_error_set(HIL_EIO, "%s: fsync: %s", dir, strerror(errno));
+	close(fd);
+	return error;
+}
+
+int hil_fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int error;
+
+	if (!slash)
+		return hil_fsync_dir(".");
+	dir = slash == path ? hil_xstrdup("/") : hil_xstrndup(path, (size_t)(slash - path));
+	error = hil_fsync_dir(dir);
+	free(dir);
+	return error;
+}
+
+int hil_mkdir_p(const char *path)
+{
+	char *copy;
+	int error = 0;
+
+	if (!path || !*path)
+		return hil_error_set(HIL_EIO, "cannot create a folder with an empty name");
+	copy = hil_xstrdup(path);
 	for (char *p = copy + 1; ; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
@@ -80,30 +145,61 @@ int hil_mkdir_p(const char *path)
 
 int hil_read_file(char **out, size_t *len_out, const char *path, size_t max)
 {
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	size_t len = 0, cap = 0;
+	int error = 0;
 
 	*out = NULL;
-	if (!f)
+	*len_out = 0;
+	if (fd < 0)
 		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
-	do {
+	if (fstat(fd, &st) != 0) {
+		error = hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = hil_error_set(HIL_EIO, "%s: not a regular file (%s)", path,
+				      S_ISDIR(st.st_mode)    ? "a directory"
+				      : S_ISFIFO(st.st_mode) ? "a FIFO"
+				      : S_ISSOCK(st.st_mode) ? "a socket"
+							     : "a device");
+		goto out;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		error = hil_error_set(HIL_EIO, "%s: larger than %zu bytes", path, max);
+		goto out;
+	}
+	for (;;) {
 		if (cap - len < 65536) {
 			cap = cap ? cap * 2 : 65536;
 			buf = hil_xrealloc(buf, cap + 1);
 		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0 && len <= max);
-	fclose(f);
-	if (len > max) {
-		free(buf);
-		return hil_error_set(HIL_EIO, "%s: larger than %zu bytes", path, max);
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			error = hil_error_set(HIL_EIO, "%s: larger than %zu bytes", path, max);
+			goto out;
+		}
 	}
 	buf[len] = '\0';
 	*out = buf;
 	*len_out = len;
-	return 0;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return error;
 }
 
 char *hil_slug(const char *s)

@@ -5,8 +5,9 @@
 #include <stddef.h>
 
 /* Writes @len bytes to @path through a temporary file in the same
- * directory, fsync and rename: readers see the old file or the new one,
- * never half of it. */
+ * directory (a unique name, created O_EXCL|O_NOFOLLOW), fsync, rename and
+ * fsync of the directory: readers see the old file or the new one, never
+ * half of it, and after a power cut the new one is there. */
 int hil_write_file_atomic(const char *path, const void *data, size_t len);
 /* The same without the fsync: still all or nothing for readers (and, on
  * ext4's default data=ordered, after a crash), for files whose durability
@@ -14,10 +15,17 @@ int hil_write_file_atomic(const char *path, const void *data, size_t len);
  * step, where the journal's one fsync per install is what counts. */
 int hil_write_file_replace(const char *path, const void *data, size_t len);
 
-/* mkdir -p. */
+/* fsync of a directory (after a create or rename in it), or of the
+ * directory that holds @path. */
+int hil_fsync_dir(const char *dir);
+int hil_fsync_parent(const char *path);
+
+/* mkdir -p. An empty @path is an error. */
 int hil_mkdir_p(const char *path);
 
-/* Reads a whole file of at most @max bytes. *out: free(). */
+/* Reads a whole regular file of at most @max bytes (a directory, FIFO,
+ * socket or device is refused without blocking; a read error is an error,
+ * never a short file). *out: free(). */
 int hil_read_file(char **out, size_t *len_out, const char *path, size_t max);
 
 /* A file-name-safe version of @s: [A-Za-z0-9._-], others become '_'. */

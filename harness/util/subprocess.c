@@ -1,7 +1,9 @@
 /* Subprocess control; see subprocess.h. */
+#define _GNU_SOURCE /* pipe2 */
 #include "harness/util/subprocess.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/stop.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
 
@@ -9,7 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,44 +91,129 @@ static char **child_env(char *const *extra)
 	return env;
 }
 
+/* In the child, between fork() and exec: only async-signal-safe calls.
+ * Never returns. */
+static void child_exec(const struct hil_subprocess_opts *opts, const char *path, int out_fd,
+		       int err_fd, pid_t parent, char **envp)
+{
+	int err;
+
+	sigset_t none;
+	struct sigaction dfl;
+	int null_fd;
+
+	/* The tool dies with the harness, however the harness dies (SIGKILL
+	 * included): the kernel sends SIGKILL when the thread that forked it
+	 * ends (prctl(2)); that thread waits for the tool, so it ends only with
+	 * the process. A harness that died before this line: exit now. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		goto fail;
+	setpgid(0, 0); /* its own group: the deadline kills all of it */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGPIPE, &dfl, NULL);
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGTERM, &dfl, NULL);
+	sigaction(SIGHUP, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+		goto fail;
+	if (opts->inherit_fd > 2) {
+		/* kept across exec: e.g. the board's lock, held while the tool lives */
+		int flags = fcntl(opts->inherit_fd, F_GETFD);
+		if (flags >= 0)
+			fcntl(opts->inherit_fd, F_SETFD, flags & ~FD_CLOEXEC);
+	}
+	execve(path, opts->argv, envp);
+fail:
+	/* tell the parent why through @err_fd (closed on a successful exec) */
+	err = errno ? errno : ECHILD;
+	while (write(err_fd, &err, sizeof(err)) < 0 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+/* @name looked up in $PATH (before fork: the child may not allocate).
+ * Owned; NULL when no executable of that name is there. */
+static char *find_in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	struct hil_strbuf b = { 0 };
+
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t len = end ? (size_t)(end - path) : strlen(path);
+		b.len = 0;
+		hil_strbuf_printf(&b, "%.*s/%s", (int)len, len ? path : ".", name);
+		if (access(hil_strbuf_str(&b), X_OK) == 0)
+			return hil_strbuf_detach(&b);
+		path += len + (end ? 1 : 0);
+	}
+	hil_strbuf_free(&b);
+	return NULL;
+}
+
+/* fork() rather than posix_spawn(): only a forked child can ask the kernel
+ * to kill it when the harness dies (PR_SET_PDEATHSIG). */
 static int spawn(pid_t *pid, const struct hil_subprocess_opts *opts, int out_fd,
 		 struct hil_subprocess_result *res)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, defaults;
-	int rc;
+	pid_t parent = getpid();
+	char **envp;
+	char *found = NULL;
+	const char *path = opts->argv[0];
+	pid_t child;
+	int errp[2], err = 0;
+	ssize_t n;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigemptyset(&defaults);
-	sigaddset(&defaults, SIGPIPE);
-	sigaddset(&defaults, SIGINT);
-	sigaddset(&defaults, SIGTERM);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &defaults);
-	posix_spawnattr_setpgroup(&attr, 0); /* its own group: the deadline kills all of it */
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF);
-	char **envp = child_env(opts->extra_env);
-	if (strchr(opts->argv[0], '/'))
-		rc = posix_spawn(pid, opts->argv[0], &fa, &attr, opts->argv, envp);
-	else
-		rc = posix_spawnp(pid, opts->argv[0], &fa, &attr, opts->argv, envp);
+	if (!strchr(path, '/') && !(path = found = find_in_path(opts->argv[0]))) {
+		err = ENOENT;
+		goto failed;
+	}
+	if (pipe2(errp, O_CLOEXEC) != 0) {
+		err = errno;
+		goto failed;
+	}
+	envp = child_env(opts->extra_env);
+	child = fork();
+	if (child == 0) {
+		close(errp[0]);
+		child_exec(opts, path, out_fd, errp[1], parent, envp);
+	}
+	err = errno;
 	if (envp != environ)
 		free(envp);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0) {
-		res->start_failed = true;
-		snprintf(res->error, sizeof(res->error), "cannot start %s: %s", opts->argv[0],
-			 strerror(rc));
+	free(found);
+	found = NULL;
+	close(errp[1]);
+	if (child < 0) {
+		close(errp[0]);
+		goto failed;
 	}
-	return rc;
+	setpgid(child, child); /* also here: no race with kill(-pid) later */
+	/* end of file: exec succeeded; an int: why it did not */
+	do
+		n = read(errp[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(errp[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+			;
+		goto failed;
+	}
+	*pid = child;
+	return 0;
+failed:
+	free(found);
+	res->start_failed = true;
+	snprintf(res->error, sizeof(res->error), "cannot start %s: %s", opts->argv[0],
+		 strerror(err));
+	return err ? err : -1;
 }
 
 /* Polling waits start short and double up to 5 ms: a tool that has just
@@ -165,12 +252,16 @@ static void record_status(struct hil_subprocess_result *res, int status)
 	}
 }
 
-/* The deadline passed: SIGTERM to the group, a grace period, SIGKILL. */
-static void stop_group(struct reader *r, pid_t pid, int fd, int *status)
+/* The deadline passed (or a second stop signal came, @now): SIGTERM to
+ * the group, a grace period, SIGKILL. */
+static void stop_group(struct reader *r, pid_t pid, int fd, int *status, bool now)
 {
-	unsigned grace = r->opts->grace_ms ? r->opts->grace_ms : 2000;
+	unsigned grace = now ? 200 : r->opts->grace_ms ? r->opts->grace_ms : 2000;
 
-	r->res->timed_out = true;
+	if (now)
+		r->res->interrupted = true;
+	else
+		r->res->timed_out = true;
 	kill(-pid, SIGTERM);
 	double until = hil_clock_real_ms() + grace;
 	while (hil_clock_real_ms() < until) {
@@ -196,10 +287,10 @@ int hil_subprocess_run(struct hil_subprocess_result *res, const struct hil_subpr
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	if (pipe(fds) != 0)
+	/* pipe2: close-on-exec from the start, so a tool that another board's
+	 * thread starts meanwhile never inherits this pipe's ends */
+	if (pipe2(fds, O_CLOEXEC) != 0)
 		return hil_error_set(HIL_EIO, "pipe: %s", strerror(errno));
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	if (spawn(&pid, opts, fds[1], res) != 0) {
 		close(fds[0]);
@@ -214,9 +305,9 @@ int hil_subprocess_run(struct hil_subprocess_result *res, const struct hil_subpr
 			deadline = now + 200; /* a grandchild may hold the pipe: drain briefly */
 		if (exited && !open_pipe)
 			break;
-		if (now >= deadline) {
+		if (now >= deadline || (!exited && hil_stop_now())) {
 			if (!exited)
-				stop_group(&r, pid, fds[0], &status);
+				stop_group(&r, pid, fds[0], &status, now < deadline);
 			break;
 		}
 		if (!open_pipe) {

@@ -3,9 +3,16 @@
  * group (SIGTERM, a grace period, then SIGKILL). Nothing is left running
  * and no zombie remains when hil_subprocess_run() returns.
  *
+ * The tool never outlives the harness: it is forked with
+ * PR_SET_PDEATHSIG=SIGKILL, so however the harness ends (SIGKILL too) the
+ * kernel kills the tool at once. A second stop signal (util/stop.h) ends
+ * the running tool's group too, within about 250 ms.
+ *
  * File descriptors: the child gets /dev/null on stdin and one pipe for
  * both stdout and stderr (so their order is kept); the parent owns and
- * closes the read end. Every descriptor is close-on-exec.
+ * closes the read end. Every descriptor is close-on-exec from its creation
+ * (pipe2, O_CLOEXEC), so a tool started by another thread never inherits
+ * one; only @inherit_fd is passed on.
  */
 #ifndef HIL_HARNESS_SUBPROCESS_H
 #define HIL_HARNESS_SUBPROCESS_H
@@ -19,6 +26,10 @@ struct hil_subprocess_opts {
 	unsigned grace_ms;          /* after SIGTERM, before SIGKILL (default 2000) */
 	size_t max_output;          /* kept bytes (default 16 MiB); the rest is counted */
 	char *const *extra_env;     /* Optional: "NAME=value" entries added to the environment */
+	/* Optional (> 2): a descriptor the tool keeps, e.g. the board's lock
+	 * file, so the flock is held as long as the tool lives even when the
+	 * harness is gone; 0: none. */
+	int inherit_fd;
 	/* Optional: called for each complete line (without its newline), and
 	 * for a last unterminated one. */
 	void (*on_line)(void *payload, const char *line, size_t len);
@@ -31,6 +42,7 @@ struct hil_subprocess_result {
 	bool truncated;             /* more than max_output was printed */
 	bool start_failed;          /* could not be started; message in error */
 	bool timed_out;             /* the deadline ended it */
+	bool interrupted;           /* a second stop signal ended it */
 	bool signaled;
 	int term_signal;            /* when signaled */
 	int exit_status;            /* when neither */
