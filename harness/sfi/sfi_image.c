@@ -49,10 +49,25 @@ void hil_sfi_image_free(struct hil_sfi_image *img)
 	free(img);
 }
 
-static int fatal(struct hil_sfi_image *img, const char *name)
+/* The problem that stops the walk: recorded last (replacing the last
+ * warning when the list is full) and reported as the error, never a
+ * warning that came before it. */
+static int fatal(struct hil_sfi_image *img, const char *name, size_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fatal(struct hil_sfi_image *img, const char *name, size_t offset, const char *fmt, ...)
 {
-	return hil_error_set(HIL_EPROTO, "%s: offset %zu: %s", name, img->problems[0].offset,
-			     img->problems[0].text);
+	struct hil_sfi_problem *p;
+	va_list ap;
+
+	if (img->problem_count == HIL_SFI_MAX_PROBLEMS)
+		img->problem_count--;
+	p = &img->problems[img->problem_count++];
+	p->offset = offset;
+	va_start(ap, fmt);
+	vsnprintf(p->text, sizeof(p->text), fmt, ap);
+	va_end(ap);
+	return hil_error_set(HIL_EPROTO, "%s: offset %zu: %s", name, p->offset, p->text);
 }
 
 static int walk_header(struct hil_sfi_image *img, const char *name)
@@ -60,13 +75,11 @@ static int walk_header(struct hil_sfi_image *img, const char *name)
 	const uint8_t *d = img->data;
 
 	if (img->length < HIL_SFI_HEADER_SIZE) {
-		problem(img, img->length, "file too short for an SFI header (%zu bytes, expected "
+		return fatal(img, name, img->length, "file too short for an SFI header (%zu bytes, expected "
 			"at least 28)", img->length);
-		return fatal(img, name);
 	}
 	if (memcmp(d, "SFIMAGIC", 8) != 0) {
-		problem(img, 0, "bad magic (expected \"SFIMAGIC\")");
-		return fatal(img, name);
+		return fatal(img, name, 0, "bad magic (expected \"SFIMAGIC\")");
 	}
 	img->protocol = le16(d + 8);
 	img->area_count = le16(d + 10);
@@ -88,13 +101,11 @@ static int walk_areas(struct hil_sfi_image *img, const char *name)
 		struct hil_sfi_area *a;
 
 		if (img->length - off < HIL_SFI_AREA_HEADER_SIZE) {
-			problem(img, off, "truncated area descriptor (%zu bytes left, expected 30)",
+			return fatal(img, name, off, "truncated area descriptor (%zu bytes left, expected 30)",
 				img->length - off);
-			return fatal(img, name);
 		}
 		if (img->areas_read == MAX_AREAS) {
-			problem(img, off, "more than %d areas", MAX_AREAS);
-			return fatal(img, name);
+			return fatal(img, name, off, "more than %d areas", MAX_AREAS);
 		}
 		if (img->areas_read == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -112,9 +123,8 @@ static int walk_areas(struct hil_sfi_image *img, const char *name)
 		memcpy(a->tag, d + off + 14, 16);
 		off += HIL_SFI_AREA_HEADER_SIZE;
 		if (a->size > img->length - off) {
-			problem(img, a->offset + 4, "area %u claims %u bytes, only %zu left in the file",
+			return fatal(img, name, a->offset + 4, "area %u claims %u bytes, only %zu left in the file",
 				a->index, a->size, img->length - off);
-			return fatal(img, name);
 		}
 		a->payload = d + off;
 		off += a->size;

@@ -54,7 +54,8 @@ struct hil_sfi_image {
 
 /* Reads @path and walks it. HIL_EIO when it cannot be read; HIL_EPROTO
  * when it cannot be walked at all (no magic, truncated descriptor, a size
- * past the end) — the first problem says where. *out is set in both cases
+ * past the end) — the error (and the last problem) says where, not a warning
+ * found before it. *out is set in both cases
  * where a header was read, so inspect can show what there is. Free with
  * hil_sfi_image_free(). */
 int hil_sfi_image_load(struct hil_sfi_image **out, const char *path);

@@ -291,3 +291,20 @@ Test(sfi, installs_through_the_sim_show_what_the_image_asked_for)
 	free(data);
 	free(dir);
 }
+
+Test(sfi, a_fatal_problem_after_a_warning_is_the_error_reported)
+{
+	size_t len;
+	uint8_t *data = fixture(&len);
+	struct hil_sfi_image *img = NULL;
+
+	data[8] = 2; /* protocol 2: a warning (no public layout) */
+	/* then cut inside the first area descriptor: fatal */
+	int error = hil_sfi_image_parse(&img, "t.sfi", data, 28 + 10);
+	cr_assert_lt(error, 0);
+	cr_assert(strstr(hil_error_last(), "truncated area descriptor"), "%s", hil_error_last());
+	cr_assert(!strstr(hil_error_last(), "protocol version"), "%s", hil_error_last());
+	cr_assert(strstr(img->problems[0].text, "protocol version"), "the warning is still listed");
+	hil_sfi_image_free(img);
+	free(data);
+}
