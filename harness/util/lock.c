@@ -55,23 +55,19 @@ static void read_owner(int fd, char *out, size_t size)
 		snprintf(out, size, "(no owner record)");
 }
 
-int hil_lock_board(struct hil_lock **out, const char *dir, const char *serial, unsigned wait_s,
-		   const char *campaign)
+int hil_lock_file(struct hil_lock **out, const char *path, unsigned wait_s, const char *campaign,
+		  const char *what, const char *hint)
 {
-	char *path, owner[512];
+	char owner[512];
 	double deadline = hil_clock_real_ms() + wait_s * 1000.0;
 	int fd, error;
 
 	*out = NULL;
-	if ((error = hil_mkdir_p(dir)) < 0)
-		return error;
-	path = hil_xasprintf("%s/%s.lock", dir, serial);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		error = hil_error_set(HIL_EIO, "lock %s: %s", path, strerror(errno));
-		free(path);
-		return error;
-	}
+	/* O_NOFOLLOW: a symlink planted where the lock goes is refused, never
+	 * followed (and its target never truncated) */
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return hil_error_set(HIL_EIO, "lock %s: %s", path, strerror(errno));
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			error = hil_error_set(HIL_EIO, "lock %s: %s", path, strerror(errno));
@@ -79,22 +75,42 @@ int hil_lock_board(struct hil_lock **out, const char *dir, const char *serial, u
 		}
 		if (hil_clock_real_ms() >= deadline) {
 			read_owner(fd, owner, sizeof(owner));
-			error = hil_error_set(HIL_EBUSY, "board with probe %s is busy: held by %s "
-					      "(lock %s; --wait-lock SECONDS waits for it)", serial,
-					      owner, path);
+			error = hil_error_set(HIL_EBUSY, "%s is busy: held by %s (lock %s%s%s)", what,
+					      owner, path, hint ? "; " : "", hint ? hint : "");
 			goto fail;
 		}
 		usleep(100000);
 	}
 	write_owner(fd, campaign);
-	free(path);
 	*out = hil_xcalloc(1, sizeof(**out));
 	(*out)->fd = fd;
 	return 0;
 fail:
 	close(fd);
+	return error;
+}
+
+int hil_lock_board(struct hil_lock **out, const char *dir, const char *serial, unsigned wait_s,
+		   const char *campaign)
+{
+	char *path, *what;
+	int error;
+
+	*out = NULL;
+	if ((error = hil_mkdir_p(dir)) < 0)
+		return error;
+	path = hil_xasprintf("%s/%s.lock", dir, serial);
+	what = hil_xasprintf("board with probe %s", serial);
+	error = hil_lock_file(out, path, wait_s, campaign, what,
+			      "--wait-lock SECONDS waits for it");
+	free(what);
 	free(path);
 	return error;
+}
+
+int hil_lock_fd(const struct hil_lock *lock)
+{
+	return lock ? lock->fd : 0;
 }
 
 void hil_lock_release(struct hil_lock *lock)

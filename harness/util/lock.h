@@ -16,6 +16,15 @@ struct hil_lock;
 int hil_lock_board(struct hil_lock **out, const char *dir, const char *serial, unsigned wait_s,
 		   const char *campaign);
 
+/* The same for any lock file at @path: "@what is busy: held by {owner}
+ * (lock PATH; @hint)". @hint may be NULL. */
+int hil_lock_file(struct hil_lock **out, const char *path, unsigned wait_s, const char *campaign,
+		  const char *what, const char *hint);
+
+/* The locked descriptor, for a tool that must hold the lock as long as it
+ * lives (hil_subprocess_opts.inherit_fd); 0 for NULL. */
+int hil_lock_fd(const struct hil_lock *lock);
+
 void hil_lock_release(struct hil_lock *lock);
 
 /* The lock folder: the rack's lock_dir, else $SFI_HARNESS_LOCK_DIR, else

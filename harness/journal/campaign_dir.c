@@ -1,0 +1,160 @@
+/* The campaign directory; see campaign_dir.h. */
+#include "harness/journal/campaign_dir.h"
+#include "harness/util/error.h"
+#include "harness/util/fileutil.h"
+#include "harness/util/lock.h"
+#include "harness/util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct hil_campaign_dir {
+	char *path;
+	char *journal;
+	struct hil_lock *lock;  /* writers only */
+	bool live;              /* readers: a writer held the lock */
+};
+
+/* What is at @path now: nothing, a real folder, or something we refuse. */
+static int check_target(const char *path, enum hil_campaign_access how, bool *exists)
+{
+	struct stat st;
+
+	*exists = false;
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+		if (how != HIL_CAMPAIGN_NEW)
+			return hil_error_set(HIL_ECONFIG, "%s: no such results folder", path);
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode))
+		return hil_error_set(HIL_ECONFIG, "%s is a symbolic link: give the results folder "
+				     "itself (a link could point at another campaign's files)", path);
+	if (!S_ISDIR(st.st_mode))
+		return hil_error_set(HIL_ECONFIG, "%s exists and is not a folder: give a new "
+				     "folder for the results", path);
+	*exists = true;
+	return 0;
+}
+
+static int take_lock(struct hil_campaign_dir *cd, const char *campaign)
+{
+	char *lock_path = hil_xasprintf("%s/.lock", cd->path);
+	char *what = hil_xasprintf("results folder %s", cd->path);
+	int error = hil_lock_file(&cd->lock, lock_path, 0, campaign, what,
+				  "one run, resume or merge writes a folder at a time");
+
+	free(what);
+	free(lock_path);
+	return error;
+}
+
+/* READ: is a writer there now? A shared lock that cannot be had says so. */
+static void probe_writer(struct hil_campaign_dir *cd)
+{
+	char *lock_path = hil_xasprintf("%s/.lock", cd->path);
+	int fd = open(lock_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) {
+		cd->live = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+		close(fd);
+	}
+	free(lock_path);
+}
+
+int hil_campaign_dir_open(struct hil_campaign_dir **out, const char *path,
+			  enum hil_campaign_access how, const char *campaign)
+{
+	struct hil_campaign_dir *cd;
+	bool exists;
+	int error;
+
+	*out = NULL;
+	if (!path || !*path)
+		return hil_error_set(HIL_ECONFIG, "the results folder has an empty name");
+	if ((error = check_target(path, how, &exists)) < 0)
+		return error;
+	if (!exists) {
+		if ((error = hil_mkdir_p(path)) < 0 || (error = hil_fsync_parent(path)) < 0)
+			return error;
+		/* created by someone else between the check and mkdir: look again */
+		if ((error = check_target(path, how, &exists)) < 0)
+			return error;
+	}
+	cd = hil_xcalloc(1, sizeof(*cd));
+	cd->path = hil_xstrdup(path);
+	cd->journal = hil_xasprintf("%s/journal.jsonl", path);
+	if (how == HIL_CAMPAIGN_READ) {
+		probe_writer(cd);
+	} else if ((error = take_lock(cd, campaign)) < 0) {
+		goto fail;
+	}
+	/* decided under the lock, so two runs racing for one folder cannot both
+	 * find it free */
+	if (how == HIL_CAMPAIGN_NEW && access(cd->journal, F_OK) == 0) {
+		error = hil_error_set(HIL_ECONFIG, "%s already holds a campaign: `sfi-harness resume "
+				      "%s` continues it, or give a new folder", path, path);
+		goto fail;
+	}
+	if (how != HIL_CAMPAIGN_NEW && access(cd->journal, F_OK) != 0) {
+		error = hil_error_set(HIL_ECONFIG, "%s: no journal.jsonl: not a results folder", path);
+		goto fail;
+	}
+	*out = cd;
+	return 0;
+fail:
+	hil_campaign_dir_close(cd);
+	return error;
+}
+
+void hil_campaign_dir_close(struct hil_campaign_dir *cd)
+{
+	if (!cd)
+		return;
+	hil_lock_release(cd->lock);
+	free(cd->path);
+	free(cd->journal);
+	free(cd);
+}
+
+const char *hil_campaign_dir_path(const struct hil_campaign_dir *cd)
+{
+	return cd->path;
+}
+
+const char *hil_campaign_dir_journal(const struct hil_campaign_dir *cd)
+{
+	return cd->journal;
+}
+
+int hil_campaign_dir_create_journal(struct hil_campaign_dir *cd)
+{
+	int fd = open(cd->journal, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return hil_error_set(errno == EEXIST ? HIL_ECONFIG : HIL_EIO, "%s: %s", cd->journal,
+				     strerror(errno));
+	if (fsync(fd) != 0) {
+		int err = errno;
+		close(fd);
+		return hil_error_set(HIL_EIO, "%s: fsync: %s", cd->journal, strerror(err));
+	}
+	close(fd);
+	return hil_campaign_dir_sync(cd);
+}
+
+int hil_campaign_dir_sync(const struct hil_campaign_dir *cd)
+{
+	return hil_fsync_dir(cd->path);
+}
+
+bool hil_campaign_dir_live(const struct hil_campaign_dir *cd)
+{
+	return cd->live;
+}
