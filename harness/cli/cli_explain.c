@@ -5,7 +5,6 @@
 #include "harness/transcript/catalogue.h"
 #include "harness/cli/cli.h"
 #include "harness/util/error.h"
-#include "harness/util/fileutil.h"
 #include "harness/transcript/outcome.h"
 #include "harness/yaml/ycheck.h"
 
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_LOG_BYTES (64u << 20)
 
 static const char usage[] =
 	"usage: sfi-harness explain CLASS|RSS-VALUE|MESSAGE|LOG...\n"
@@ -67,16 +65,14 @@ static bool explain_message(const char *line, const char *prefix)
 static int explain_log(const char *path)
 {
 	struct hil_transcript *tx = calloc(1, sizeof(*tx));
-	char *text = NULL, title[128];
-	size_t len = 0;
+	char title[128];
 	bool all = true;
 
-	if (!tx || hil_read_file(&text, &len, path, MAX_LOG_BYTES) < 0) {
+	if (!tx || hil_cubeprog_parse_file(tx, path, NULL) < 0) {
 		fprintf(stderr, "sfi-harness explain: %s\n", hil_error_last());
 		free(tx);
 		return 2;
 	}
-	hil_cubeprog_parse(tx, text, len);
 	enum hil_class cls = hil_cubeprog_classify(tx, HIL_PROG_SFI_INSTALL, NULL);
 	printf("== %s: %s%s%s, BL %s0x%02X, class %s\n\n", path,
 	       tx->device_name[0] ? tx->device_name : "device ?", tx->revision[0] ? ", revision " : "",
@@ -99,7 +95,6 @@ static int explain_log(const char *path)
 	snprintf(title, sizeof(title), "class %s", hil_class_name(cls));
 	if (hil_catalogue_class(hil_class_name(cls)))
 		print_entry(title, hil_catalogue_class(hil_class_name(cls)));
-	free(text);
 	free(tx);
 	return all ? 0 : 1;
 }
@@ -142,7 +137,9 @@ static int explain_one(const char *arg)
 	struct stat st;
 	uint32_t value;
 
-	if (stat(arg, &st) == 0 && S_ISREG(st.st_mode))
+	/* anything that exists is a log to read (a directory or FIFO is refused
+	 * there), never a message to look up */
+	if (stat(arg, &st) == 0)
 		return explain_log(arg);
 	if (hil_catalogue_class(arg)) {
 		char title[96];

@@ -2,16 +2,12 @@
  * STM32_Programmer_CLI log, and how it classifies it. */
 #include "harness/cli/cli.h"
 #include "harness/util/error.h"
-#include "harness/util/fileutil.h"
 #include "harness/transcript/outcome.h"
-#include "harness/util/strbuf.h"
 #include "harness/transcript/transcript_json.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_LOG_BYTES (64u << 20)
 
 static const char usage[] =
 	"usage: sfi-harness transcript [--json] [--op OP] FILE|-\n"
@@ -22,23 +18,9 @@ static const char usage[] =
 	"with the documented keys. --op says which operation the log is of, for its\n"
 	"success marker: sfi (default), connect, ob, upload, rss, list, hsm, abort,\n"
 	"certificate, license, read32.\n"
-	"Exit 0 when the log was read, 2 when it could not be.\n";
+	"The log is read to its end whatever its size. Exit 0 when the log was\n"
+	"read, 2 when it could not be (a directory, FIFO or device is refused).\n";
 
-
-static int read_input(char **out, size_t *len, const char *path)
-{
-	struct hil_strbuf b = HIL_STRBUF_INIT;
-	char buf[65536];
-	size_t n;
-
-	if (strcmp(path, "-") != 0)
-		return hil_read_file(out, len, path, MAX_LOG_BYTES);
-	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0 && b.len <= MAX_LOG_BYTES)
-		hil_strbuf_put(&b, buf, n);
-	*len = b.len;
-	*out = hil_strbuf_detach(&b);
-	return 0;
-}
 
 static void print_text(const json_t *j)
 {
@@ -76,8 +58,6 @@ int hil_cli_transcript(int argc, char **argv)
 	struct hil_transcript *t;
 	bool as_json = false;
 	int op = HIL_PROG_SFI_INSTALL;
-	char *text = NULL;
-	size_t len = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "jo:h", options, NULL)) != -1) {
@@ -95,12 +75,12 @@ int hil_cli_transcript(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return hil_cli_usage_error("transcript", "give one FILE, or - for standard input");
-	if (read_input(&text, &len, argv[optind]) < 0) {
+	t = malloc(sizeof(*t));
+	if (!t || hil_cubeprog_parse_file(t, argv[optind], NULL) < 0) {
 		fprintf(stderr, "sfi-harness transcript: %s\n", hil_error_last());
+		free(t);
 		return HIL_EXIT_USAGE;
 	}
-	t = malloc(sizeof(*t));
-	hil_cubeprog_parse(t, text, len);
 	json_t *j = hil_transcript_json(t, hil_cubeprog_classify(t, (enum hil_prog_op)op, NULL));
 	if (as_json) {
 		char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -111,6 +91,5 @@ int hil_cli_transcript(int argc, char **argv)
 	}
 	json_decref(j);
 	free(t);
-	free(text);
 	return HIL_EXIT_OK;
 }

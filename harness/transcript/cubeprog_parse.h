@@ -104,6 +104,12 @@ void hil_cubeprog_stream_init(struct hil_cubeprog_stream *s, struct hil_transcri
 /* @line need not be NUL-terminated; lines longer than 4 KiB are cut. */
 void hil_cubeprog_stream_line(struct hil_cubeprog_stream *s, const char *line, size_t len);
 
+/* Parses the log at @path ("-": standard input) as it is read, whatever
+ * its size (parse_file.c). A directory, FIFO, socket or device is refused
+ * (HIL_EIO, the message says what it is); a read error is an error, never
+ * a shorter log. *bytes_out (may be NULL): how much was read. */
+int hil_cubeprog_parse_file(struct hil_transcript *out, const char *path, size_t *bytes_out);
+
 /* "success", "failure" or "incomplete" for a class (DESIGN §4 JSON). */
 const char *hil_cubeprog_verdict(enum hil_class cls);
 
