@@ -11,6 +11,7 @@
 #include "harness/engine/run_state.h"
 #include "harness/engine/progress.h"
 #include "harness/util/clock.h"
+#include "harness/util/term.h"
 #include "harness/util/xalloc.h"
 
 #include <stdarg.h>
@@ -63,13 +64,16 @@ static void redraw(struct hil_run_state *run)
 }
 
 /* A lasting line: above the live lines, or a stamped plain line. */
-static void lasting(struct hil_run_state *run, const char *text)
+static void lasting(struct hil_run_state *run, const char *raw)
 {
 	FILE *f = run->opts->progress;
-	char when[16];
+	char when[16], text[1024];
 
 	if (run->progress_mode == HIL_PROGRESS_QUIET)
 		return;
+	/* names and tool messages come from input files and tools: no control
+	 * of theirs reaches the terminal (term.h) */
+	hil_term_safe(text, sizeof(text), raw, false);
 	stamp(when);
 	pthread_mutex_lock(&run->lock);
 	if (run->progress_mode == HIL_PROGRESS_LIVE && run->status_drawn)
@@ -109,10 +113,12 @@ static void set_status(struct hil_board_run *br, const char *fmt, ...)
 
 	if (run->progress_mode != HIL_PROGRESS_LIVE)
 		return;
+	char raw[STATUS_LEN];
 	pthread_mutex_lock(&run->lock);
 	va_start(ap, fmt);
-	vsnprintf(line, STATUS_LEN, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	hil_term_safe(line, STATUS_LEN, raw, false);
 	redraw(run);
 	pthread_mutex_unlock(&run->lock);
 }

@@ -1,5 +1,6 @@
 /* Collected input diagnostics; see diag.h. */
 #include "harness/util/diag.h"
+#include "harness/util/term.h"
 #include "harness/util/xalloc.h"
 
 #include <stdarg.h>
@@ -8,12 +9,17 @@
 void hil_diag_add(struct hil_diag *d, const char *file, unsigned line,
 		  unsigned col, const char *fmt, ...)
 {
-	char msg[1024];
+	char raw[1024], msg[1024], where[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* the message quotes the input, the file name is the user's: both are
+	 * printed on a terminal, so neither may carry a control (term.h) */
+	hil_term_safe(msg, sizeof(msg), raw, true);
+	hil_term_safe(where, sizeof(where), file, false);
+	file = where;
 
 	if (d->count == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;

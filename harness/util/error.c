@@ -1,5 +1,6 @@
 /* Thread-local last-error message; see error.h for the convention. */
 #include "harness/util/error.h"
+#include "harness/util/term.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,11 +9,15 @@ static _Thread_local char last_message[1024];
 
 int hil_error_set(int code, const char *fmt, ...)
 {
+	char raw[sizeof(last_message)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_message, sizeof(last_message), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* messages carry names and paths from input files, and end up on a
+	 * terminal: nothing in them may act on it (term.h) */
+	hil_term_safe(last_message, sizeof(last_message), raw, true);
 	return code;
 }
 
