@@ -2,6 +2,7 @@
 #include "harness/config/plan.h"
 #include "harness/util/error.h"
 #include "harness/util/strbuf.h"
+#include "harness/util/strset.h"
 #include "harness/yaml/subst.h"
 #include "harness/util/xalloc.h"
 #include "harness/yaml/ycheck.h"
@@ -160,16 +161,21 @@ int hil_plan_build(struct hil_plan **out, const struct hil_scenario *s,
 	plan->rack = rack;
 	plan->repeat = repeat ? repeat : s->repeat;
 	plan_boards(&c, plan, &refused);
-	plan->cell_count = 1;
-	for (size_t i = 0; i < s->matrix_count; i++)
-		plan->cell_count *= s->matrix[i].value_count ? s->matrix[i].value_count : 1;
-	plan->cells = hil_xcalloc(plan->cell_count, sizeof(*plan->cells));
+	/* sizes first: nothing is allocated for a campaign over its limits */
+	if (!hil_limits_installs(&c, s, plan->board_count, s->cell_count, plan->repeat,
+				 s->repeat_line, s->repeat_col)) {
+		hil_plan_free(plan);
+		return hil_error_set(HIL_ECONFIG, "%s: cannot plan", s->file);
+	}
+	plan->cell_count = s->cell_count;
+	plan->cells = hil_xcalloc(plan->cell_count ? plan->cell_count : 1, sizeof(*plan->cells));
+	struct hil_strset labels = { 0 }; /* linear, not pairwise, in the cells */
 	for (size_t k = 0; k < plan->cell_count; k++) {
 		fill_cell(&plan->cells[k], s, k);
 		plan->cells[k].label = make_label(&plan->cells[k], true);
-		for (size_t j = 0; j < k; j++)
-			short_ok = short_ok && strcmp(plan->cells[j].label, plan->cells[k].label);
+		short_ok = short_ok && hil_strset_add(&labels, plan->cells[k].label);
 	}
+	hil_strset_clear(&labels);
 	for (size_t k = 0; k < plan->cell_count; k++) {
 		if (!short_ok) {
 			free(plan->cells[k].label);

@@ -2,6 +2,7 @@
  * Step argument checks that need a matrix cell (paths with ${param})
  * happen in the planner. */
 #include "harness/config/scenario.h"
+#include "harness/config/limits.h"
 #include "harness/sfi/option_bytes.h"
 #include "harness/config/confine.h"
 #include "harness/util/error.h"
@@ -18,7 +19,7 @@ static const char *const scenario_keys[] = { "campaign", "description", "boards"
 					     "seed", "xpass_fails", "hsm_reserve", "retries",
 					     "retry_backoff_ms", "quarantine_after", "until", "max_runs",
 					     "root", "sfi_key", "irreversible_option_bytes", "matrix", "steps",
-					     "expect", NULL };
+					     "expect", "limits", NULL };
 static const char *const until_keys[] = { "failures", NULL };
 static const char *const step_names[] = { "power", "sfi_install", "read_ob", "verify_flash",
 					  "wait", "reset", "expect_console", NULL };
@@ -41,7 +42,7 @@ static const char *const when_identity_keys[] = { "bl_version", "rss_version", "
 const char *const *const hil_scenario_key_lists[] = {
 	scenario_keys, until_keys, step_names, reset_keys, console_step_keys, power_keys,
 	power_actions, sfi_keys, license_keys, read_ob_keys, verify_keys, sfi_key_keys, wait_keys,
-	expect_keys, result_names, when_identity_keys, NULL,
+	expect_keys, result_names, when_identity_keys, hil_limit_keys, NULL,
 };
 
 const char *hil_step_kind_name(enum hil_step_kind kind)
@@ -423,8 +424,11 @@ static void load_until(struct hil_ycheck *c, struct hil_scenario *s, const struc
 	    (f = hil_ycheck_require(c, u, "failures", "until")) &&
 	    hil_ycheck_uint(c, f, "failures", 1, 100000, &n))
 		s->until_failures = (unsigned)n;
-	if (hil_ycheck_uint(c, m, "max_runs", 1, 100000, &n))
+	if (hil_ycheck_uint(c, m, "max_runs", 1, s->limits.runs, &n)) {
 		s->repeat = (unsigned)n;
+		s->repeat_line = m->line;
+		s->repeat_col = m->col;
+	}
 	if (hil_ymap_get(root, "repeat"))
 		hil_ycheck_error(c, hil_ymap_get(root, "repeat"), "repeat and max_runs both set "
 				 "(expected one: max_runs bounds an until campaign)");
@@ -475,8 +479,13 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 		load_boards(c, s, v);
 	else
 		s->all_boards = true;
-	if ((v = hil_ymap_get(root, "repeat")) && hil_ycheck_uint(c, v, "repeat", 1, 100000, &n))
+	hil_limits_load(c, &s->limits, hil_ymap_get(root, "limits"));
+	if ((v = hil_ymap_get(root, "repeat")) &&
+	    hil_ycheck_uint(c, v, "repeat", 1, s->limits.runs, &n)) {
 		s->repeat = (unsigned)n;
+		s->repeat_line = v->line;
+		s->repeat_col = v->col;
+	}
 	if ((v = hil_ymap_get(root, "seed")) && hil_ycheck_uint(c, v, "seed", 0, 0xFFFFFFFFul, &n))
 		s->seed = n;
 	if ((v = hil_ymap_get(root, "xpass_fails")))
@@ -506,8 +515,11 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 	if ((v = hil_ymap_get(root, "hsm_reserve")) &&
 	    hil_ycheck_uint(c, v, "hsm_reserve", 0, 1000000, &n))
 		s->hsm_reserve = (unsigned)n;
-	if ((v = hil_ymap_get(root, "matrix")))
+	s->cell_count = 1;
+	if ((v = hil_ymap_get(root, "matrix"))) {
 		load_matrix(c, s, v);
+		hil_limits_cells(c, s, v, &s->cell_count);
+	}
 	if ((v = hil_ycheck_require(c, root, "steps", "scenario file")) &&
 	    hil_ycheck_seq(c, v, "steps")) {
 		if (v->count == 0)

@@ -5,6 +5,7 @@
 #ifndef HIL_HARNESS_SCENARIO_H
 #define HIL_HARNESS_SCENARIO_H
 
+#include "harness/config/limits.h"
 #include "harness/util/diag.h"
 #include "harness/transcript/outcome.h"
 
@@ -114,6 +115,9 @@ struct hil_scenario {
 	size_t board_count;
 	unsigned *board_lines, *board_cols;
 	unsigned repeat;
+	unsigned repeat_line, repeat_col; /* of repeat or max_runs; 0 when unset */
+	struct hil_limits limits;         /* limits.h */
+	size_t cell_count;        /* the matrix's cells, within limits.cells */
 	uint64_t seed;
 	bool xpass_fails;         /* an xpass fails the run (default true) */
 	unsigned hsm_reserve;     /* HSM licences a campaign must leave untouched */

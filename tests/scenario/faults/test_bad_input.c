@@ -213,3 +213,71 @@ Test(bad_input, hostile_transcripts_are_classified_in_bounded_memory)
 	free(path);
 	free(line);
 }
+
+/* "matrix:\n  p0: [a, b, ...]\n  p1: ..." with @params parameters of
+ * @values values each. */
+static char *matrix_scenario(unsigned params, unsigned values, const char *extra)
+{
+	struct { char *buf; size_t len; } m = { NULL, 0 };
+	FILE *f = open_memstream(&m.buf, &m.len);
+
+	fprintf(f, "campaign: big\n%smatrix:\n", extra);
+	for (unsigned p = 0; p < params; p++) {
+		fprintf(f, "  p%u: [", p);
+		for (unsigned v = 0; v < values; v++)
+			fprintf(f, "%sv%u", v ? ", " : "", v);
+		fprintf(f, "]\n");
+	}
+	fprintf(f, STEPS);
+	fclose(f);
+	return m.buf;
+}
+
+Test(bad_input, a_million_cell_matrix_is_over_the_limit_at_the_matrix_position)
+{
+	char *s = matrix_scenario(6, 10, "");
+
+	refused("million.yaml", s, "the matrix makes 1000000 cells, more than the limit of 10000",
+		"3:3:");
+	free(s);
+}
+
+Test(bad_input, two_to_the_64_cells_do_not_wrap_to_zero)
+{
+	char *s = matrix_scenario(64, 2, "");
+
+	refused("wrap.yaml", s, "the matrix makes more than 2^64 cells", "3:3:");
+	free(s);
+}
+
+Test(bad_input, a_trillion_cells_are_refused_not_an_out_of_memory_abort)
+{
+	char *s = matrix_scenario(12, 10, "limits: {cells: 1000000}\n");
+
+	refused("trillion.yaml", s, "more than the limit of 1000000", "4:3:");
+	free(s);
+}
+
+Test(bad_input, a_limit_past_its_hard_maximum_is_refused)
+{
+	refused("limit.yaml", "campaign: c\nlimits: {cells: 99999999}\n" STEPS,
+		"cells: 99999999 is out of range (expected a whole number from 1 to 1000000)", "2:17:");
+}
+
+Test(bad_input, installs_over_the_limit_are_refused_at_repeat)
+{
+	refused("installs.yaml", "campaign: c\nlimits: {installs: 100}\nrepeat: 50\n" STEPS,
+		"is more than the limit of 100 installs", "3:9:");
+}
+
+Test(bad_input, a_raised_limit_plans_a_hundred_thousand_cells)
+{
+	char *s = matrix_scenario(5, 10, "limits: {cells: 100000, installs: 1000000}\n");
+	char *path = test_write(dir, "hundred-k.yaml", s), *out = NULL;
+	char *argv[] = { HIL_BINARY, "check", path, NULL };
+
+	cr_assert_eq(test_spawn(argv, &out), 0, "%.2000s", out);
+	free(out);
+	free(path);
+	free(s);
+}
