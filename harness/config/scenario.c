@@ -3,6 +3,7 @@
  * happen in the planner. */
 #include "harness/config/scenario.h"
 #include "harness/config/limits.h"
+#include "harness/config/names.h"
 #include "harness/sfi/option_bytes.h"
 #include "harness/config/confine.h"
 #include "harness/util/error.h"
@@ -471,8 +472,15 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 	if (!hil_ycheck_map(c, root, "scenario file", scenario_keys) && root->kind != HIL_YNODE_MAP)
 		return;
 	load_root(c, s, root);
-	if ((v = hil_ycheck_require(c, root, "campaign", "scenario file")))
-		hil_ycheck_str(c, v, "campaign", &s->campaign);
+	if ((v = hil_ycheck_require(c, root, "campaign", "scenario file")) &&
+	    hil_ycheck_str(c, v, "campaign", &s->campaign)) {
+		char why[96];
+		/* it names the results folder and the JUnit package */
+		if (!hil_name_ok(s->campaign, why, sizeof(why)))
+			hil_ycheck_error(c, v, "campaign name: %s (expected 1 to %d of A-Z a-z 0-9 . _ "
+					 "+ -, starting with a letter or digit: it names the results "
+					 "folder)", why, HIL_NAME_MAX);
+	}
 	if ((v = hil_ymap_get(root, "description")))
 		hil_ycheck_str(c, v, "description", &s->description);
 	if ((v = hil_ymap_get(root, "boards")))

@@ -281,3 +281,13 @@ Test(bad_input, a_raised_limit_plans_a_hundred_thousand_cells)
 	free(path);
 	free(s);
 }
+
+Test(bad_input, a_campaign_name_that_would_climb_out_of_the_results_is_refused)
+{
+	refused("climb.yaml", "campaign: ../../../../tmp/x\n" STEPS,
+		"campaign name: '.' at character 1", "1:11:");
+	refused("slash.yaml", "campaign: a/b\n" STEPS, "campaign name: '/' at character 2", "1:11:");
+	refused("esc.yaml", "campaign: \"a\\e[2Jb\"\n" STEPS,
+		"campaign name: byte 0x1B at character 2", "1:11:");
+	refused("markup.yaml", "campaign: 'x\"><script>'\n" STEPS, "campaign name: '\"'", "1:11:");
+}
