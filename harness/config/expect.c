@@ -87,3 +87,18 @@ enum hil_verdict hil_expect_verdict(const struct hil_expectation *e, enum hil_cl
 	snprintf(why, why_size, "expected failure: %s", e->reason ? e->reason : hil_class_name(cls));
 	return HIL_VERDICT_XFAIL;
 }
+
+const struct hil_expectation *hil_expect_depends_on(const struct hil_scenario *s,
+						    enum hil_fact fact)
+{
+	for (size_t i = 0; i < s->expect_count; i++) {
+		const struct hil_when *w = &s->expect[i].when;
+		bool reads = fact == HIL_FACT_BL_VERSION    ? w->has_bl_version
+			     : fact == HIL_FACT_RSS_VERSION ? w->rss_version != NULL
+			     : fact == HIL_FACT_REVISION    ? w->revision != NULL
+							    : w->has_device_id;
+		if (reads)
+			return &s->expect[i];
+	}
+	return NULL;
+}

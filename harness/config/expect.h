@@ -29,6 +29,20 @@ const struct hil_expectation *hil_expect_match(const struct hil_scenario *s,
 					       const char *const names[],
 					       const char *const values[], size_t count);
 
+/* What a board reports that an expectation can depend on. */
+enum hil_fact {
+	HIL_FACT_BL_VERSION,
+	HIL_FACT_RSS_VERSION,
+	HIL_FACT_REVISION,
+	HIL_FACT_DEVICE_ID,
+};
+
+/* The first expectation of @s whose `when` reads @fact, or NULL. When a
+ * board's @fact could not be read, its installs cannot be judged by such a
+ * scenario: they are errors, never another verdict. Borrowed. */
+const struct hil_expectation *hil_expect_depends_on(const struct hil_scenario *s,
+						    enum hil_fact fact);
+
 /* The verdict for an install whose outcome was @cls with RSS values @rss.
  * @e NULL means "expect pass". Writes a one-line explanation to @why for
  * anything but pass. Never returns HIL_VERDICT_SKIP (the caller decides

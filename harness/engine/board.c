@@ -20,17 +20,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* -rssgetversion: not every bootloader answers it; a failure only means the
- * board reports no RSS version (expectations on rss_version will not match). */
-static void read_rss_version(struct hil_board_run *br)
+/* A fact the scenario's expectations read could not be had: the board's
+ * installs cannot be judged, so they are errors (@cls, infrastructure),
+ * never the verdict of a rule that happened to match without it. */
+static void unknown_fact(struct hil_board_run *br, struct hil_step_result *res,
+			 enum hil_fact fact, enum hil_class cls, const char *what)
+{
+	const struct hil_expectation *e = hil_expect_depends_on(br->run->plan->scenario, fact);
+
+	if (!e)
+		return;
+	res->cls = cls;
+	snprintf(res->message, sizeof(res->message), "%s, and the expectation at %s:%u:%u "
+		 "depends on it: the installs cannot be judged", what,
+		 br->run->plan->scenario->file, e->line, e->col);
+}
+
+/* -rssgetversion: not every bootloader answers it. A clean answer without
+ * a version means the board reports none (expectations on rss_version do
+ * not match); a tool that crashed, hung or never concluded means the
+ * version is unknown. */
+static void read_rss_version(struct hil_board_run *br, struct hil_step_result *pre)
 {
 	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
 	struct hil_prog_request req = { .op = HIL_PROG_RSS_VERSION, .timeout_s = 60 };
 	struct hil_step_result res = { 0 };
 	char *log = hil_xasprintf("logs/%s/rss-version.log", br->rb->name);
+	char what[600];
 
 	hil_runner_program(br, &req, log, tx, &res);
 	memcpy(br->id.rss_version, tx->rss_version, sizeof(br->id.rss_version));
+	if (!tx->rss_version[0] && hil_class_is_infra(res.cls)) {
+		snprintf(what, sizeof(what), "the RSS version could not be read (-rssgetversion: "
+			 "%s%s%s)", hil_class_name(res.cls), res.message[0] ? ", " : "", res.message);
+		unknown_fact(br, pre, HIL_FACT_RSS_VERSION, res.cls, what);
+	}
 	free(res.log);
 	free(log);
 	free(tx);
@@ -67,12 +91,15 @@ static void preflight(struct hil_board_run *br, struct hil_step_result *res)
 	memcpy(br->id.revision, tx->revision, sizeof(br->id.revision));
 
 	hil_identity_check(br, tx, res);
+	if (res->cls == HIL_CLASS_SUCCESS && !br->id.has_bl_version)
+		unknown_fact(br, res, HIL_FACT_BL_VERSION, HIL_CLASS_INCOMPLETE,
+			     "the board did not report its bootloader version");
 	if (res->cls == HIL_CLASS_SUCCESS)
 		hil_identity_read_uid(br, res);
 	if (res->cls == HIL_CLASS_SUCCESS)
 		hil_identity_power_check(br, res);
 	if (res->cls == HIL_CLASS_SUCCESS)
-		read_rss_version(br);
+		read_rss_version(br, res);
 out:
 	free(log);
 	free(tx);

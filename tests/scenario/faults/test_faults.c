@@ -306,3 +306,36 @@ Test(faults, sigkill_at_any_point_leaves_whole_lines_and_resume_finishes)
 	free(scen);
 	free(rack);
 }
+
+Test(faults, an_rss_version_that_cannot_be_read_makes_the_installs_errors_not_passes)
+{
+	/* -rssgetversion crashes; the scenario's rule keys on the RSS version,
+	 * so no install of this board can be judged */
+	setenv("FAKE_CUBEPROG_FAULT", "signal", 1);
+	setenv("FAKE_CUBEPROG_FAULT_OP", "rss", 1);
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: cubeprog, path: " HIL_FAKE_CLI ", timeout_s: 30}", "0");
+	char *text = NULL, *out = out_dir(), *output = NULL;
+	cr_assert(asprintf(&text, "campaign: faults\nboards: all\nrepeat: 2\nsteps:\n  - power: cycle\n"
+			   "  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, "
+			   "license: {hsm_slot: 1}, timeout_s: 60}\n"
+			   "expect:\n  - when: {rss_version: \"9.9.9\"}\n    result: fail\n"
+			   "    class: rss_error\n", HIL_SOURCE_DIR) > 0);
+	char *scen = test_write(dir, "rss.yaml", text);
+	int code = run_campaign(rack, scen, out, &output);
+
+	cr_assert_eq(code, 3, "an unjudgeable campaign must not pass: %s", output);
+	json_t *sum = valid_reports(out);
+	cr_assert_eq(class_count(sum, "tool_crash"), 2, "%s", json_dumps(sum, 0));
+	char *dump = json_dumps(sum, 0);
+	cr_assert(strstr(dump, "the RSS version could not be read") && strstr(dump, "depends on it"),
+		  "the board says why: %s", dump);
+	free(dump);
+	json_decref(sum);
+	unsetenv("FAKE_CUBEPROG_FAULT");
+	unsetenv("FAKE_CUBEPROG_FAULT_OP");
+	free(output);
+	free(out);
+	free(scen);
+	free(text);
+	free(rack);
+}
