@@ -3,6 +3,7 @@
 #include "harness/util/subprocess.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/guard.h"
 #include "harness/util/stop.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
@@ -196,6 +197,7 @@ static int spawn(pid_t *pid, const struct hil_subprocess_opts *opts, int out_fd,
 		goto failed;
 	}
 	setpgid(child, child); /* also here: no race with kill(-pid) later */
+	hil_guard_add(child);  /* its whole group dies with the harness (guard.h) */
 	/* end of file: exec succeeded; an int: why it did not */
 	do
 		n = read(errp[0], &err, sizeof(err));
@@ -204,6 +206,7 @@ static int spawn(pid_t *pid, const struct hil_subprocess_opts *opts, int out_fd,
 	if (n == (ssize_t)sizeof(err)) {
 		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 			;
+		hil_guard_remove(child);
 		goto failed;
 	}
 	*pid = child;
@@ -322,6 +325,7 @@ int hil_subprocess_run(struct hil_subprocess_result *res, const struct hil_subpr
 	if (r.line.len)
 		emit_line(&r);
 	kill(-pid, SIGKILL); /* leftovers of the group, if any */
+	hil_guard_remove(pid);
 	close(fds[0]);
 	record_status(res, status);
 	res->duration_ms = hil_clock_real_ms() - start;

@@ -5,7 +5,8 @@
  *
  * The tool never outlives the harness: it is forked with
  * PR_SET_PDEATHSIG=SIGKILL, so however the harness ends (SIGKILL too) the
- * kernel kills the tool at once. A second stop signal (util/stop.h) ends
+ * kernel kills the tool at once, and the guardian (guard.h) kills what the
+ * tool started, its whole process group. A second stop signal (util/stop.h) ends
  * the running tool's group too, within about 250 ms.
  *
  * File descriptors: the child gets /dev/null on stdin and one pipe for

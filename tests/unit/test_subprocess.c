@@ -41,50 +41,55 @@ static bool alive(pid_t pid)
 	return state && state != 'Z';
 }
 
-static pid_t read_pid(const char *file)
+/* Reads "PID PID" from @file (waiting for it); false when it never came. */
+static bool read_pids(const char *file, long *a, long *b)
 {
 	for (int tries = 0; tries < 500; tries++) {
 		FILE *f = fopen(file, "r");
-		long pid = 0;
 		if (f) {
-			int n = fscanf(f, "%ld", &pid);
+			int n = fscanf(f, "%ld %ld", a, b);
 			fclose(f);
-			if (n == 1 && pid > 0)
-				return (pid_t)pid;
+			if (n == 2 && *a > 0 && *b > 0)
+				return true;
 		}
 		usleep(10000);
 	}
-	return -1;
+	return false;
 }
 
-Test(subprocess, the_tool_dies_with_a_harness_killed_by_sigkill)
+Test(subprocess, the_tool_and_its_children_die_with_a_harness_killed_by_sigkill)
 {
 	char *dir = test_tmpdir();
-	char *pidfile = NULL;
-	pid_t harness, tool;
+	char *pidfile = NULL, *tmp = NULL;
+	pid_t harness;
+	long tool = 0, child = 0;
 
 	cr_assert(asprintf(&pidfile, "%s/tool.pid", dir) > 0);
+	cr_assert(asprintf(&tmp, "%s.tmp", pidfile) > 0);
 	harness = fork();
 	if (harness == 0) {
-		/* the stand-in harness: starts a tool in its own group and waits */
-		char script[512];
-		snprintf(script, sizeof(script), "echo $$ > '%s'; exec sleep 60", pidfile);
+		/* the stand-in harness: starts a tool that starts a child of its
+		 * own in the tool's process group, then waits for it */
+		char script[1024];
+		snprintf(script, sizeof(script),
+			 "sleep 60 & echo $$ $! > '%s'; mv '%s' '%s'; wait", tmp, tmp, pidfile);
 		char *argv[] = { "/bin/sh", "-c", script, NULL };
 		struct hil_subprocess_result res;
 		run(&res, argv, 120000);
 		_exit(0);
 	}
-	tool = read_pid(pidfile);
-	cr_assert_gt(tool, 0, "the tool never started");
-	cr_assert(alive(tool));
+	cr_assert(read_pids(pidfile, &tool, &child), "the tool never started");
+	cr_assert(alive((pid_t)tool) && alive((pid_t)child));
 	kill(harness, SIGKILL);
 	waitpid(harness, NULL, 0);
-	for (int i = 0; i < 500 && alive(tool); i++)
+	for (int i = 0; i < 500 && (alive((pid_t)tool) || alive((pid_t)child)); i++)
 		usleep(10000);
-	bool survived = alive(tool);
-	if (survived)
-		kill(tool, SIGKILL);
-	cr_assert(!survived, "the tool outlived the harness by 5 s");
+	bool tool_left = alive((pid_t)tool), child_left = alive((pid_t)child);
+	kill((pid_t)tool, SIGKILL);
+	kill((pid_t)child, SIGKILL);
+	cr_assert(!tool_left, "the tool outlived the harness by 5 s");
+	cr_assert(!child_left, "the tool's child outlived the harness by 5 s (no guardian)");
+	free(tmp);
 	free(pidfile);
 	free(dir);
 }

@@ -339,3 +339,63 @@ Test(faults, an_rss_version_that_cannot_be_read_makes_the_installs_errors_not_pa
 	free(text);
 	free(rack);
 }
+
+static bool running(pid_t pid)
+{
+	char path[64], state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (!(f = fopen(path, "r")))
+		return false;
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 0;
+	fclose(f);
+	return state && state != 'Z';
+}
+
+Test(faults, a_harness_killed_mid_install_takes_its_programmer_and_its_children_with_it)
+{
+	/* the stand-in hangs in -sfi after forking a helper into its group (as
+	 * a tool's own child processes would), and writes both pids down */
+	char *pidfile = NULL;
+	cr_assert(asprintf(&pidfile, "%s/tool.pids", dir) > 0);
+	setenv("FAKE_CUBEPROG_FAULT", "hang", 1);
+	setenv("FAKE_CUBEPROG_FAULT_OP", "sfi", 1);
+	setenv("FAKE_CUBEPROG_PIDFILE", pidfile, 1);
+	/* time scale 1: the tool's deadline is real, so only the kill ends it */
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: cubeprog, path: " HIL_FAKE_CLI ", timeout_s: 120}", "1");
+	char *scen = scenario(1), *out = out_dir();
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
+	pid_t harness = test_spawn_quiet(argv);
+	long tool = 0, helper = 0;
+	int status;
+
+	for (int i = 0; i < 3000 && !helper; i++) {
+		FILE *f = fopen(pidfile, "r");
+		if (f) {
+			if (fscanf(f, "%ld %ld", &tool, &helper) != 2)
+				helper = 0;
+			fclose(f);
+		}
+		usleep(10000);
+	}
+	cr_assert_gt(helper, 0, "the hanging install never started");
+	kill(harness, SIGKILL);
+	cr_assert_eq(waitpid(harness, &status, 0), harness);
+	cr_assert(WIFSIGNALED(status), "the harness had ended by itself");
+	for (int i = 0; i < 500 && (running((pid_t)tool) || running((pid_t)helper)); i++)
+		usleep(10000);
+	bool tool_left = running((pid_t)tool), helper_left = running((pid_t)helper);
+	kill((pid_t)tool, SIGKILL);
+	kill((pid_t)helper, SIGKILL);
+	unsetenv("FAKE_CUBEPROG_FAULT");
+	unsetenv("FAKE_CUBEPROG_FAULT_OP");
+	unsetenv("FAKE_CUBEPROG_PIDFILE");
+	cr_assert(!tool_left, "the programmer outlived the killed harness by 5 s");
+	cr_assert(!helper_left, "the programmer's child outlived the killed harness by 5 s");
+	free(pidfile);
+	free(out);
+	free(scen);
+	free(rack);
+}
