@@ -149,7 +149,7 @@ static void run_steps(struct hil_board_run *br, const struct hil_plan_cell *cell
 		hil_runner_event(br->run, json_pack("{s:s, s:s, s:s, s:i, s:s, s:f}", "event", "step_start",
 						    "board", br->rb->name, "case", name, "index", (int)i,
 						    "kind", hil_step_kind_name(st->kind), "t", t0));
-		hil_step_run(br, st, i, case_dir, name, &res);
+		hil_step_run(br, st, i, attempt, case_dir, name, &res);
 		double t1 = epoch_now();
 		o->duration_s += res.duration_s;
 		hil_runner_journal_async(br->run, json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:f, s:o, s:f, s:f, s:o, s:o}",
@@ -245,6 +245,22 @@ bool hil_case_done(const struct hil_run_state *run, const char *board, const cha
 	return json_object_get(run->opts->done, key) != NULL;
 }
 
+/* The folder name of an install's logs: its name made file-safe, and
+ * bounded: a long matrix value must not make a name over NAME_MAX (255),
+ * so past 96 characters the name is cut and a hash of the whole name
+ * keeps it unique. */
+static char *case_slug(const char *name)
+{
+	char *slug = hil_slug(name);
+
+	if (strlen(slug) > 96) {
+		char *bounded = hil_xasprintf("%.80s-%016llx", slug, hil_fnv1a(name));
+		free(slug);
+		slug = bounded;
+	}
+	return slug;
+}
+
 char *hil_case_name(const struct hil_plan *plan, const struct hil_plan_cell *cell, unsigned it)
 {
 	return hil_xasprintf("install%s%s%s run %0*u", cell->label[0] ? "[" : "", cell->label,
@@ -266,7 +282,7 @@ enum hil_class hil_case_run(struct hil_board_run *br, const struct hil_plan_cell
 		free(name);
 		return HIL_CLASS_NONE;
 	}
-	char *slug = hil_slug(name);
+	char *slug = case_slug(name);
 	char *case_dir = hil_xasprintf("logs/%s/%s", br->rb->name, slug);
 	char *abs_dir = hil_xasprintf("%s/%s", br->run->opts->out_dir, case_dir);
 	char why[512];

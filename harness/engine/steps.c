@@ -399,9 +399,14 @@ static void step_expect_console(struct hil_board_run *br, const struct hil_step 
 }
 
 void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t index,
-		  const char *case_dir, const char *case_name, struct hil_step_result *res)
+		  unsigned attempt, const char *case_dir, const char *case_name,
+		  struct hil_step_result *res)
 {
-	char *log = hil_xasprintf("%s/%02zu-%s.log", case_dir, index + 1, hil_step_kind_name(st->kind));
+	/* a retry keeps the failed attempt's evidence: its own file */
+	char *log = attempt ? hil_xasprintf("%s/%02zu-%s.attempt%u.log", case_dir, index + 1,
+					    hil_step_kind_name(st->kind), attempt + 1)
+			    : hil_xasprintf("%s/%02zu-%s.log", case_dir, index + 1,
+					    hil_step_kind_name(st->kind));
 	double start = hil_clock_now();
 
 	memset(res, 0, sizeof(*res));

@@ -10,9 +10,11 @@
 struct hil_transcript;
 
 /* Runs one step of a case; @case_dir is the case's log folder relative to
- * out_dir. Fills @res (free res->log). */
+ * out_dir; @attempt (0 for the first) names the step's log, so a retry
+ * never overwrites the failed attempt's. Fills @res (free res->log). */
 void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t index,
-		  const char *case_dir, const char *case_name, struct hil_step_result *res);
+		  unsigned attempt, const char *case_dir, const char *case_name,
+		  struct hil_step_result *res);
 
 /* Switches a board line through its controller (opened on first use). */
 int hil_runner_line(struct hil_board_run *br, const struct hil_rack_line *line, bool on);
