@@ -28,10 +28,10 @@ json_t *bench_b5_simulator(const struct bench_opts *o)
 		hil_diag_print(&diag, stderr);
 		abort();
 	}
-	struct hil_driver_ctx ctx = { .rack = rack, .seed = 1 };
-	if (hil_programmer_open(&prog, &ctx, "sim") < 0)
+	struct hil_driver_ctx ctx;
+	if (hil_driver_ctx_init(&ctx, rack, 1, NULL) < 0 || hil_programmer_open(&prog, &ctx, "sim") < 0)
 		abort();
-	hil_sim_board_set_power(hil_sim_board_by_name("b00"), true);
+	hil_sim_board_set_power(hil_sim_board_by_name(ctx.sim, "b00"), true);
 	struct hil_prog_request get = { .op = HIL_PROG_HSM_GET_LICENSE, .probe_serial = "BE000000",
 					.hsm_slot = 1, .upload_path = licence, .timeout_s = 60 };
 	struct hil_prog_request install = { .op = HIL_PROG_SFI_INSTALL, .probe_serial = "BE000000",
@@ -57,6 +57,7 @@ json_t *bench_b5_simulator(const struct bench_opts *o)
 				"installs_per_run", (json_int_t)per_run,
 				"installs_per_s", bench_stats(rates, o->runs), "failed", (json_int_t)failed);
 	hil_programmer_close(prog);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	free(rates);
 	free(licence);

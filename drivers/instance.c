@@ -6,6 +6,7 @@
 #include "drivers/probe/probe.h"
 #include "drivers/programmer/programmer.h"
 #include "drivers/registry.h"
+#include "drivers/sim/board.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
@@ -45,6 +46,24 @@ static int instance_opened(void *out, void *inst, int error)
 	}
 	*(void **)out = inst;
 	return 0;
+}
+
+int hil_driver_ctx_init(struct hil_driver_ctx *ctx, const struct hil_rack *rack, uint64_t seed,
+			const char *sim_state_dir)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->rack = rack;
+	ctx->seed = seed;
+	ctx->sim_state_dir = sim_state_dir ? hil_xstrdup(sim_state_dir) : NULL;
+	return hil_sim_world_new(&ctx->sim, rack, seed, ctx->sim_state_dir);
+}
+
+void hil_driver_ctx_fini(struct hil_driver_ctx *ctx)
+{
+	hil_sim_world_free(ctx->sim);
+	free(ctx->sim_state_dir);
+	ctx->sim = NULL;
+	ctx->sim_state_dir = NULL;
 }
 
 static int unknown_driver(enum hil_role role, const char *name)

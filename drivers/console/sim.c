@@ -13,22 +13,16 @@ struct sim_console {
 static int sim_open(struct hil_console *c)
 {
 	struct sim_console *sc = c->priv;
-	int error;
 
-	if ((error = hil_sim_world_acquire(c->ctx)) < 0)
-		return error;
-	if (!(sc->board = hil_sim_board_by_name(c->board->name))) {
-		hil_sim_world_release();
+	if (!(sc->board = hil_sim_board_by_name(c->ctx->sim, c->board->name)))
 		return hil_error_set(HIL_ECONFIG, "[%s] console: board is not simulated",
 				     c->board->name);
-	}
 	return 0;
 }
 
 static void sim_close(struct hil_console *c)
 {
 	(void)c;
-	hil_sim_world_release();
 }
 
 static int sim_read(struct hil_console *c, char *buf, size_t size, unsigned timeout_ms,

@@ -9,13 +9,15 @@
 
 static int sim_open(struct hil_power *pw)
 {
-	return hil_sim_world_acquire(pw->ctx);
+	if (!pw->ctx->sim)
+		return hil_error_set(HIL_ECONFIG, "sim power: the driver context has no simulated world "
+				     "(hil_driver_ctx_init)");
+	return 0;
 }
 
 static void sim_close(struct hil_power *pw)
 {
 	(void)pw;
-	hil_sim_world_release();
 }
 
 static size_t controller_index(const struct hil_power *pw)
@@ -35,7 +37,7 @@ static int sim_set(struct hil_power *pw, const struct hil_rack_line *line, bool 
 
 	for (size_t i = 0; i < rack->board_count; i++) {
 		const struct hil_rack_board *rb = &rack->boards[i];
-		struct hil_sim_board *b = hil_sim_board_by_name(rb->name);
+		struct hil_sim_board *b = hil_sim_board_by_name(pw->ctx->sim, rb->name);
 		bool on_this = rb->power.present && rb->power.controller == self;
 		bool named = on_this && rb->power.pin == line->pin;
 		bool feeds = on_this && rb->sim_power_pin == line->pin;

@@ -2,6 +2,7 @@
  * whose probe is on the bus right now (an on-board probe needs power). */
 #include "drivers/probe/probe.h"
 #include "drivers/sim/board.h"
+#include "harness/util/error.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
 
@@ -9,13 +10,15 @@
 
 static int sim_open(struct hil_probe *p)
 {
-	return hil_sim_world_acquire(p->ctx);
+	if (!p->ctx->sim)
+		return hil_error_set(HIL_ECONFIG, "sim probe: the driver context has no simulated world "
+				     "(hil_driver_ctx_init)");
+	return 0;
 }
 
 static void sim_close(struct hil_probe *p)
 {
 	(void)p;
-	hil_sim_world_release();
 }
 
 static int sim_list(struct hil_probe *p, struct hil_probe_info **list_out, size_t *count_out)
@@ -24,8 +27,7 @@ static int sim_list(struct hil_probe *p, struct hil_probe_info **list_out, size_
 	struct hil_probe_info *list = NULL;
 	size_t n = 0;
 
-	(void)p;
-	for (size_t i = 0; (b = hil_sim_board_at(i)); i++) {
+	for (size_t i = 0; (b = hil_sim_board_at(p->ctx->sim, i)); i++) {
 		const struct hil_sim_profile *prof = hil_sim_board_profile(b);
 
 		if (!hil_sim_board_probe_present(b) ||

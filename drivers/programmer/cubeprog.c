@@ -4,6 +4,7 @@
  * back the transcript. It does not judge the outcome: the core parses the
  * text, because the tool's exit code alone cannot be trusted (§6.3). */
 #include "drivers/programmer/programmer.h"
+#include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
 #include "harness/util/strbuf.h"
@@ -115,14 +116,25 @@ static void op_args(struct argv_builder *a, const struct hil_rack *rack,
 	}
 }
 
-/* Runs the tool once; fills @out. */
-static void run_tool(const char *path, struct argv_builder *a, const struct hil_prog_request *req,
-		     unsigned timeout_s, struct hil_prog_output *out)
+/* Runs the tool once; fills @out. A stand-in tool driving simulated
+ * boards is told, in its own environment, where their state is and how
+ * fast simulated time runs (fixtures/fake-cubeprog); the real tool ignores
+ * these. */
+static void run_tool(const struct hil_programmer *p, const char *path, struct argv_builder *a,
+		     const struct hil_prog_request *req, unsigned timeout_s,
+		     struct hil_prog_output *out)
 {
 	struct hil_subprocess_result res;
-	char salt[48];
-	char *env[] = { salt, NULL };
+	char salt[48], scale[48];
+	char *state = NULL;
+	char *env[] = { salt, NULL, NULL, NULL };
 	snprintf(salt, sizeof(salt), "HIL_OP_SALT=%llu", (unsigned long long)req->salt);
+	if (p->ctx->sim_state_dir) {
+		state = hil_xasprintf("HIL_SIM_STATE_DIR=%s", p->ctx->sim_state_dir);
+		snprintf(scale, sizeof(scale), "HIL_TIME_SCALE=%g", hil_clock_scale());
+		env[1] = state;
+		env[2] = scale;
+	}
 	struct hil_subprocess_opts opts = {
 		.extra_env = env,
 		.argv = a->args,
@@ -136,7 +148,9 @@ static void run_tool(const char *path, struct argv_builder *a, const struct hil_
 	a->args[0] = hil_xstrdup(path);
 	a->count++;
 	a->args[a->count] = NULL;
-	if (hil_subprocess_run(&res, &opts) < 0) {
+	int error = hil_subprocess_run(&res, &opts);
+	free(state);
+	if (error < 0) {
 		out->start_failed = true;
 		snprintf(out->error, sizeof(out->error), "%s", hil_error_last());
 		return;
@@ -164,7 +178,8 @@ static void cubeprog_close(struct hil_programmer *p)
 
 /* After a deadline, ask the tool to clean up the stuck operation (-a) so
  * the next step does not meet a half-finished SFI session. */
-static void abort_operation(const char *path, const struct hil_rack *rack,
+static void abort_operation(const struct hil_programmer *p, const char *path,
+			    const struct hil_rack *rack,
 			    const struct hil_prog_request *req, struct hil_prog_output *out)
 {
 	struct hil_prog_request abort_req = { .op = HIL_PROG_ABORT, .probe_serial = req->probe_serial };
@@ -173,7 +188,7 @@ static void abort_operation(const char *path, const struct hil_rack *rack,
 	struct hil_strbuf t = HIL_STRBUF_INIT;
 
 	op_args(&a, rack, &abort_req);
-	run_tool(path, &a, &abort_req, ABORT_TIMEOUT_S, &abort_out);
+	run_tool(p, path, &a, &abort_req, ABORT_TIMEOUT_S, &abort_out);
 	argv_free(&a);
 	hil_strbuf_put(&t, out->transcript ? out->transcript : "", out->length);
 	hil_strbuf_puts(&t, "\n--- sfi-harness: deadline passed; ran -a to abort the operation ---\n");
@@ -201,12 +216,12 @@ static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request 
 		return 0;
 	}
 	op_args(&a, rack, req);
-	run_tool(path, &a, req, req->timeout_s ? req->timeout_s : rack->programmer_timeout_s, out);
+	run_tool(p, path, &a, req, req->timeout_s ? req->timeout_s : rack->programmer_timeout_s, out);
 	argv_free(&a);
 	if (!out->transcript)
 		out->transcript = hil_xstrdup("");
 	if (out->timed_out && req->op == HIL_PROG_SFI_INSTALL)
-		abort_operation(path, rack, req, out);
+		abort_operation(p, path, rack, req, out);
 	return 0;
 }
 

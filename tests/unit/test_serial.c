@@ -58,10 +58,12 @@ Test(serial, keeps_the_console_contract_on_a_pty)
 	struct hil_console *con;
 
 	cr_assert_eq(hil_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
-	struct hil_driver_ctx ctx = { .rack = rack };
+	struct hil_driver_ctx ctx;
+	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 0, NULL), 0);
 	cr_assert_eq(hil_console_open(&con, &ctx, &rack->boards[0]), 0, "%s", "open");
 	contract_console(con, pty_inject, &master);
 	hil_console_close(con);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	free(path);
 }

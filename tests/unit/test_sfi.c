@@ -253,7 +253,8 @@ Test(sfi, installs_through_the_sim_show_what_the_image_asked_for)
 
 	hil_clock_set_scale(0);
 	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
-	struct hil_driver_ctx ctx = { .rack = rack, .seed = 1 };
+	struct hil_driver_ctx ctx;
+	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 1, NULL), 0);
 	const struct hil_rack_board *b = hil_rack_board_find(rack, "custom-bl92");
 	cr_assert_eq(hil_power_open(&pw, &ctx, &rack->power[0]), 0);
 	cr_assert_eq(hil_programmer_open(&prog, &ctx, "sim"), 0);
@@ -285,6 +286,7 @@ Test(sfi, installs_through_the_sim_show_what_the_image_asked_for)
 	hil_prog_output_clear(&out);
 	hil_programmer_close(prog);
 	hil_power_close(pw);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	free(tampered);
 	free(text);

@@ -29,7 +29,7 @@ static void init(void)
 
 	hil_clock_set_scale(0);
 	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
-	ctx = (struct hil_driver_ctx){ .rack = rack, .seed = 7 };
+	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 7, NULL), 0);
 	cr_assert_eq(hil_power_open(&power, &ctx, &rack->power[0]), 0);
 	cr_assert_eq(hil_probe_open(&probe, &ctx, "sim"), 0);
 	cr_assert_eq(hil_programmer_open(&prog, &ctx, "sim"), 0);
@@ -40,6 +40,7 @@ static void fini(void)
 	hil_programmer_close(prog);
 	hil_probe_close(probe);
 	hil_power_close(power);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 }
 
@@ -127,7 +128,7 @@ Test(sim, install_outcome_follows_the_profile)
 Test(sim, successful_install_writes_the_firmware_to_flash)
 {
 	const struct hil_rack_board *b = hil_rack_board_find(rack, "custom-bl92");
-	struct hil_sim_board *sb = hil_sim_board_by_name("custom-bl92");
+	struct hil_sim_board *sb = hil_sim_board_by_name(ctx.sim, "custom-bl92");
 	uint8_t head[8];
 
 	power->ops->set(power, &b->power, true);
@@ -141,7 +142,7 @@ Test(sim, successful_install_writes_the_firmware_to_flash)
 Test(sim, scheduled_faults_fire_after_countdown)
 {
 	const struct hil_rack_board *b = hil_rack_board_find(rack, "custom-bl92");
-	struct hil_sim_board *sb = hil_sim_board_by_name("custom-bl92");
+	struct hil_sim_board *sb = hil_sim_board_by_name(ctx.sim, "custom-bl92");
 	const char *sn = "003A00293438510B34313939";
 
 	power->ops->set(power, &b->power, true);
@@ -208,6 +209,6 @@ Test(sim, backends_keep_the_role_contracts)
 	char drain[256];
 	size_t got;
 	con->ops->read(con, drain, sizeof(drain), 0, &got); /* the power-on banner */
-	contract_console(con, sim_console_inject, hil_sim_board_by_name("custom-bl91"));
+	contract_console(con, sim_console_inject, hil_sim_board_by_name(ctx.sim, "custom-bl91"));
 	hil_console_close(con);
 }
