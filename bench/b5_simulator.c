@@ -38,13 +38,13 @@ json_t *bench_b5_simulator(const struct bench_opts *o)
 					    .image = image, .hsm_slot = -1, .license_file = licence,
 					    .timeout_s = 60 };
 	struct hil_prog_output out;
-	prog->ops->run(prog, &get, &out);
+	hil_programmer_run(prog, &get, &out);
 	hil_prog_output_clear(&out);
 	for (unsigned r = 0; r < o->runs; r++) {
 		double start = bench_now();
 		for (unsigned i = 0; i < per_run; i++) {
 			install.salt = i;
-			prog->ops->run(prog, &install, &out);
+			hil_programmer_run(prog, &install, &out);
 			failed += out.exit_status != 0;
 			hil_prog_output_clear(&out);
 		}

@@ -1,14 +1,27 @@
-/* What every driver instance gets: the rack it belongs to and run-wide
- * settings, including the run's simulated world. Shared by the four role
- * contracts. One context serves one run (or one CLI command); two
- * contexts never share simulated state. */
+/* What every driver instance is and gets, whatever its role: the part of
+ * the ops every backend fills (name, priv_size, open, close), the instance
+ * the core allocates for it, and the context it runs in (the rack, the
+ * run's seed and simulated world). The four role contracts
+ * (drivers/<role>/<role>.h) extend these; one generic open/close
+ * (drivers/instance.c) serves them all.
+ *
+ * Lifecycle, for every role: the core allocates the instance and priv_size
+ * bytes of zeroed backend state, then calls open(); close() is called if
+ * and only if open() returned 0, and the core frees both afterwards.
+ * Backends never free the instance. Optional operations are NULL.
+ *
+ * One context serves one run (or one CLI command); two contexts never
+ * share simulated state. */
 #ifndef HIL_DRIVERS_DRIVER_H
 #define HIL_DRIVERS_DRIVER_H
 
+#include "harness/config/rack.h"
+
+#include <stddef.h>
 #include <stdint.h>
 
-struct hil_rack;
 struct hil_sim_world;
+struct hil_driver;
 
 struct hil_driver_ctx {
 	const struct hil_rack *rack;
@@ -23,6 +36,36 @@ struct hil_driver_ctx {
  * the simulated world of the rack's simulated boards. Release with
  * hil_driver_ctx_fini() after every instance using it is closed; fini is
  * safe on a context whose init failed or that is all zeros. */
+/* The first member of every role's ops struct (struct hil_power_ops, ...). */
+struct hil_driver_ops {
+	const char *name;             /* `driver:` in the rack */
+	enum hil_role role;
+	size_t priv_size;             /* bytes of backend state the core allocates */
+
+	int (*open)(struct hil_driver *drv);
+	void (*close)(struct hil_driver *drv);
+};
+
+/* The first member of every role's instance (struct hil_power, ...). */
+struct hil_driver {
+	const struct hil_driver_ops *ops;
+	const struct hil_driver_ctx *ctx;
+	void *priv;                   /* priv_size bytes, owned by the core; NULL when 0 */
+	/* The rack entry this instance serves, borrowed: a struct
+	 * hil_rack_power (power), a struct hil_rack_board (console), NULL for
+	 * the rack-wide probe and programmer. */
+	const void *entry;
+};
+
+/* Finds backend @name of @role (drivers/registry.c), allocates its
+ * instance and state and opens it for @entry (see struct hil_driver).
+ * HIL_ECONFIG when no such backend is built; else open()'s result. *out
+ * is set only on success: close it with hil_driver_close(). */
+int hil_driver_open(struct hil_driver **out, enum hil_role role, const char *name,
+		    const struct hil_driver_ctx *ctx, const void *entry);
+/* Closes and frees an instance; NULL is fine. */
+void hil_driver_close(struct hil_driver *drv);
+
 int hil_driver_ctx_init(struct hil_driver_ctx *ctx, const struct hil_rack *rack, uint64_t seed,
 			const char *sim_state_dir);
 void hil_driver_ctx_fini(struct hil_driver_ctx *ctx);

@@ -11,72 +11,58 @@
 
 #include <string.h>
 
-static const struct hil_power_ops *const power_backends[] = {
-	&hil_power_command,
-	&hil_power_ftdi_gpio,
-	&hil_power_sim,
+static const struct hil_driver_ops *const power_backends[] = {
+	&hil_power_command.drv,
+	&hil_power_ftdi_gpio.drv,
+	&hil_power_sim.drv,
 	NULL,
 };
-static const struct hil_probe_ops *const probe_backends[] = {
-	&hil_probe_sim,
-	&hil_probe_stlink_usb,
+static const struct hil_driver_ops *const probe_backends[] = {
+	&hil_probe_sim.drv,
+	&hil_probe_stlink_usb.drv,
 	NULL,
 };
-static const struct hil_programmer_ops *const programmer_backends[] = {
-	&hil_programmer_cubeprog,
-	&hil_programmer_sim,
+static const struct hil_driver_ops *const programmer_backends[] = {
+	&hil_programmer_cubeprog.drv,
+	&hil_programmer_sim.drv,
 	NULL,
 };
-static const struct hil_console_ops *const console_backends[] = {
-	&hil_console_serial,
-	&hil_console_sim,
+static const struct hil_driver_ops *const console_backends[] = {
+	&hil_console_serial.drv,
+	&hil_console_sim.drv,
 	NULL,
 };
 
-/* Each ops struct starts with its name, so one lookup serves all roles. */
-#define FIND(table, wanted)                                              \
-	do {                                                             \
-		for (size_t i_ = 0; (wanted) && (table)[i_]; i_++)       \
-			if (strcmp((table)[i_]->name, (wanted)) == 0)    \
-				return (table)[i_];                      \
-		return NULL;                                             \
-	} while (0)
-
-const struct hil_power_ops *hil_registry_power(const char *name)
+static const struct hil_driver_ops *const *table(enum hil_role role)
 {
-	FIND(power_backends, name);
+	switch (role) {
+	case HIL_ROLE_POWER: return power_backends;
+	case HIL_ROLE_PROBE: return probe_backends;
+	case HIL_ROLE_PROGRAMMER: return programmer_backends;
+	case HIL_ROLE_CONSOLE: return console_backends;
+	}
+	return NULL;
 }
 
-const struct hil_probe_ops *hil_registry_probe(const char *name)
+const struct hil_driver_ops *hil_registry_find(enum hil_role role, const char *name)
 {
-	FIND(probe_backends, name);
-}
+	const struct hil_driver_ops *const *t = table(role);
 
-const struct hil_programmer_ops *hil_registry_programmer(const char *name)
-{
-	FIND(programmer_backends, name);
-}
-
-const struct hil_console_ops *hil_registry_console(const char *name)
-{
-	FIND(console_backends, name);
+	for (size_t i = 0; name && t && t[i]; i++)
+		if (strcmp(t[i]->name, name) == 0)
+			return t[i];
+	return NULL;
 }
 
 bool hil_registry_known(enum hil_role role, const char *name)
 {
-	switch (role) {
-	case HIL_ROLE_POWER: return hil_registry_power(name) != NULL;
-	case HIL_ROLE_PROBE: return hil_registry_probe(name) != NULL;
-	case HIL_ROLE_PROGRAMMER: return hil_registry_programmer(name) != NULL;
-	case HIL_ROLE_CONSOLE: return hil_registry_console(name) != NULL;
-	}
-	return false;
+	return hil_registry_find(role, name) != NULL;
 }
 
 const char *hil_registry_names(enum hil_role role)
 {
-	/* Written out by hand with the tables above; tests/unit/registry.c
-	 * checks that they agree. */
+	/* Written out by hand with the tables above; tests/unit/test_sim.c
+	 * (registry/names_agree_with_the_tables) checks that they agree. */
 	switch (role) {
 	case HIL_ROLE_POWER: return "command, ftdi_gpio, sim";
 	case HIL_ROLE_PROBE: return "sim, stlink_usb";

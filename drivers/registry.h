@@ -8,28 +8,15 @@
 #ifndef HIL_DRIVERS_REGISTRY_H
 #define HIL_DRIVERS_REGISTRY_H
 
+#include "drivers/driver.h"
 #include "harness/util/diag.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-struct hil_power_ops;
-struct hil_probe_ops;
-struct hil_programmer_ops;
-struct hil_console_ops;
-struct hil_rack;
-
-enum hil_role {
-	HIL_ROLE_POWER,
-	HIL_ROLE_PROBE,
-	HIL_ROLE_PROGRAMMER,
-	HIL_ROLE_CONSOLE,
-};
-
-const struct hil_power_ops *hil_registry_power(const char *name);
-const struct hil_probe_ops *hil_registry_probe(const char *name);
-const struct hil_programmer_ops *hil_registry_programmer(const char *name);
-const struct hil_console_ops *hil_registry_console(const char *name);
+/* Backend @name of @role, NULL when this build has none. Its ops struct
+ * starts with this (struct hil_power_ops, ...). */
+const struct hil_driver_ops *hil_registry_find(enum hil_role role, const char *name);
 
 bool hil_registry_known(enum hil_role role, const char *name);
 

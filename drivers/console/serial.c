@@ -26,26 +26,27 @@ static const struct {
 	{ 3000000, B3000000 }, { 4000000, B4000000 },
 };
 
-static int serial_open(struct hil_console *c)
+static int serial_open(struct hil_driver *drv)
 {
-	struct serial *s = c->priv;
-	const char *dev = c->board->console_device;
+	struct hil_console *c = hil_console_of(drv);
+	struct serial *s = c->drv.priv;
+	const char *dev = hil_console_board(c)->console_device;
 	struct termios tio;
 	speed_t speed = 0;
 
 	for (size_t i = 0; i < sizeof(speeds) / sizeof(*speeds); i++)
-		if (speeds[i].baud == c->board->console_baud)
+		if (speeds[i].baud == hil_console_board(c)->console_baud)
 			speed = speeds[i].speed;
 	if (!speed)
 		return hil_error_set(HIL_ECONFIG, "[%s] console: %u baud is not a standard rate",
-				     c->board->name, c->board->console_baud);
+				     hil_console_board(c)->name, hil_console_board(c)->console_baud);
 	if ((s->fd = open(dev, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return hil_error_set(errno == EACCES ? HIL_EACCES : HIL_ENOTFOUND,
-				     "[%s] console %s: %s", c->board->name, dev, strerror(errno));
+				     "[%s] console %s: %s", hil_console_board(c)->name, dev, strerror(errno));
 	if (tcgetattr(s->fd, &tio) != 0) {
 		int e = errno;
 		close(s->fd);
-		return hil_error_set(HIL_EHW, "[%s] console %s is not a tty: %s", c->board->name, dev,
+		return hil_error_set(HIL_EHW, "[%s] console %s is not a tty: %s", hil_console_board(c)->name, dev,
 				     strerror(e));
 	}
 	cfmakeraw(&tio);
@@ -58,15 +59,16 @@ static int serial_open(struct hil_console *c)
 		int e = errno;
 		close(s->fd);
 		return hil_error_set(HIL_EHW, "[%s] console %s: cannot set %u baud raw: %s",
-				     c->board->name, dev, c->board->console_baud, strerror(e));
+				     hil_console_board(c)->name, dev, hil_console_board(c)->console_baud, strerror(e));
 	}
 	tcflush(s->fd, TCIFLUSH);
 	return 0;
 }
 
-static void serial_close(struct hil_console *c)
+static void serial_close(struct hil_driver *drv)
 {
-	struct serial *s = c->priv;
+	struct hil_console *c = hil_console_of(drv);
+	struct serial *s = c->drv.priv;
 
 	close(s->fd);
 }
@@ -74,7 +76,7 @@ static void serial_close(struct hil_console *c)
 static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned timeout_ms,
 		       size_t *got_out)
 {
-	struct serial *s = c->priv;
+	struct serial *s = c->drv.priv;
 	struct pollfd p = { .fd = s->fd, .events = POLLIN };
 	ssize_t n;
 	int rc;
@@ -84,19 +86,22 @@ static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned t
 		rc = poll(&p, 1, (int)timeout_ms);
 	while (rc < 0 && errno == EINTR);
 	if (rc <= 0 || !(p.revents & POLLIN))
-		return rc < 0 ? hil_error_set(HIL_EIO, "[%s] console: %s", c->board->name,
+		return rc < 0 ? hil_error_set(HIL_EIO, "[%s] console: %s", hil_console_board(c)->name,
 					      strerror(errno)) : 0;
 	n = read(s->fd, buf, size);
 	if (n < 0 && errno != EAGAIN)
-		return hil_error_set(HIL_EIO, "[%s] console read: %s", c->board->name, strerror(errno));
+		return hil_error_set(HIL_EIO, "[%s] console read: %s", hil_console_board(c)->name, strerror(errno));
 	*got_out = n > 0 ? (size_t)n : 0;
 	return 0;
 }
 
 const struct hil_console_ops hil_console_serial = {
-	.name = "serial",
-	.priv_size = sizeof(struct serial),
-	.open = serial_open,
-	.close = serial_close,
+	.drv = {
+		.name = "serial",
+		.role = HIL_ROLE_CONSOLE,
+		.priv_size = sizeof(struct serial),
+		.open = serial_open,
+		.close = serial_close,
+	},
 	.read = serial_read,
 };

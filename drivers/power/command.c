@@ -15,17 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int command_open(struct hil_power *pw)
+static int command_open(struct hil_driver *drv)
 {
-	if (!pw->cfg->on_argv || !pw->cfg->off_argv)
+	struct hil_power *pw = hil_power_of(drv);
+
+	if (!hil_power_entry(pw)->on_argv || !hil_power_entry(pw)->off_argv)
 		return hil_error_set(HIL_ECONFIG, "[power %s] needs 'on' and 'off' commands",
-				     pw->cfg->id);
+				     hil_power_entry(pw)->id);
 	return 0;
 }
 
-static void command_close(struct hil_power *pw)
+static void command_close(struct hil_driver *drv)
 {
-	(void)pw;
+	(void)drv;
 }
 
 static char *expand(const char *arg, unsigned pin)
@@ -45,7 +47,7 @@ static char *expand(const char *arg, unsigned pin)
 
 static int command_set(struct hil_power *pw, const struct hil_rack_line *line, bool on)
 {
-	char *const *tmpl = on ? pw->cfg->on_argv : pw->cfg->off_argv;
+	char *const *tmpl = on ? hil_power_entry(pw)->on_argv : hil_power_entry(pw)->off_argv;
 	struct hil_subprocess_result res;
 	size_t n = 0;
 	char **argv;
@@ -56,17 +58,17 @@ static int command_set(struct hil_power *pw, const struct hil_rack_line *line, b
 	argv = hil_xcalloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		argv[i] = expand(tmpl[i], line->pin);
-	struct hil_subprocess_opts opts = { .argv = argv, .timeout_ms = pw->cfg->timeout_s * 1000u,
+	struct hil_subprocess_opts opts = { .argv = argv, .timeout_ms = hil_power_entry(pw)->timeout_s * 1000u,
 					    .grace_ms = 1000, .max_output = 4096 };
 	if ((error = hil_subprocess_run(&res, &opts)) < 0)
 		goto out;
 	if (res.start_failed)
-		error = hil_error_set(HIL_EHW, "[power %s] %s", pw->cfg->id, res.error);
+		error = hil_error_set(HIL_EHW, "[power %s] %s", hil_power_entry(pw)->id, res.error);
 	else if (res.timed_out)
 		error = hil_error_set(HIL_ETIMEOUT, "[power %s] '%s' did not finish in %u s",
-				      pw->cfg->id, argv[0], pw->cfg->timeout_s);
+				      hil_power_entry(pw)->id, argv[0], hil_power_entry(pw)->timeout_s);
 	else if (res.signaled || res.exit_status != 0)
-		error = hil_error_set(HIL_EHW, "[power %s] '%s' failed (%s %d): %.200s", pw->cfg->id,
+		error = hil_error_set(HIL_EHW, "[power %s] '%s' failed (%s %d): %.200s", hil_power_entry(pw)->id,
 				      argv[0], res.signaled ? "signal" : "exit",
 				      res.signaled ? res.term_signal : res.exit_status, res.output);
 	free(res.output);
@@ -78,9 +80,12 @@ out:
 }
 
 const struct hil_power_ops hil_power_command = {
-	.name = "command",
-	.priv_size = 0,
-	.open = command_open,
-	.close = command_close,
+	.drv = {
+		.name = "command",
+		.role = HIL_ROLE_POWER,
+		.priv_size = 0,
+		.open = command_open,
+		.close = command_close,
+	},
 	.set = command_set,
 };

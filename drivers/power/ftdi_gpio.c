@@ -46,7 +46,7 @@ struct ftdi_gpio {
  * what was being done and libftdi's own text. */
 static int ftdi_fail(struct hil_power *pw, int rc, const char *what)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	const char *text = g->ftdi ? ftdi_get_error_string(g->ftdi) : "no context";
 	int code = HIL_EHW;
 
@@ -57,15 +57,15 @@ static int ftdi_fail(struct hil_power *pw, int rc, const char *what)
 	else if (!strcmp(what, "open") && rc == -4)
 		code = HIL_EACCES;              /* unable to open: udev permissions */
 	return hil_error_set(code, "[power %s] FTDI %04X:%04X %s: %s failed: %s (libftdi %d)",
-			     pw->cfg->id, pw->cfg->usb_vid, pw->cfg->usb_pid,
-			     pw->cfg->usb_serial ? pw->cfg->usb_serial : "(any)", what, text, rc);
+			     hil_power_entry(pw)->id, hil_power_entry(pw)->usb_vid, hil_power_entry(pw)->usb_pid,
+			     hil_power_entry(pw)->usb_serial ? hil_power_entry(pw)->usb_serial : "(any)", what, text, rc);
 }
 
 /* Pins that some board's power or reset line uses on this controller. */
 static uint8_t used_pins(const struct hil_power *pw)
 {
-	const struct hil_rack *rack = pw->ctx->rack;
-	size_t self = (size_t)(pw->cfg - rack->power);
+	const struct hil_rack *rack = pw->drv.ctx->rack;
+	size_t self = (size_t)(hil_power_entry(pw) - rack->power);
 	uint8_t mask = 0;
 
 	for (size_t i = 0; i < rack->board_count; i++) {
@@ -79,7 +79,7 @@ static uint8_t used_pins(const struct hil_power *pw)
 
 static int set_mode(struct hil_power *pw, uint8_t direction, uint8_t latch)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	int rc;
 
 	if (g->cbus)
@@ -92,7 +92,7 @@ static int set_mode(struct hil_power *pw, uint8_t direction, uint8_t latch)
 
 static int write_latch(struct hil_power *pw, uint8_t latch)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	int rc;
 
 	if (g->cbus)
@@ -103,7 +103,7 @@ static int write_latch(struct hil_power *pw, uint8_t latch)
 
 static int read_latch(struct hil_power *pw, uint8_t *out)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	int rc = ftdi_read_pins(g->ftdi, out);
 
 	if (rc < 0)
@@ -115,8 +115,8 @@ static int read_latch(struct hil_power *pw, uint8_t *out)
 
 static int usb_open(struct hil_power *pw)
 {
-	struct ftdi_gpio *g = pw->priv;
-	const struct hil_rack_power *cfg = pw->cfg;
+	struct ftdi_gpio *g = pw->drv.priv;
+	const struct hil_rack_power *cfg = hil_power_entry(pw);
 	int rc;
 
 	if (!(g->ftdi = ftdi_new()))
@@ -133,13 +133,13 @@ static int usb_open(struct hil_power *pw)
 /* The glitch-free start sequence described at the top of the file. */
 static int glitch_free_start(struct hil_power *pw)
 {
-	struct ftdi_gpio *g = pw->priv;
-	uint8_t now = 0, idle = (uint8_t)pw->cfg->idle;
+	struct ftdi_gpio *g = pw->drv.priv;
+	uint8_t now = 0, idle = (uint8_t)hil_power_entry(pw)->idle;
 	int error;
 
 	if ((error = read_latch(pw, &now)) < 0)
 		return error;
-	g->latch = (uint8_t)((now & g->direction) | (pw->cfg->has_idle ? idle & ~g->direction
+	g->latch = (uint8_t)((now & g->direction) | (hil_power_entry(pw)->has_idle ? idle & ~g->direction
 								      : now & ~g->direction));
 	if ((error = set_mode(pw, 0x00, g->latch)) < 0)  /* every pin an input */
 		return error;
@@ -150,25 +150,26 @@ static int glitch_free_start(struct hil_power *pw)
 
 static void open_lock_file(struct hil_power *pw)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	char path[256];
 
-	const char *dir = pw->ctx->rack->lock_dir ? pw->ctx->rack->lock_dir
+	const char *dir = pw->drv.ctx->rack->lock_dir ? pw->drv.ctx->rack->lock_dir
 		: getenv("HIL_LOCK_DIR") ? getenv("HIL_LOCK_DIR") : "/tmp";
 
-	snprintf(path, sizeof(path), "%s/sfi-harness-ftdi-%04x-%04x-%s-%c.lock", dir, pw->cfg->usb_vid,
-		 pw->cfg->usb_pid, pw->cfg->usb_serial ? pw->cfg->usb_serial : "any",
-		 pw->cfg->interface ? pw->cfg->interface : 'A');
+	snprintf(path, sizeof(path), "%s/sfi-harness-ftdi-%04x-%04x-%s-%c.lock", dir, hil_power_entry(pw)->usb_vid,
+		 hil_power_entry(pw)->usb_pid, hil_power_entry(pw)->usb_serial ? hil_power_entry(pw)->usb_serial : "any",
+		 hil_power_entry(pw)->interface ? hil_power_entry(pw)->interface : 'A');
 	g->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 }
 
-static int ftdi_gpio_open(struct hil_power *pw)
+static int ftdi_gpio_open(struct hil_driver *drv)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct hil_power *pw = hil_power_of(drv);
+	struct ftdi_gpio *g = pw->drv.priv;
 	int error;
 
 	pthread_mutex_init(&g->lock, NULL);
-	g->cbus = pw->cfg->cbus;
+	g->cbus = hil_power_entry(pw)->cbus;
 	g->direction = used_pins(pw);
 	if (g->cbus)
 		g->direction &= 0x0F;
@@ -185,9 +186,10 @@ static int ftdi_gpio_open(struct hil_power *pw)
 }
 
 /* Leaves the lines as they are: closing must not toggle a rail either. */
-static void ftdi_gpio_close(struct hil_power *pw)
+static void ftdi_gpio_close(struct hil_driver *drv)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct hil_power *pw = hil_power_of(drv);
+	struct ftdi_gpio *g = pw->drv.priv;
 
 	ftdi_usb_close(g->ftdi);
 	ftdi_free(g->ftdi);
@@ -199,7 +201,7 @@ static void ftdi_gpio_close(struct hil_power *pw)
 /* After an unplug: one attempt to get the chip back, as it was. */
 static int reopen(struct hil_power *pw)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	int error;
 
 	ftdi_usb_close(g->ftdi);
@@ -215,7 +217,7 @@ static int reopen(struct hil_power *pw)
 
 static int rmw(struct hil_power *pw, uint8_t bit, bool level)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	uint8_t next = (uint8_t)(level ? g->latch | bit : g->latch & ~bit);
 	int error = write_latch(pw, next);
 
@@ -232,14 +234,14 @@ static int rmw(struct hil_power *pw, uint8_t bit, bool level)
 
 static int ftdi_gpio_set(struct hil_power *pw, const struct hil_rack_line *line, bool on)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	unsigned max = g->cbus ? 4 : 8;
 	bool level = on == line->active_high;
 	int error;
 
 	if (line->pin >= max)
 		return hil_error_set(HIL_ECONFIG, "[power %s] pin %u does not exist in %s mode",
-				     pw->cfg->id, line->pin, g->cbus ? "cbus (0..3)" : "async (0..7)");
+				     hil_power_entry(pw)->id, line->pin, g->cbus ? "cbus (0..3)" : "async (0..7)");
 	pthread_mutex_lock(&g->lock);
 	if (g->lock_fd >= 0)
 		flock(g->lock_fd, LOCK_EX);
@@ -252,7 +254,7 @@ static int ftdi_gpio_set(struct hil_power *pw, const struct hil_rack_line *line,
 
 static int ftdi_gpio_get(struct hil_power *pw, const struct hil_rack_line *line, bool *on_out)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	uint8_t pins = 0;
 	int error;
 
@@ -266,11 +268,13 @@ static int ftdi_gpio_get(struct hil_power *pw, const struct hil_rack_line *line,
 }
 
 const struct hil_power_ops hil_power_ftdi_gpio = {
-	.name = "ftdi_gpio",
-	.caps = HIL_POWER_CAP_READBACK,
-	.priv_size = sizeof(struct ftdi_gpio),
-	.open = ftdi_gpio_open,
-	.close = ftdi_gpio_close,
+	.drv = {
+		.name = "ftdi_gpio",
+		.role = HIL_ROLE_POWER,
+		.priv_size = sizeof(struct ftdi_gpio),
+		.open = ftdi_gpio_open,
+		.close = ftdi_gpio_close,
+	},
 	.set = ftdi_gpio_set,
 	.get = ftdi_gpio_get,
 };

@@ -129,8 +129,8 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 	char *state = NULL;
 	char *env[] = { salt, NULL, NULL, NULL };
 	snprintf(salt, sizeof(salt), "HIL_OP_SALT=%llu", (unsigned long long)req->salt);
-	if (p->ctx->sim_state_dir) {
-		state = hil_xasprintf("HIL_SIM_STATE_DIR=%s", p->ctx->sim_state_dir);
+	if (p->drv.ctx->sim_state_dir) {
+		state = hil_xasprintf("HIL_SIM_STATE_DIR=%s", p->drv.ctx->sim_state_dir);
 		snprintf(scale, sizeof(scale), "HIL_TIME_SCALE=%g", hil_clock_scale());
 		env[1] = state;
 		env[2] = scale;
@@ -165,15 +165,15 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 	snprintf(out->error, sizeof(out->error), "%s", res.error);
 }
 
-static int cubeprog_open(struct hil_programmer *p)
+static int cubeprog_open(struct hil_driver *drv)
 {
-	(void)p;
+	(void)drv;
 	return 0;
 }
 
-static void cubeprog_close(struct hil_programmer *p)
+static void cubeprog_close(struct hil_driver *drv)
 {
-	(void)p;
+	(void)drv;
 }
 
 /* After a deadline, ask the tool to clean up the stuck operation (-a) so
@@ -202,7 +202,7 @@ static void abort_operation(const struct hil_programmer *p, const char *path,
 static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request *req,
 			struct hil_prog_output *out)
 {
-	const struct hil_rack *rack = p->ctx->rack;
+	const struct hil_rack *rack = p->drv.ctx->rack;
 	const char *path = rack->programmer_path ? rack->programmer_path : "STM32_Programmer_CLI";
 	struct argv_builder a = { .count = 0 };
 
@@ -226,9 +226,12 @@ static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request 
 }
 
 const struct hil_programmer_ops hil_programmer_cubeprog = {
-	.name = "cubeprog",
-	.priv_size = 0,
-	.open = cubeprog_open,
-	.close = cubeprog_close,
+	.drv = {
+		.name = "cubeprog",
+		.role = HIL_ROLE_PROGRAMMER,
+		.priv_size = 0,
+		.open = cubeprog_open,
+		.close = cubeprog_close,
+	},
 	.run = cubeprog_run,
 };

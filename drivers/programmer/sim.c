@@ -18,17 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int sim_open(struct hil_programmer *p)
+static int sim_open(struct hil_driver *drv)
 {
-	if (!p->ctx->sim)
+	struct hil_programmer *p = hil_programmer_of(drv);
+
+	if (!p->drv.ctx->sim)
 		return hil_error_set(HIL_ECONFIG, "sim programmer: the driver context has no simulated world "
 				     "(hil_driver_ctx_init)");
 	return 0;
 }
 
-static void sim_close(struct hil_programmer *p)
+static void sim_close(struct hil_driver *drv)
 {
-	(void)p;
+	(void)drv;
 }
 
 static void install_failure_tail(struct hil_strbuf *t, struct hil_sim_board *b, const char *path)
@@ -378,7 +380,7 @@ static void apply_fault(enum hil_sim_fault fault, const struct hil_prog_request 
 static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 		   struct hil_prog_output *out)
 {
-	struct hil_sim_world *w = p->ctx->sim;
+	struct hil_sim_world *w = p->drv.ctx->sim;
 	struct hil_sim_board *b = hil_sim_board_by_serial(w, req->probe_serial);
 	struct hil_strbuf t = HIL_STRBUF_INIT;
 	enum hil_sim_fault fault = HIL_SIM_FAULT_NONE;
@@ -445,9 +447,12 @@ done:
 }
 
 const struct hil_programmer_ops hil_programmer_sim = {
-	.name = "sim",
-	.priv_size = 0,
-	.open = sim_open,
-	.close = sim_close,
+	.drv = {
+		.name = "sim",
+		.role = HIL_ROLE_PROGRAMMER,
+		.priv_size = 0,
+		.open = sim_open,
+		.close = sim_close,
+	},
 	.run = sim_run,
 };

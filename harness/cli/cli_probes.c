@@ -107,7 +107,7 @@ int hil_cli_probes(int argc, char **argv)
 	ctx.rack = rack;
 	hil_clock_set_scale(rack->time_scale);
 	if (hil_probe_open(&probe, &ctx, rack->probe_driver) < 0 ||
-	    probe->ops->list(probe, &list, &n) < 0) {
+	    hil_probe_list(probe, &list, &n) < 0) {
 		fprintf(stderr, "sfi-harness probes: %s\n", hil_error_last());
 		status = HIL_EXIT_INFRA;
 	} else {
@@ -125,11 +125,11 @@ static int switch_power(struct hil_power *pw, const struct hil_rack_board *b, co
 	int error = 0;
 
 	if (strcmp(action, "on") != 0)
-		error = pw->ops->set(pw, &b->power, false);
+		error = hil_power_set(pw, &b->power, false);
 	if (!error && !strcmp(action, "cycle"))
 		hil_clock_sleep_ms(off_ms);
 	if (!error && strcmp(action, "off") != 0)
-		error = pw->ops->set(pw, &b->power, true);
+		error = hil_power_set(pw, &b->power, true);
 	return error;
 }
 

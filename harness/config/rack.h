@@ -13,6 +13,14 @@
 
 struct hil_ynode;
 
+/* The four driver roles of a rack; each names its backend with `driver:`. */
+enum hil_role {
+	HIL_ROLE_POWER,
+	HIL_ROLE_PROBE,
+	HIL_ROLE_PROGRAMMER,
+	HIL_ROLE_CONSOLE,
+};
+
 /* A power controller (relay board, FTDI chip, PDU) that several boards may share. */
 struct hil_rack_power {
 	char *id;

@@ -13,7 +13,7 @@
 
 struct hil_rack_line;
 
-/* set() on and off succeed; with HIL_POWER_CAP_READBACK, get() agrees; a
+/* set() on and off succeed; where get() is not NULL, it agrees; a
  * line on a pin the controller cannot drive is an error, not a crash. */
 void contract_power(struct hil_power *pw, const struct hil_rack_line *line,
 		    const struct hil_rack_line *bad_line);

@@ -56,7 +56,7 @@ static void open_rack(const char *tool, unsigned timeout_s)
 	cr_assert_eq(hil_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 1, state), 0, "%s", hil_error_last());
 	cr_assert_eq(hil_power_open(&power, &ctx, &rack->power[0]), 0, "%s", "power");
-	cr_assert_eq(power->ops->set(power, &rack->boards[0].power, true), 0);
+	cr_assert_eq(hil_power_set(power, &rack->boards[0].power, true), 0);
 	cr_assert_eq(hil_programmer_open(&prog, &ctx, "cubeprog"), 0);
 	free(state);
 	free(path);
@@ -106,7 +106,7 @@ static enum hil_class run(enum hil_prog_op op, const char *image, struct hil_pro
 					.hsm_slot = 1, .on_line = count_line, .payload = lines };
 	struct hil_transcript tx;
 
-	cr_assert_eq(prog->ops->run(prog, &req, out), 0);
+	cr_assert_eq(hil_programmer_run(prog, &req, out), 0);
 	hil_cubeprog_parse(&tx, out->transcript, out->length);
 	return hil_cubeprog_classify(&tx, op, out);
 }
