@@ -5,6 +5,7 @@
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/board.h"
 #include "harness/util/clock.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 
 #include <stdio.h>
@@ -24,7 +25,7 @@ json_t *bench_b5_simulator(const struct bench_opts *o)
 	    asprintf(&licence, "%s/b5-licence.bin", o->work_dir) < 0)
 		abort();
 	hil_clock_set_scale(0);
-	if (hil_rack_load(&rack, rack_path, &diag) < 0) {
+	if (hil_registry_rack_load(&rack, rack_path, &diag) < 0) {
 		hil_diag_print(&diag, stderr);
 		abort();
 	}

@@ -1,7 +1,7 @@
 /* What every driver instance is and gets, whatever its role: the part of
- * the ops every backend fills (name, priv_size, open, close), the instance
- * the core allocates for it, and the context it runs in (the rack, the
- * run's seed and simulated world). The four role contracts
+ * the ops every backend fills (name, priv_size, its rack settings, open,
+ * close), the instance the core allocates for it, and the context it runs
+ * in (the rack, the run's seed and simulated world). The four role contracts
  * (drivers/<role>/<role>.h) extend these; one generic open/close
  * (drivers/instance.c) serves them all.
  *
@@ -9,6 +9,12 @@
  * bytes of zeroed backend state, then calls open(); close() is called if
  * and only if open() returned 0, and the core frees both afterwards.
  * Backends never free the instance. Optional operations are NULL.
+ *
+ * Configuration: a backend owns its settings in the rack. The rack loader
+ * (through drivers/registry.c) hands it its entry; parse_config() reads
+ * the keys it takes into a struct of its own, which the rack keeps,
+ * opaque, and every instance of the backend gets as drv->cfg. check() then
+ * looks across the whole rack once it parsed cleanly.
  *
  * One context serves one run (or one CLI command); two contexts never
  * share simulated state. */
@@ -20,8 +26,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct hil_sim_world;
+struct hil_diag;
 struct hil_driver;
+struct hil_sim_world;
+struct hil_ycheck;
+struct hil_ynode;
 
 struct hil_driver_ctx {
 	const struct hil_rack *rack;
@@ -41,6 +50,21 @@ struct hil_driver_ops {
 	const char *name;             /* `driver:` in the rack */
 	enum hil_role role;
 	size_t priv_size;             /* bytes of backend state the core allocates */
+	/* NULL-ended lists (NULL-ended) of the keys and values its entry
+	 * takes; docs/racks.md names each (tests check). Optional. */
+	const char *const *const *keys;
+
+	/* Optional: reads the backend's settings in @entry (its `power:` item,
+	 * the `programmer:` or `probe:` map, a board's `console:` map; the
+	 * core has read `driver` and the other common keys). Problems go to @c
+	 * with their file:line:col and make the rack invalid. *cfg_out: the
+	 * settings (NULL when none), freed with free_config(). */
+	void (*parse_config)(struct hil_ycheck *c, const struct hil_ynode *entry, void **cfg_out);
+	void (*free_config)(void *cfg);
+	/* Optional: checks across the rack's entries, once it parsed cleanly;
+	 * run once per rack that uses the backend. Adds diagnostics to @diag
+	 * and returns HIL_ECONFIG when something is wrong, else 0. */
+	int (*check)(const struct hil_rack *rack, struct hil_diag *diag);
 
 	int (*open)(struct hil_driver *drv);
 	void (*close)(struct hil_driver *drv);
@@ -55,14 +79,16 @@ struct hil_driver {
 	 * hil_rack_power (power), a struct hil_rack_board (console), NULL for
 	 * the rack-wide probe and programmer. */
 	const void *entry;
+	const void *cfg;              /* the backend's settings (parse_config), borrowed */
 };
 
 /* Finds backend @name of @role (drivers/registry.c), allocates its
- * instance and state and opens it for @entry (see struct hil_driver).
- * HIL_ECONFIG when no such backend is built; else open()'s result. *out
- * is set only on success: close it with hil_driver_close(). */
+ * instance and state and opens it for @entry with settings @cfg (see
+ * struct hil_driver). HIL_ECONFIG when no such backend is built; else
+ * open()'s result. *out is set only on success: close it with
+ * hil_driver_close(). */
 int hil_driver_open(struct hil_driver **out, enum hil_role role, const char *name,
-		    const struct hil_driver_ctx *ctx, const void *entry);
+		    const struct hil_driver_ctx *ctx, const void *entry, const void *cfg);
 /* Closes and frees an instance; NULL is fine. */
 void hil_driver_close(struct hil_driver *drv);
 

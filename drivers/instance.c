@@ -36,7 +36,7 @@ void hil_driver_ctx_fini(struct hil_driver_ctx *ctx)
 }
 
 int hil_driver_open(struct hil_driver **out, enum hil_role role, const char *name,
-		    const struct hil_driver_ctx *ctx, const void *entry)
+		    const struct hil_driver_ctx *ctx, const void *entry, const void *cfg)
 {
 	const struct hil_driver_ops *ops = hil_registry_find(role, name);
 	/* One allocation: the instance, then the backend's state, aligned. */
@@ -55,6 +55,7 @@ int hil_driver_open(struct hil_driver **out, enum hil_role role, const char *nam
 	drv->ctx = ctx;
 	drv->priv = ops->priv_size ? mem + head : NULL;
 	drv->entry = entry;
+	drv->cfg = cfg;
 	if ((error = ops->open(drv)) < 0)
 		goto out;
 	*out = drv;
@@ -71,12 +72,22 @@ void hil_driver_close(struct hil_driver *drv)
 	free(drv);
 }
 
+/* The rack's settings for its probe or programmer @rack_driver, when the
+ * instance asked for is that backend (a stand-in tool opens the sim
+ * programmer on a cubeprog rack: the sim gets no cubeprog settings). */
+static const void *rack_cfg(const struct hil_driver_ctx *ctx, const char *driver,
+			    const char *rack_driver, const void *cfg)
+{
+	(void)ctx;
+	return driver && rack_driver && !strcmp(driver, rack_driver) ? cfg : NULL;
+}
+
 /* The roles' typed doors to the generic pair above. */
 int hil_power_open(struct hil_power **out, const struct hil_driver_ctx *ctx,
 		   const struct hil_rack_power *entry)
 {
 	struct hil_driver *drv;
-	int error = hil_driver_open(&drv, HIL_ROLE_POWER, entry->driver, ctx, entry);
+	int error = hil_driver_open(&drv, HIL_ROLE_POWER, entry->driver, ctx, entry, entry->cfg);
 
 	*out = error < 0 ? NULL : hil_power_of(drv);
 	return error;
@@ -90,7 +101,9 @@ void hil_power_close(struct hil_power *pw)
 int hil_probe_open(struct hil_probe **out, const struct hil_driver_ctx *ctx, const char *driver)
 {
 	struct hil_driver *drv;
-	int error = hil_driver_open(&drv, HIL_ROLE_PROBE, driver, ctx, NULL);
+	int error = hil_driver_open(&drv, HIL_ROLE_PROBE, driver, ctx, NULL,
+				    rack_cfg(ctx, driver, ctx->rack ? ctx->rack->probe_driver : NULL,
+					     ctx->rack ? ctx->rack->probe_cfg : NULL));
 
 	*out = error < 0 ? NULL : hil_probe_of(drv);
 	return error;
@@ -131,7 +144,9 @@ int hil_programmer_open(struct hil_programmer **out, const struct hil_driver_ctx
 			const char *driver)
 {
 	struct hil_driver *drv;
-	int error = hil_driver_open(&drv, HIL_ROLE_PROGRAMMER, driver, ctx, NULL);
+	int error = hil_driver_open(&drv, HIL_ROLE_PROGRAMMER, driver, ctx, NULL,
+				    rack_cfg(ctx, driver, ctx->rack ? ctx->rack->programmer_driver : NULL,
+					     ctx->rack ? ctx->rack->programmer_cfg : NULL));
 
 	*out = error < 0 ? NULL : hil_programmer_of(drv);
 	return error;
@@ -152,7 +167,8 @@ int hil_console_open(struct hil_console **out, const struct hil_driver_ctx *ctx,
 		     const struct hil_rack_board *board)
 {
 	struct hil_driver *drv;
-	int error = hil_driver_open(&drv, HIL_ROLE_CONSOLE, board->console_driver, ctx, board);
+	int error = hil_driver_open(&drv, HIL_ROLE_CONSOLE, board->console_driver, ctx, board,
+				    board->console_cfg);
 
 	*out = error < 0 ? NULL : hil_console_of(drv);
 	return error;

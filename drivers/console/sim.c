@@ -2,6 +2,7 @@
  * power-on). Silent while the board is off. */
 #include "drivers/console/console.h"
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
@@ -45,6 +46,7 @@ const struct hil_console_ops hil_console_sim = {
 		.name = "sim",
 		.role = HIL_ROLE_CONSOLE,
 		.priv_size = sizeof(struct sim_console),
+		.check = hil_sim_check_rack,
 		.open = sim_open,
 		.close = sim_close,
 	},

@@ -2,6 +2,7 @@
  * the power and reset inputs of simulated boards. */
 #include "drivers/power/power.h"
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
 
@@ -42,7 +43,7 @@ static int sim_set(struct hil_power *pw, const struct hil_rack_line *line, bool 
 		struct hil_sim_board *b = hil_sim_board_by_name(pw->drv.ctx->sim, rb->name);
 		bool on_this = rb->power.present && rb->power.controller == self;
 		bool named = on_this && rb->power.pin == line->pin;
-		bool feeds = on_this && rb->sim_power_pin == line->pin;
+		bool feeds = on_this && b && hil_sim_board_power_pin(b) == line->pin;
 		bool is_reset = rb->reset.present && rb->reset.controller == self &&
 				rb->reset.pin == line->pin;
 
@@ -68,6 +69,7 @@ const struct hil_power_ops hil_power_sim = {
 		.name = "sim",
 		.role = HIL_ROLE_POWER,
 		.priv_size = 0,
+		.check = hil_sim_check_rack,
 		.open = sim_open,
 		.close = sim_close,
 	},

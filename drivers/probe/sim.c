@@ -2,6 +2,7 @@
  * whose probe is on the bus right now (an on-board probe needs power). */
 #include "drivers/probe/probe.h"
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
 #include "harness/util/error.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
@@ -54,6 +55,7 @@ const struct hil_probe_ops hil_probe_sim = {
 		.name = "sim",
 		.role = HIL_ROLE_PROBE,
 		.priv_size = 0,
+		.check = hil_sim_check_rack,
 		.open = sim_open,
 		.close = sim_close,
 	},

@@ -10,6 +10,7 @@
 #include "harness/util/strbuf.h"
 #include "harness/util/subprocess.h"
 #include "harness/util/xalloc.h"
+#include "harness/yaml/ycheck.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,51 @@
 
 #define ABORT_TIMEOUT_S 30
 #define MAX_ARGS 24
+
+/* The programmer's settings in the rack: `path` (resolved against the
+ * rack file when it names a folder), `freq_khz`, `reset`. */
+struct cubeprog_cfg {
+	char *path;                 /* NULL: STM32_Programmer_CLI from PATH */
+	unsigned freq_khz;          /* 0: the tool's default */
+	char *reset;                /* SWrst, HWrst, Crst; NULL: the tool's default */
+};
+
+static const char *const reset_modes[] = { "SWrst", "HWrst", "Crst", NULL };
+static const char *const *const key_lists[] = { reset_modes, NULL };
+
+static void cubeprog_parse_config(struct hil_ycheck *c, const struct hil_ynode *entry,
+				  void **cfg_out)
+{
+	struct cubeprog_cfg *cfg = hil_xcalloc(1, sizeof(*cfg));
+	const struct hil_ynode *v;
+	unsigned long freq;
+	int mode;
+
+	*cfg_out = cfg;
+	if ((v = hil_ymap_get(entry, "path"))) {
+		char *rel = NULL;
+		if (hil_ycheck_str(c, v, "programmer path", &rel))
+			cfg->path = rel[0] == '/' || !strchr(rel, '/') ? hil_xstrdup(rel)
+								      : hil_path_relative_to(c->file, rel);
+		free(rel);
+	}
+	if ((v = hil_ymap_get(entry, "freq_khz")) &&
+	    hil_ycheck_uint(c, v, "freq_khz", 5, 100000, &freq))
+		cfg->freq_khz = (unsigned)freq;
+	if ((v = hil_ymap_get(entry, "reset")) && hil_ycheck_enum(c, v, "reset", reset_modes, &mode))
+		cfg->reset = hil_xstrdup(reset_modes[mode]);
+}
+
+static void cubeprog_free_config(void *p)
+{
+	struct cubeprog_cfg *cfg = p;
+
+	if (cfg) {
+		free(cfg->path);
+		free(cfg->reset);
+	}
+	free(cfg);
+}
 
 struct argv_builder {
 	char *args[MAX_ARGS + 1];
@@ -41,19 +87,19 @@ static void argv_free(struct argv_builder *a)
 
 /* -c port=swd sn=SERIAL mode=HOTPLUG [freq=K] [reset=MODE]. HOTPLUG is what
  * AN5054 requires for SFI over a debug port. */
-static void connect_args(struct argv_builder *a, const struct hil_rack *rack, const char *serial)
+static void connect_args(struct argv_builder *a, const struct cubeprog_cfg *cfg, const char *serial)
 {
 	arg(a, hil_xstrdup("-c"));
 	arg(a, hil_xstrdup("port=swd"));
 	arg(a, hil_xasprintf("sn=%s", serial ? serial : ""));
 	arg(a, hil_xstrdup("mode=HOTPLUG"));
-	if (rack->programmer_freq_khz)
-		arg(a, hil_xasprintf("freq=%u", rack->programmer_freq_khz));
-	if (rack->programmer_reset)
-		arg(a, hil_xasprintf("reset=%s", rack->programmer_reset));
+	if (cfg->freq_khz)
+		arg(a, hil_xasprintf("freq=%u", cfg->freq_khz));
+	if (cfg->reset)
+		arg(a, hil_xasprintf("reset=%s", cfg->reset));
 }
 
-static void op_args(struct argv_builder *a, const struct hil_rack *rack,
+static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		    const struct hil_prog_request *req)
 {
 	if (req->op == HIL_PROG_LIST_PROBES) {
@@ -66,7 +112,7 @@ static void op_args(struct argv_builder *a, const struct hil_rack *rack,
 		arg(a, hil_xasprintf("slot=%d", req->hsm_slot < 0 ? 1 : req->hsm_slot));
 		return;
 	}
-	connect_args(a, rack, req->probe_serial);
+	connect_args(a, cfg, req->probe_serial);
 	switch (req->op) {
 	case HIL_PROG_SFI_INSTALL:
 		arg(a, hil_xstrdup("-sfi"));
@@ -167,7 +213,10 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 
 static int cubeprog_open(struct hil_driver *drv)
 {
-	(void)drv;
+	static const struct cubeprog_cfg none = { 0 };
+
+	if (!drv->cfg) /* opened without a rack entry: the tool's defaults */
+		drv->cfg = &none;
 	return 0;
 }
 
@@ -179,7 +228,6 @@ static void cubeprog_close(struct hil_driver *drv)
 /* After a deadline, ask the tool to clean up the stuck operation (-a) so
  * the next step does not meet a half-finished SFI session. */
 static void abort_operation(const struct hil_programmer *p, const char *path,
-			    const struct hil_rack *rack,
 			    const struct hil_prog_request *req, struct hil_prog_output *out)
 {
 	struct hil_prog_request abort_req = { .op = HIL_PROG_ABORT, .probe_serial = req->probe_serial };
@@ -187,7 +235,7 @@ static void abort_operation(const struct hil_programmer *p, const char *path,
 	struct argv_builder a = { .count = 0 };
 	struct hil_strbuf t = HIL_STRBUF_INIT;
 
-	op_args(&a, rack, &abort_req);
+	op_args(&a, p->drv.cfg, &abort_req);
 	run_tool(p, path, &a, &abort_req, ABORT_TIMEOUT_S, &abort_out);
 	argv_free(&a);
 	hil_strbuf_put(&t, out->transcript ? out->transcript : "", out->length);
@@ -203,7 +251,8 @@ static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request 
 			struct hil_prog_output *out)
 {
 	const struct hil_rack *rack = p->drv.ctx->rack;
-	const char *path = rack->programmer_path ? rack->programmer_path : "STM32_Programmer_CLI";
+	const struct cubeprog_cfg *cfg = p->drv.cfg;
+	const char *path = cfg->path ? cfg->path : "STM32_Programmer_CLI";
 	struct argv_builder a = { .count = 0 };
 
 	memset(out, 0, sizeof(*out));
@@ -215,13 +264,13 @@ static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request 
 		out->transcript = hil_xstrdup("");
 		return 0;
 	}
-	op_args(&a, rack, req);
+	op_args(&a, cfg, req);
 	run_tool(p, path, &a, req, req->timeout_s ? req->timeout_s : rack->programmer_timeout_s, out);
 	argv_free(&a);
 	if (!out->transcript)
 		out->transcript = hil_xstrdup("");
 	if (out->timed_out && req->op == HIL_PROG_SFI_INSTALL)
-		abort_operation(p, path, rack, req, out);
+		abort_operation(p, path, req, out);
 	return 0;
 }
 
@@ -230,6 +279,9 @@ const struct hil_programmer_ops hil_programmer_cubeprog = {
 		.name = "cubeprog",
 		.role = HIL_ROLE_PROGRAMMER,
 		.priv_size = 0,
+		.keys = key_lists,
+		.parse_config = cubeprog_parse_config,
+		.free_config = cubeprog_free_config,
 		.open = cubeprog_open,
 		.close = cubeprog_close,
 	},

@@ -3,6 +3,7 @@
  * anything; the core parses this text like the real tool's. */
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
 #include "drivers/sim/cli_text.h"
 #include "drivers/sim/license.h"
 #include "drivers/sim/rss.h"
@@ -451,6 +452,7 @@ const struct hil_programmer_ops hil_programmer_sim = {
 		.name = "sim",
 		.role = HIL_ROLE_PROGRAMMER,
 		.priv_size = 0,
+		.check = hil_sim_check_rack,
 		.open = sim_open,
 		.close = sim_close,
 	},

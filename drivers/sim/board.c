@@ -1,5 +1,6 @@
 /* The simulated board model; see board.h. */
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
@@ -45,6 +46,7 @@ struct sim_state {
 struct hil_sim_board {
 	pthread_mutex_t lock;
 	char *name, *serial;
+	unsigned power_pin;             /* the rack pin its supply is really on */
 	struct hil_sim_profile *profile;
 	struct sim_state *st;           /* heap, or a shared mapping */
 	/* Stored inverted (each byte is ~what the chip holds), so erased flash
@@ -186,6 +188,7 @@ static void state_init(struct hil_sim_board *b, uint64_t seed)
 static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb, uint64_t seed,
 		     const char *state_dir)
 {
+	const struct hil_sim_board_cfg *cfg = rb->sim;
 	struct hil_diag diag = { 0 };
 	struct hil_sim_board *b = hil_xcalloc(1, sizeof(*b));
 	int error;
@@ -193,7 +196,8 @@ static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb
 	pthread_mutex_init(&b->lock, NULL);
 	b->name = hil_xstrdup(rb->name);
 	b->serial = hil_xstrdup(rb->probe_serial);
-	if ((error = hil_sim_profile_load(&b->profile, rb->sim_profile, &diag)) < 0) {
+	b->power_pin = cfg->power_pin;
+	if ((error = hil_sim_profile_load(&b->profile, cfg->profile, &diag)) < 0) {
 		error = hil_error_set(HIL_ECONFIG, "%s", diag.count ? diag.lines[0] : "bad profile");
 		hil_diag_clear(&diag);
 		board_free(b);
@@ -290,7 +294,7 @@ int hil_sim_world_new(struct hil_sim_world **out, const struct hil_rack *rack, u
 		goto out;
 	w->boards = hil_xcalloc(rack->board_count ? rack->board_count : 1, sizeof(*w->boards));
 	for (size_t i = 0; i < rack->board_count; i++) {
-		if (!rack->boards[i].sim_profile)
+		if (!rack->boards[i].sim)
 			continue;
 		if ((error = board_new(&w->boards[w->count], &rack->boards[i], seed, state_dir)) < 0)
 			goto out;
@@ -351,6 +355,11 @@ const char *hil_sim_board_name(const struct hil_sim_board *b)
 const char *hil_sim_board_serial(const struct hil_sim_board *b)
 {
 	return b->serial;
+}
+
+unsigned hil_sim_board_power_pin(const struct hil_sim_board *b)
+{
+	return b->power_pin;
 }
 
 const struct hil_sim_profile *hil_sim_board_profile(const struct hil_sim_board *b)

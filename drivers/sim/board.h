@@ -50,6 +50,9 @@ struct hil_sim_board *hil_sim_board_at(struct hil_sim_world *w, size_t i);
 const char *hil_sim_board_name(const struct hil_sim_board *b);
 const char *hil_sim_board_serial(const struct hil_sim_board *b);
 const struct hil_sim_profile *hil_sim_board_profile(const struct hil_sim_board *b);
+/* The power pin its supply is really on: the rack's, unless sim_power_pin
+ * moves it (crossed-wiring rehearsal). */
+unsigned hil_sim_board_power_pin(const struct hil_sim_board *b);
 
 void hil_sim_board_set_power(struct hil_sim_board *b, bool on);
 void hil_sim_board_set_reset(struct hil_sim_board *b, bool asserted);

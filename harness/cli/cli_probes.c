@@ -7,6 +7,7 @@
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/transcript/outcome.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 
 #include <getopt.h>
@@ -37,7 +38,7 @@ static const char *board_of(const struct hil_rack *rack, const char *serial)
 static int load(struct hil_rack **rack, const char *path)
 {
 	struct hil_diag d = { 0 };
-	int error = hil_rack_load(rack, path, &d);
+	int error = hil_registry_rack_load(rack, path, &d);
 
 	hil_diag_print(&d, stderr);
 	hil_diag_clear(&d);

@@ -8,6 +8,7 @@
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/engine/runner.h"
 #include "harness/config/scenario.h"
@@ -53,7 +54,7 @@ static void open_rack(const char *tool, unsigned timeout_s)
 	char *state = NULL, *path = write_rack(tool, timeout_s);
 
 	cr_assert(asprintf(&state, "%s/state", dir) > 0);
-	cr_assert_eq(hil_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 1, state), 0, "%s", hil_error_last());
 	cr_assert_eq(hil_power_open(&power, &ctx, &rack->power[0]), 0, "%s", "power");
 	cr_assert_eq(hil_power_set(power, &rack->boards[0].power, true), 0);
@@ -266,7 +267,7 @@ static json_t *campaign(const char *rack_text, const char *out_name)
 	int code;
 
 	cr_assert_eq(hil_scenario_load(&s, HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", &d), 0);
-	cr_assert_eq(hil_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_plan_build(&plan, s, r, 4, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/%s", dir, out_name) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
@@ -369,7 +370,7 @@ static int licence_campaign(const char *cache, unsigned repeat, unsigned reserve
 			   IMAGE, cache ? ", cache: " : "", cache ? cache : "") > 0);
 	scen = test_write(dir, "lic.yaml", text);
 	cr_assert_eq(hil_scenario_load(&s, scen, &d), 0, "%s", test_diag_text(&d));
-	cr_assert_eq(hil_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_plan_build(&plan, s, r, 0, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/%s", dir, out_name) > 0);
 	struct hil_run_opts opts = { .out_dir = out };

@@ -1,4 +1,6 @@
 /* Rack loader: every kind of bad input, with its line and column. */
+#include "drivers/registry.h"
+#include "drivers/sim/config.h"
 #include "harness/config/rack.h"
 #include "support.h"
 
@@ -32,7 +34,7 @@ static int load_text(const char *text)
 	int error;
 
 	hil_diag_clear(&diag);
-	error = hil_rack_load(&rack, path, &diag);
+	error = hil_registry_rack_load(&rack, path, &diag);
 	free(path);
 	free(dir);
 	return error;
@@ -76,7 +78,7 @@ Test(rack, good_rack_loads)
 
 Test(rack, shipped_sim_rack_loads)
 {
-	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &diag), 0, "%s",
+	cr_assert_eq(hil_registry_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &diag), 0, "%s",
 		     test_diag_text(&diag));
 	cr_assert_eq(rack->board_count, 3);
 	cr_assert(hil_rack_is_simulated(rack));
@@ -207,7 +209,7 @@ Test(rack, sim_power_pin_rehearses_wiring_of_simulated_boards_only)
 {
 	cr_assert_eq(load_with(11, "    sim: " PROFILE "\n    sim_power_pin: 3\n"), 0, "%s",
 		     test_diag_text(&diag));
-	cr_assert_eq(rack->boards[0].sim_power_pin, 3);
+	cr_assert_eq(((const struct hil_sim_board_cfg *)rack->boards[0].sim)->power_pin, 3);
 	cr_assert_eq(rack->boards[0].power.pin, 0, "the rack's own pin stays");
 	fini();
 	cr_assert_lt(load_with(11, "    sim_power_pin: 3\n"), 0);

@@ -7,6 +7,7 @@
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/sfi/sfi_crypto.h"
 #include "harness/sfi/sfi_image.h"
@@ -252,7 +253,7 @@ Test(sfi, installs_through_the_sim_show_what_the_image_asked_for)
 	uint8_t *data = fixture(&len);
 
 	hil_clock_set_scale(0);
-	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
+	cr_assert_eq(hil_registry_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
 	struct hil_driver_ctx ctx;
 	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 1, NULL), 0);
 	const struct hil_rack_board *b = hil_rack_board_find(rack, "custom-bl92");

@@ -28,7 +28,7 @@ static void init(void)
 	struct hil_diag d = { 0 };
 
 	hil_clock_set_scale(0);
-	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
+	cr_assert_eq(hil_registry_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
 	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 7, NULL), 0);
 	cr_assert_eq(hil_power_open(&power, &ctx, &rack->power[0]), 0);
 	cr_assert_eq(hil_probe_open(&probe, &ctx, "sim"), 0);

@@ -4,6 +4,7 @@
 #include "drivers/power/power.h"
 #include "drivers/probe/probe.h"
 #include "harness/util/error.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "fake_usb.h"
 #include "support.h"
@@ -70,7 +71,7 @@ static struct hil_rack *load_rack(void)
 		"    power: {controller: ft0, pin: 2, active: low}\n");
 
 	setenv("HIL_LOCK_DIR", dir, 1);
-	cr_assert_eq(hil_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
 	free(path);
 	free(dir);
 	return rack;
