@@ -220,11 +220,11 @@ static void load_programmer(struct hil_ycheck *c, struct hil_rack *rack,
 	if ((v = hil_ycheck_require(c, node, "driver", "programmer")))
 		check_driver(c, rack, v, HIL_ROLE_PROGRAMMER, "programmer driver",
 			     &rack->programmer_driver);
-	parse_backend(c, rack, HIL_ROLE_PROGRAMMER, rack->programmer_driver, node,
-		      &rack->programmer_cfg);
 	if ((v = hil_ymap_get(node, "timeout_s")))
 		hil_ycheck_uint(c, v, "timeout_s", 1, 86400, &timeout);
 	rack->programmer_timeout_s = (unsigned)timeout;
+	parse_backend(c, rack, HIL_ROLE_PROGRAMMER, rack->programmer_driver, node,
+		      &rack->programmer_cfg);
 }
 
 static void load_rack(struct hil_ycheck *c, struct hil_rack *rack, const struct hil_ynode *root)

@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const contract_runs[] = {
+	"power/command test_command", "power/ftdi_gpio test_usb", "power/sim test_sim",
+	"probe/sim test_sim", "probe/stlink_usb test_usb",
+	"programmer/cubeprog test_cubeprog", "programmer/sim test_sim",
+	"console/serial test_serial", "console/sim test_sim",
+	NULL,
+};
+
 void contract_power(struct hil_power *pw, const struct hil_rack_line *line,
 		    const struct hil_rack_line *bad_line)
 {

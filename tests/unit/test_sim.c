@@ -190,6 +190,25 @@ Test(registry, names_agree_with_the_tables)
 	cr_assert(!hil_registry_known(HIL_ROLE_POWER, "nosuch"));
 }
 
+/* Every backend of the build has a contract run (tests/contract/). */
+Test(registry, every_backend_keeps_its_role_contract_somewhere)
+{
+	static const char *const roles[] = { "power", "probe", "programmer", "console" };
+	const struct hil_driver_ops *ops;
+
+	for (int role = HIL_ROLE_POWER; role <= HIL_ROLE_CONSOLE; role++)
+		for (size_t i = 0; (ops = hil_registry_at((enum hil_role)role, i)); i++) {
+			char key[64];
+			bool found = false;
+			snprintf(key, sizeof(key), "%s/%s ", roles[role], ops->name);
+			for (size_t k = 0; contract_runs[k]; k++)
+				found = found || !strncmp(contract_runs[k], key, strlen(key));
+			cr_assert(found, "backend %s has no contract run (tests/contract/contract.h)",
+				  key);
+			cr_assert_eq(ops->role, (enum hil_role)role, "%s", key);
+		}
+}
+
 static void sim_console_inject(void *payload, const char *text)
 {
 	hil_sim_board_console_write(payload, text);
