@@ -75,10 +75,8 @@ void hil_driver_close(struct hil_driver *drv)
 /* The rack's settings for its probe or programmer @rack_driver, when the
  * instance asked for is that backend (a stand-in tool opens the sim
  * programmer on a cubeprog rack: the sim gets no cubeprog settings). */
-static const void *rack_cfg(const struct hil_driver_ctx *ctx, const char *driver,
-			    const char *rack_driver, const void *cfg)
+static const void *rack_cfg(const char *driver, const char *rack_driver, const void *cfg)
 {
-	(void)ctx;
 	return driver && rack_driver && !strcmp(driver, rack_driver) ? cfg : NULL;
 }
 
@@ -101,9 +99,10 @@ void hil_power_close(struct hil_power *pw)
 int hil_probe_open(struct hil_probe **out, const struct hil_driver_ctx *ctx, const char *driver)
 {
 	struct hil_driver *drv;
+	const struct hil_rack *rack = ctx->rack;
 	int error = hil_driver_open(&drv, HIL_ROLE_PROBE, driver, ctx, NULL,
-				    rack_cfg(ctx, driver, ctx->rack ? ctx->rack->probe_driver : NULL,
-					     ctx->rack ? ctx->rack->probe_cfg : NULL));
+				    rack ? rack_cfg(driver, rack->probe_driver, rack->probe_cfg)
+					 : NULL);
 
 	*out = error < 0 ? NULL : hil_probe_of(drv);
 	return error;
@@ -144,9 +143,10 @@ int hil_programmer_open(struct hil_programmer **out, const struct hil_driver_ctx
 			const char *driver)
 {
 	struct hil_driver *drv;
+	const struct hil_rack *rack = ctx->rack;
 	int error = hil_driver_open(&drv, HIL_ROLE_PROGRAMMER, driver, ctx, NULL,
-				    rack_cfg(ctx, driver, ctx->rack ? ctx->rack->programmer_driver : NULL,
-					     ctx->rack ? ctx->rack->programmer_cfg : NULL));
+				    rack ? rack_cfg(driver, rack->programmer_driver,
+						    rack->programmer_cfg) : NULL);
 
 	*out = error < 0 ? NULL : hil_programmer_of(drv);
 	return error;

@@ -110,7 +110,8 @@ static bool rack_uses(const struct hil_rack *rack, enum hil_role role, const cha
 	switch (role) {
 	case HIL_ROLE_POWER:
 		for (size_t i = 0; i < rack->power_count; i++)
-			used = used || (rack->power[i].driver && !strcmp(rack->power[i].driver, name));
+			used = used || (rack->power[i].driver &&
+					!strcmp(rack->power[i].driver, name));
 		return used;
 	case HIL_ROLE_PROBE:
 		return rack->probe_driver && !strcmp(rack->probe_driver, name);

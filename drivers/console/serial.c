@@ -125,8 +125,8 @@ static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned t
 		rc = poll(&p, 1, (int)timeout_ms);
 	while (rc < 0 && errno == EINTR);
 	if (rc <= 0 || !(p.revents & POLLIN))
-		return rc < 0 ? hil_error_set(HIL_EIO, "[%s] console: %s", hil_console_board(c)->name,
-					      strerror(errno)) : 0;
+		return rc < 0 ? hil_error_set(HIL_EIO, "[%s] console: %s",
+					      hil_console_board(c)->name, strerror(errno)) : 0;
 	n = read(s->fd, buf, size);
 	if (n < 0 && errno != EAGAIN)
 		return hil_error_set(HIL_EIO, "[%s] console read: %s", hil_console_board(c)->name,

@@ -30,7 +30,8 @@ static char **load_argv(struct hil_ycheck *c, const struct hil_ynode *node, cons
 	if (!hil_ycheck_seq(c, node, what))
 		return NULL;
 	if (node->count == 0) {
-		hil_ycheck_error(c, node, "%s is empty (expected a program and its arguments)", what);
+		hil_ycheck_error(c, node, "%s is empty (expected a program and its arguments)",
+				 what);
 		return NULL;
 	}
 	argv = hil_xcalloc(node->count + 1, sizeof(*argv));

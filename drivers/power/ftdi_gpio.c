@@ -109,8 +109,8 @@ static bool check_pin(const struct hil_rack *rack, const struct hil_rack_board *
 	if (line->pin < max)
 		return true;
 	hil_diag_add(diag, rack->file, b->line, b->col, "board '%s': %s pin %u does not exist on "
-		     "ftdi_gpio controller '%s' (expected 0..%u in %s mode)", b->name, what, line->pin,
-		     pw->id, max - 1, cfg->cbus ? "cbus" : "async");
+		     "ftdi_gpio controller '%s' (expected 0..%u in %s mode)", b->name, what,
+		     line->pin, pw->id, max - 1, cfg->cbus ? "cbus" : "async");
 	return false;
 }
 
@@ -152,8 +152,8 @@ static int ftdi_fail(struct hil_power *pw, int rc, const char *what)
 	else if (!strcmp(what, "open") && rc == -4)
 		code = HIL_EACCES;              /* unable to open: udev permissions */
 	return hil_error_set(code, "[power %s] FTDI %04X:%04X %s: %s failed: %s (libftdi %d)",
-			     g->id, g->cfg->vid, g->cfg->pid, g->cfg->serial ? g->cfg->serial : "(any)",
-			     what, text, rc);
+			     g->id, g->cfg->vid, g->cfg->pid,
+			     g->cfg->serial ? g->cfg->serial : "(any)", what, text, rc);
 }
 
 /* Pins that some board's power or reset line uses on this controller. */
@@ -216,9 +216,8 @@ static int usb_open(struct hil_power *pw)
 
 	if (!(g->ftdi = ftdi_new()))
 		return hil_error_set(HIL_ENOMEM, "[power %s] ftdi_new failed", g->id);
-	if (cfg->interface &&
-	    (rc = ftdi_set_interface(g->ftdi,
-				     (enum ftdi_interface)(INTERFACE_A + cfg->interface - 'A'))) < 0)
+	enum ftdi_interface iface = (enum ftdi_interface)(INTERFACE_A + cfg->interface - 'A');
+	if (cfg->interface && (rc = ftdi_set_interface(g->ftdi, iface)) < 0)
 		return ftdi_fail(pw, rc, "select interface");
 	if ((rc = ftdi_usb_open_desc(g->ftdi, (int)cfg->vid, (int)cfg->pid, NULL, cfg->serial)) < 0)
 		return ftdi_fail(pw, rc, "open");

@@ -13,8 +13,8 @@ static int sim_open(struct hil_driver *drv)
 	struct hil_power *pw = hil_power_of(drv);
 
 	if (!pw->drv.ctx->sim)
-		return hil_error_set(HIL_ECONFIG, "sim power: the driver context has no simulated world "
-				     "(hil_driver_ctx_init)");
+		return hil_error_set(HIL_ECONFIG, "sim power: the driver context has no "
+				     "simulated world (hil_driver_ctx_init)");
 	return 0;
 }
 
@@ -51,7 +51,8 @@ static int sim_set(struct hil_power *pw, const struct hil_rack_line *line, bool 
 			continue;
 		if (hil_sim_board_fault_take(b, HIL_SIM_POINT_POWER) == HIL_SIM_FAULT_ERROR)
 			return hil_error_set(HIL_EHW, "[%s] power controller %s: simulated relay "
-					     "failure on pin %u", rb->name, hil_power_entry(pw)->id, line->pin);
+					     "failure on pin %u", rb->name, hil_power_entry(pw)->id,
+					     line->pin);
 		if (feeds)
 			hil_sim_board_set_power(b, on);
 		if (is_reset)

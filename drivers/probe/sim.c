@@ -14,8 +14,8 @@ static int sim_open(struct hil_driver *drv)
 	struct hil_probe *p = hil_probe_of(drv);
 
 	if (!p->drv.ctx->sim)
-		return hil_error_set(HIL_ECONFIG, "sim probe: the driver context has no simulated world "
-				     "(hil_driver_ctx_init)");
+		return hil_error_set(HIL_ECONFIG, "sim probe: the driver context has no "
+				     "simulated world (hil_driver_ctx_init)");
 	return 0;
 }
 

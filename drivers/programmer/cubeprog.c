@@ -42,15 +42,17 @@ static void cubeprog_parse_config(struct hil_ycheck *c, const struct hil_ynode *
 	*cfg_out = cfg;
 	if ((v = hil_ymap_get(entry, "path"))) {
 		char *rel = NULL;
+		/* a bare name is looked up in PATH, a relative path beside the rack */
 		if (hil_ycheck_str(c, v, "programmer path", &rel))
-			cfg->path = rel[0] == '/' || !strchr(rel, '/') ? hil_xstrdup(rel)
-								      : hil_path_relative_to(c->file, rel);
+			cfg->path = rel[0] == '/' || !strchr(rel, '/')
+				? hil_xstrdup(rel) : hil_path_relative_to(c->file, rel);
 		free(rel);
 	}
 	if ((v = hil_ymap_get(entry, "freq_khz")) &&
 	    hil_ycheck_uint(c, v, "freq_khz", 5, 100000, &freq))
 		cfg->freq_khz = (unsigned)freq;
-	if ((v = hil_ymap_get(entry, "reset")) && hil_ycheck_enum(c, v, "reset", reset_modes, &mode))
+	if ((v = hil_ymap_get(entry, "reset")) &&
+	    hil_ycheck_enum(c, v, "reset", reset_modes, &mode))
 		cfg->reset = hil_xstrdup(reset_modes[mode]);
 }
 
@@ -265,7 +267,8 @@ static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request 
 		return 0;
 	}
 	op_args(&a, cfg, req);
-	run_tool(p, path, &a, req, req->timeout_s ? req->timeout_s : rack->programmer_timeout_s, out);
+	run_tool(p, path, &a, req, req->timeout_s ? req->timeout_s : rack->programmer_timeout_s,
+		 out);
 	argv_free(&a);
 	if (!out->transcript)
 		out->transcript = hil_xstrdup("");

@@ -24,8 +24,8 @@ static int sim_open(struct hil_driver *drv)
 	struct hil_programmer *p = hil_programmer_of(drv);
 
 	if (!p->drv.ctx->sim)
-		return hil_error_set(HIL_ECONFIG, "sim programmer: the driver context has no simulated world "
-				     "(hil_driver_ctx_init)");
+		return hil_error_set(HIL_ECONFIG, "sim programmer: the driver context has no "
+				     "simulated world (hil_driver_ctx_init)");
 	return 0;
 }
 

@@ -296,7 +296,8 @@ int hil_sim_world_new(struct hil_sim_world **out, const struct hil_rack *rack, u
 	for (size_t i = 0; i < rack->board_count; i++) {
 		if (!rack->boards[i].sim)
 			continue;
-		if ((error = board_new(&w->boards[w->count], &rack->boards[i], seed, state_dir)) < 0)
+		error = board_new(&w->boards[w->count], &rack->boards[i], seed, state_dir);
+		if (error < 0)
 			goto out;
 		w->count++;
 	}

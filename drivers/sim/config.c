@@ -32,8 +32,8 @@ void hil_sim_parse_board(struct hil_ycheck *c, const struct hil_ynode *node,
 	 * is not where the rack says (to rehearse crossed wiring). */
 	if ((v = hil_ymap_get(node, "sim_power_pin"))) {
 		if (!cfg || !b->power.present)
-			hil_ycheck_error(c, v, "sim_power_pin needs a simulated board ('sim: PROFILE') "
-					 "with a power line");
+			hil_ycheck_error(c, v, "sim_power_pin needs a simulated board "
+					 "('sim: PROFILE') with a power line");
 		else if (hil_ycheck_uint(c, v, "sim_power_pin", 0, 63, &pin))
 			cfg->power_pin = (unsigned)pin;
 	}
@@ -73,8 +73,8 @@ int hil_sim_check_rack(const struct hil_rack *rack, struct hil_diag *diag)
 
 		if (!cfg) {
 			if (board_uses_sim(rack, b)) {
-				hil_diag_add(diag, rack->file, b->line, b->col, "board '%s' uses a sim "
-					     "driver but has no 'sim:' profile (expected sim: "
+				hil_diag_add(diag, rack->file, b->line, b->col, "board '%s' uses a "
+					     "sim driver but has no 'sim:' profile (expected sim: "
 					     "path/to/profile.yaml)", b->name);
 				ok = false;
 			}
@@ -96,7 +96,8 @@ int hil_sim_check_profile_file(const char *path, bool is_profile, char *what, si
 	if (!is_profile)
 		return HIL_ENOTFOUND;
 	if ((error = hil_sim_profile_load(&p, path, diag)) == 0)
-		snprintf(what, size, "simulated board profile %s, BL 0x%02X", p->name, p->bl_version);
+		snprintf(what, size, "simulated board profile %s, BL 0x%02X", p->name,
+			 p->bl_version);
 	hil_sim_profile_free(p);
 	return error;
 }

@@ -31,7 +31,8 @@ static const char *const identity_keys[] = { "device_id", "bl_version", "chip_ui
 static const char *const active_names[] = { "high", "low", NULL };
 
 const char *const *const hil_rack_key_lists[] = {
-	rack_keys, programmer_keys, probe_keys, power_keys, board_keys, board_probe_keys, line_keys, console_keys, identity_keys, active_names, NULL,
+	rack_keys, programmer_keys, probe_keys, power_keys, board_keys, board_probe_keys,
+	line_keys, console_keys, identity_keys, active_names, NULL,
 };
 
 static void check_driver(struct hil_ycheck *c, const struct hil_rack *rack,
@@ -249,7 +250,8 @@ static void load_rack(struct hil_ycheck *c, struct hil_rack *rack, const struct 
 		if (d) {
 			free(rack->probe_driver);
 			rack->probe_driver = NULL;
-			check_driver(c, rack, d, HIL_ROLE_PROBE, "probe driver", &rack->probe_driver);
+			check_driver(c, rack, d, HIL_ROLE_PROBE, "probe driver",
+				     &rack->probe_driver);
 		}
 		parse_backend(c, rack, HIL_ROLE_PROBE, rack->probe_driver, v, &rack->probe_cfg);
 	}

@@ -377,8 +377,8 @@ static void step_expect_console(struct hil_board_run *br, const struct hil_step 
 		char buf[4096];
 		size_t got = 0;
 		double left_ms = (deadline - hil_clock_now()) * 1e3;
-		if (hil_console_read(br->console, buf, sizeof(buf), left_ms < 100 ? (unsigned)left_ms + 1 : 100,
-					   &got) < 0) {
+		if (hil_console_read(br->console, buf, sizeof(buf),
+				     left_ms < 100 ? (unsigned)left_ms + 1 : 100, &got) < 0) {
 			set_result(res, HIL_CLASS_NO_TARGET, "%s", hil_error_last());
 			break;
 		}
