@@ -35,6 +35,18 @@ static const char *board_of(const struct hil_rack *rack, const char *serial)
 	return NULL;
 }
 
+/* Bring-up next to a stand-in tool: HIL_SIM_STATE_DIR, when set, is where
+ * the simulated boards' state is shared (the folder the tool is given), so
+ * `power b00 on` powers the board the tool then sees. Read here, as the
+ * command's input, and handed to the driver context: the drivers never
+ * read the environment. */
+static const char *shared_sim_state(void)
+{
+	const char *dir = getenv("HIL_SIM_STATE_DIR");
+
+	return dir && dir[0] ? dir : NULL;
+}
+
 static int load(struct hil_rack **rack, const char *path)
 {
 	struct hil_diag d = { 0 };
@@ -105,9 +117,9 @@ int hil_cli_probes(int argc, char **argv)
 		return hil_cli_usage_error("probes", "no arguments expected");
 	if (load(&rack, rack_path) < 0)
 		return HIL_EXIT_USAGE;
-	ctx.rack = rack;
 	hil_clock_set_scale(rack->time_scale);
-	if (hil_probe_open(&probe, &ctx, rack->probe_driver) < 0 ||
+	if (hil_driver_ctx_init(&ctx, rack, 0, shared_sim_state()) < 0 ||
+	    hil_probe_open(&probe, &ctx, rack->probe_driver) < 0 ||
 	    hil_probe_list(probe, &list, &n) < 0) {
 		fprintf(stderr, "sfi-harness probes: %s\n", hil_error_last());
 		status = HIL_EXIT_INFRA;
@@ -116,6 +128,7 @@ int hil_cli_probes(int argc, char **argv)
 	}
 	free(list);
 	hil_probe_close(probe);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	return status;
 }
@@ -171,8 +184,8 @@ int hil_cli_power(int argc, char **argv)
 		hil_rack_free(rack);
 		return HIL_EXIT_USAGE;
 	}
-	ctx.rack = rack;
-	if (hil_power_open(&pw, &ctx, &rack->power[b->power.controller]) < 0 ||
+	if (hil_driver_ctx_init(&ctx, rack, 0, shared_sim_state()) < 0 ||
+	    hil_power_open(&pw, &ctx, &rack->power[b->power.controller]) < 0 ||
 	    switch_power(pw, b, argv[optind + 1], off_ms) < 0) {
 		fprintf(stderr, "sfi-harness power: %s\n", hil_error_last());
 		status = HIL_EXIT_INFRA;
@@ -180,6 +193,7 @@ int hil_cli_power(int argc, char **argv)
 		printf("%s: power %s\n", b->name, argv[optind + 1]);
 	}
 	hil_power_close(pw);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	return status;
 }
