@@ -32,6 +32,8 @@ struct hil_sim_world;
 struct hil_ycheck;
 struct hil_ynode;
 
+/* A run's context: made by hil_driver_ctx_init(), borrowed by every
+ * instance of the run. Real backends need only rack and seed. */
 struct hil_driver_ctx {
 	const struct hil_rack *rack;
 	uint64_t seed;            /* for simulated randomness: same seed, same run */
@@ -41,10 +43,6 @@ struct hil_driver_ctx {
 	struct hil_sim_world *sim; /* the rack's simulated boards; owned */
 };
 
-/* Sets up @ctx for @rack: copies @sim_state_dir (may be NULL) and makes
- * the simulated world of the rack's simulated boards. Release with
- * hil_driver_ctx_fini() after every instance using it is closed; fini is
- * safe on a context whose init failed or that is all zeros. */
 /* The first member of every role's ops struct (struct hil_power_ops, ...). */
 struct hil_driver_ops {
 	const char *name;             /* `driver:` in the rack */
@@ -92,6 +90,10 @@ int hil_driver_open(struct hil_driver **out, enum hil_role role, const char *nam
 /* Closes and frees an instance; NULL is fine. */
 void hil_driver_close(struct hil_driver *drv);
 
+/* Sets up @ctx for @rack: copies @sim_state_dir (may be NULL) and makes
+ * the simulated world of the rack's simulated boards. Release with
+ * hil_driver_ctx_fini() after every instance using it is closed; fini is
+ * safe on a context whose init failed or that is all zeros. */
 int hil_driver_ctx_init(struct hil_driver_ctx *ctx, const struct hil_rack *rack, uint64_t seed,
 			const char *sim_state_dir);
 void hil_driver_ctx_fini(struct hil_driver_ctx *ctx);
