@@ -17,6 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct hil_rack_board;
+struct hil_step;
+struct hil_ynode;
+
 /* Backend @name of @role, NULL when this build has none. Its ops struct
  * starts with this (struct hil_power_ops, ...). */
 const struct hil_driver_ops *hil_registry_find(enum hil_role role, const char *name);
@@ -41,12 +45,8 @@ int hil_registry_rack_load(struct hil_rack **out, const char *path, struct hil_d
 /* Validates a file a backend owns rather than the rack (today: a simulated
  * board profile, top-level 'profile:' in @root) and writes a one-line
  * summary into @what. HIL_ENOTFOUND when no backend owns such a file. */
-struct hil_ynode;
 int hil_registry_check_file(const char *path, const struct hil_ynode *root, char *what,
 			    size_t size, struct hil_diag *diag);
-
-struct hil_rack_board;
-struct hil_step;
 
 /* Roughly how long one install of @steps takes on @board, in ms, from its
  * simulated profile's timings; 0 when the board is not simulated (real
