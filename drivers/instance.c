@@ -35,6 +35,13 @@ void hil_driver_ctx_fini(struct hil_driver_ctx *ctx)
 	ctx->sim_state_dir = NULL;
 }
 
+/* A role's instance is its struct hil_driver and nothing more, so the one
+ * allocation below is an instance of any role (hil_power_of() & co.). */
+_Static_assert(sizeof(struct hil_power) == sizeof(struct hil_driver), "power instance");
+_Static_assert(sizeof(struct hil_probe) == sizeof(struct hil_driver), "probe instance");
+_Static_assert(sizeof(struct hil_programmer) == sizeof(struct hil_driver), "programmer instance");
+_Static_assert(sizeof(struct hil_console) == sizeof(struct hil_driver), "console instance");
+
 int hil_driver_open(struct hil_driver **out, enum hil_role role, const char *name,
 		    const struct hil_driver_ctx *ctx, const void *entry, const void *cfg)
 {
@@ -58,6 +65,7 @@ int hil_driver_open(struct hil_driver **out, enum hil_role role, const char *nam
 	drv->cfg = cfg;
 	if ((error = ops->open(drv)) < 0)
 		goto out;
+	error = 0;
 	*out = drv;
 	drv = NULL;
 out:
