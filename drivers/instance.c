@@ -24,7 +24,7 @@ int hil_driver_ctx_init(struct hil_driver_ctx *ctx, const struct hil_rack *rack,
 	ctx->rack = rack;
 	ctx->seed = seed;
 	ctx->sim_state_dir = sim_state_dir ? hil_xstrdup(sim_state_dir) : NULL;
-	return hil_sim_world_new(&ctx->sim, rack, seed, ctx->sim_state_dir);
+	return rack ? hil_sim_world_new(&ctx->sim, rack, seed, ctx->sim_state_dir) : 0;
 }
 
 void hil_driver_ctx_fini(struct hil_driver_ctx *ctx)
