@@ -5,6 +5,7 @@
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/board.h"
 #include "harness/util/clock.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 
 #include <stdio.h>
@@ -24,27 +25,27 @@ json_t *bench_b5_simulator(const struct bench_opts *o)
 	    asprintf(&licence, "%s/b5-licence.bin", o->work_dir) < 0)
 		abort();
 	hil_clock_set_scale(0);
-	if (hil_rack_load(&rack, rack_path, &diag) < 0) {
+	if (hil_registry_rack_load(&rack, rack_path, &diag) < 0) {
 		hil_diag_print(&diag, stderr);
 		abort();
 	}
-	struct hil_driver_ctx ctx = { .rack = rack, .seed = 1 };
-	if (hil_programmer_open(&prog, &ctx, "sim") < 0)
+	struct hil_driver_ctx ctx;
+	if (hil_driver_ctx_init(&ctx, rack, 1, NULL) < 0 || hil_programmer_open(&prog, &ctx, "sim") < 0)
 		abort();
-	hil_sim_board_set_power(hil_sim_board_by_name("b00"), true);
+	hil_sim_board_set_power(hil_sim_board_by_name(ctx.sim, "b00"), true);
 	struct hil_prog_request get = { .op = HIL_PROG_HSM_GET_LICENSE, .probe_serial = "BE000000",
 					.hsm_slot = 1, .upload_path = licence, .timeout_s = 60 };
 	struct hil_prog_request install = { .op = HIL_PROG_SFI_INSTALL, .probe_serial = "BE000000",
 					    .image = image, .hsm_slot = -1, .license_file = licence,
 					    .timeout_s = 60 };
 	struct hil_prog_output out;
-	prog->ops->run(prog, &get, &out);
+	hil_programmer_run(prog, &get, &out);
 	hil_prog_output_clear(&out);
 	for (unsigned r = 0; r < o->runs; r++) {
 		double start = bench_now();
 		for (unsigned i = 0; i < per_run; i++) {
 			install.salt = i;
-			prog->ops->run(prog, &install, &out);
+			hil_programmer_run(prog, &install, &out);
 			failed += out.exit_status != 0;
 			hil_prog_output_clear(&out);
 		}
@@ -57,6 +58,7 @@ json_t *bench_b5_simulator(const struct bench_opts *o)
 				"installs_per_run", (json_int_t)per_run,
 				"installs_per_s", bench_stats(rates, o->runs), "failed", (json_int_t)failed);
 	hil_programmer_close(prog);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	free(rates);
 	free(licence);

@@ -1,7 +1,7 @@
 /* Console role: read what a board prints on its serial console.
  *
- * Lifecycle: core-allocated instance and priv_size bytes; close() iff
- * open() returned 0.
+ * Lifecycle as for every role (drivers/driver.h): core-allocated instance
+ * and priv_size bytes; close() iff open() returned 0.
  */
 #ifndef HIL_DRIVERS_CONSOLE_CONSOLE_H
 #define HIL_DRIVERS_CONSOLE_CONSOLE_H
@@ -12,26 +12,40 @@
 
 struct hil_rack_board;
 
-/* The first three members are common to every role, in this order. */
+/* A console instance is a driver (drv.entry: its struct hil_rack_board). */
 struct hil_console {
-	const struct hil_console_ops *ops;
-	const struct hil_driver_ctx *ctx;
-	void *priv;
-	const struct hil_rack_board *board;  /* borrowed */
+	struct hil_driver drv;
 };
 
 struct hil_console_ops {
-	const char *name;
-	unsigned caps;
-	size_t priv_size;
-
-	int (*open)(struct hil_console *c);
-	void (*close)(struct hil_console *c);
+	struct hil_driver_ops drv;         /* name, priv_size, open, close */
 	/* Reads up to @size bytes, waiting at most @timeout_ms for the first.
 	 * *got_out is 0 when nothing came in time (not an error). */
 	int (*read)(struct hil_console *c, char *buf, size_t size, unsigned timeout_ms,
 		    size_t *got_out);
 };
+
+static inline struct hil_console *hil_console_of(struct hil_driver *drv)
+{
+	return (struct hil_console *)drv; /* drv is its first member */
+}
+
+static inline const struct hil_console_ops *hil_console_ops(const struct hil_console *c)
+{
+	return (const struct hil_console_ops *)c->drv.ops; /* drv is its first member */
+}
+
+/* The board whose console this is, borrowed from the rack. */
+static inline const struct hil_rack_board *hil_console_board(const struct hil_console *c)
+{
+	return c->drv.entry;
+}
+
+static inline int hil_console_read(struct hil_console *c, char *buf, size_t size,
+				   unsigned timeout_ms, size_t *got_out)
+{
+	return hil_console_ops(c)->read(c, buf, size, timeout_ms, got_out);
+}
 
 extern const struct hil_console_ops hil_console_serial;
 extern const struct hil_console_ops hil_console_sim;

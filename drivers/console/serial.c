@@ -4,10 +4,13 @@
 #include "drivers/console/console.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
+#include "harness/util/xalloc.h"
+#include "harness/yaml/ycheck.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -26,26 +29,63 @@ static const struct {
 	{ 3000000, B3000000 }, { 4000000, B4000000 },
 };
 
-static int serial_open(struct hil_console *c)
+/* The console's settings in the rack: `device` (required) and `baud`. */
+struct serial_cfg {
+	char *device;
+	unsigned baud;
+};
+
+static void serial_parse_config(struct hil_ycheck *c, const struct hil_ynode *entry,
+				void **cfg_out)
 {
-	struct serial *s = c->priv;
-	const char *dev = c->board->console_device;
+	struct serial_cfg *cfg = hil_xcalloc(1, sizeof(*cfg));
+	const struct hil_ynode *v;
+	unsigned long baud = 115200;
+
+	*cfg_out = cfg;
+	if ((v = hil_ymap_get(entry, "device")))
+		hil_ycheck_str(c, v, "console device", &cfg->device);
+	else
+		hil_ycheck_error(c, entry, "missing field 'device' in console (required unless "
+				 "driver: sim)");
+	if ((v = hil_ymap_get(entry, "baud")))
+		hil_ycheck_uint(c, v, "baud", 300, 12000000, &baud);
+	cfg->baud = (unsigned)baud;
+}
+
+static void serial_free_config(void *p)
+{
+	struct serial_cfg *cfg = p;
+
+	if (cfg)
+		free(cfg->device);
+	free(cfg);
+}
+
+static int serial_open(struct hil_driver *drv)
+{
+	struct serial *s = drv->priv;
+	const struct serial_cfg *cfg = drv->cfg;
+	const char *name = hil_console_board(hil_console_of(drv))->name;
+	const char *dev = cfg ? cfg->device : NULL;
 	struct termios tio;
 	speed_t speed = 0;
 
+	if (!dev)
+		return hil_error_set(HIL_ECONFIG, "[%s] console: no device", name);
 	for (size_t i = 0; i < sizeof(speeds) / sizeof(*speeds); i++)
-		if (speeds[i].baud == c->board->console_baud)
+		if (speeds[i].baud == cfg->baud)
 			speed = speeds[i].speed;
 	if (!speed)
 		return hil_error_set(HIL_ECONFIG, "[%s] console: %u baud is not a standard rate",
-				     c->board->name, c->board->console_baud);
+				     name, cfg->baud);
 	if ((s->fd = open(dev, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return hil_error_set(errno == EACCES ? HIL_EACCES : HIL_ENOTFOUND,
-				     "[%s] console %s: %s", c->board->name, dev, strerror(errno));
+				     "[%s] console %s: %s", name, dev, strerror(errno));
 	if (tcgetattr(s->fd, &tio) != 0) {
 		int e = errno;
 		close(s->fd);
-		return hil_error_set(HIL_EHW, "[%s] console %s is not a tty: %s", c->board->name, dev,
+		return hil_error_set(HIL_EHW, "[%s] console %s is not a tty: %s", name, dev,
 				     strerror(e));
 	}
 	cfmakeraw(&tio);
@@ -58,15 +98,16 @@ static int serial_open(struct hil_console *c)
 		int e = errno;
 		close(s->fd);
 		return hil_error_set(HIL_EHW, "[%s] console %s: cannot set %u baud raw: %s",
-				     c->board->name, dev, c->board->console_baud, strerror(e));
+				     name, dev, cfg->baud, strerror(e));
 	}
 	tcflush(s->fd, TCIFLUSH);
 	return 0;
 }
 
-static void serial_close(struct hil_console *c)
+static void serial_close(struct hil_driver *drv)
 {
-	struct serial *s = c->priv;
+	struct hil_console *c = hil_console_of(drv);
+	struct serial *s = c->drv.priv;
 
 	close(s->fd);
 }
@@ -74,7 +115,7 @@ static void serial_close(struct hil_console *c)
 static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned timeout_ms,
 		       size_t *got_out)
 {
-	struct serial *s = c->priv;
+	struct serial *s = c->drv.priv;
 	struct pollfd p = { .fd = s->fd, .events = POLLIN };
 	ssize_t n;
 	int rc;
@@ -84,19 +125,25 @@ static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned t
 		rc = poll(&p, 1, (int)timeout_ms);
 	while (rc < 0 && errno == EINTR);
 	if (rc <= 0 || !(p.revents & POLLIN))
-		return rc < 0 ? hil_error_set(HIL_EIO, "[%s] console: %s", c->board->name,
-					      strerror(errno)) : 0;
+		return rc < 0 ? hil_error_set(HIL_EIO, "[%s] console: %s",
+					      hil_console_board(c)->name, strerror(errno)) : 0;
 	n = read(s->fd, buf, size);
 	if (n < 0 && errno != EAGAIN)
-		return hil_error_set(HIL_EIO, "[%s] console read: %s", c->board->name, strerror(errno));
+		return hil_error_set(HIL_EIO, "[%s] console read: %s", hil_console_board(c)->name,
+				     strerror(errno));
 	*got_out = n > 0 ? (size_t)n : 0;
 	return 0;
 }
 
 const struct hil_console_ops hil_console_serial = {
-	.name = "serial",
-	.priv_size = sizeof(struct serial),
-	.open = serial_open,
-	.close = serial_close,
+	.drv = {
+		.name = "serial",
+		.role = HIL_ROLE_CONSOLE,
+		.priv_size = sizeof(struct serial),
+		.parse_config = serial_parse_config,
+		.free_config = serial_free_config,
+		.open = serial_open,
+		.close = serial_close,
+	},
 	.read = serial_read,
 };

@@ -2,6 +2,7 @@
  * power-on). Silent while the board is off. */
 #include "drivers/console/console.h"
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
@@ -10,31 +11,26 @@ struct sim_console {
 	struct hil_sim_board *board;
 };
 
-static int sim_open(struct hil_console *c)
+static int sim_open(struct hil_driver *drv)
 {
-	struct sim_console *sc = c->priv;
-	int error;
+	struct hil_console *c = hil_console_of(drv);
+	struct sim_console *sc = c->drv.priv;
 
-	if ((error = hil_sim_world_acquire(c->ctx)) < 0)
-		return error;
-	if (!(sc->board = hil_sim_board_by_name(c->board->name))) {
-		hil_sim_world_release();
+	if (!(sc->board = hil_sim_board_by_name(c->drv.ctx->sim, hil_console_board(c)->name)))
 		return hil_error_set(HIL_ECONFIG, "[%s] console: board is not simulated",
-				     c->board->name);
-	}
+				     hil_console_board(c)->name);
 	return 0;
 }
 
-static void sim_close(struct hil_console *c)
+static void sim_close(struct hil_driver *drv)
 {
-	(void)c;
-	hil_sim_world_release();
+	(void)drv;
 }
 
 static int sim_read(struct hil_console *c, char *buf, size_t size, unsigned timeout_ms,
 		    size_t *got_out)
 {
-	struct sim_console *sc = c->priv;
+	struct sim_console *sc = c->drv.priv;
 	unsigned waited = 0;
 
 	while ((*got_out = hil_sim_board_console_read(sc->board, buf, size)) == 0 &&
@@ -46,9 +42,13 @@ static int sim_read(struct hil_console *c, char *buf, size_t size, unsigned time
 }
 
 const struct hil_console_ops hil_console_sim = {
-	.name = "sim",
-	.priv_size = sizeof(struct sim_console),
-	.open = sim_open,
-	.close = sim_close,
+	.drv = {
+		.name = "sim",
+		.role = HIL_ROLE_CONSOLE,
+		.priv_size = sizeof(struct sim_console),
+		.check = hil_sim_check_rack,
+		.open = sim_open,
+		.close = sim_close,
+	},
 	.read = sim_read,
 };

@@ -10,22 +10,89 @@
 #include "harness/util/strbuf.h"
 #include "harness/util/subprocess.h"
 #include "harness/util/xalloc.h"
+#include "harness/yaml/ycheck.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int command_open(struct hil_power *pw)
+/* The controller's settings: `on`, `off` (argv lists, NULL-ended) and
+ * `timeout_s`. */
+struct command_cfg {
+	char **on_argv, **off_argv;
+	unsigned timeout_s;
+};
+
+static char **load_argv(struct hil_ycheck *c, const struct hil_ynode *node, const char *what)
 {
-	if (!pw->cfg->on_argv || !pw->cfg->off_argv)
+	char **argv;
+
+	if (!hil_ycheck_seq(c, node, what))
+		return NULL;
+	if (node->count == 0) {
+		hil_ycheck_error(c, node, "%s is empty (expected a program and its arguments)",
+				 what);
+		return NULL;
+	}
+	argv = hil_xcalloc(node->count + 1, sizeof(*argv));
+	for (size_t i = 0; i < node->count; i++)
+		if (!hil_ycheck_str(c, node->items[i], what, &argv[i]))
+			argv[i] = hil_xstrdup("");
+	return argv;
+}
+
+static void command_parse_config(struct hil_ycheck *c, const struct hil_ynode *entry,
+				 void **cfg_out)
+{
+	struct command_cfg *cfg = hil_xcalloc(1, sizeof(*cfg));
+	const struct hil_ynode *v;
+	unsigned long t = 30;
+
+	if ((v = hil_ymap_get(entry, "timeout_s")))
+		hil_ycheck_uint(c, v, "timeout_s", 1, 3600, &t);
+	cfg->timeout_s = (unsigned)t;
+	if ((v = hil_ymap_get(entry, "on")))
+		cfg->on_argv = load_argv(c, v, "power 'on' command");
+	if ((v = hil_ymap_get(entry, "off")))
+		cfg->off_argv = load_argv(c, v, "power 'off' command");
+	if (!hil_ymap_get(entry, "on") || !hil_ymap_get(entry, "off"))
+		hil_ycheck_error(c, entry, "command power controller needs both 'on' and 'off' "
+				 "(expected argv lists, e.g. on: [uhubctl, -a, on, -p, 2])");
+	*cfg_out = cfg;
+}
+
+static void free_argv(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static void command_free_config(void *p)
+{
+	struct command_cfg *cfg = p;
+
+	if (!cfg)
+		return;
+	free_argv(cfg->on_argv);
+	free_argv(cfg->off_argv);
+	free(cfg);
+}
+
+static int command_open(struct hil_driver *drv)
+{
+	const struct command_cfg *cfg = drv->cfg;
+	const struct hil_rack_power *entry = drv->entry;
+
+	if (!cfg || !cfg->on_argv || !cfg->off_argv)
 		return hil_error_set(HIL_ECONFIG, "[power %s] needs 'on' and 'off' commands",
-				     pw->cfg->id);
+				     entry->id);
 	return 0;
 }
 
-static void command_close(struct hil_power *pw)
+static void command_close(struct hil_driver *drv)
 {
-	(void)pw;
+	(void)drv;
 }
 
 static char *expand(const char *arg, unsigned pin)
@@ -45,7 +112,9 @@ static char *expand(const char *arg, unsigned pin)
 
 static int command_set(struct hil_power *pw, const struct hil_rack_line *line, bool on)
 {
-	char *const *tmpl = on ? pw->cfg->on_argv : pw->cfg->off_argv;
+	const struct command_cfg *cfg = pw->drv.cfg;
+	const char *id = hil_power_entry(pw)->id;
+	char *const *tmpl = on ? cfg->on_argv : cfg->off_argv;
 	struct hil_subprocess_result res;
 	size_t n = 0;
 	char **argv;
@@ -56,17 +125,17 @@ static int command_set(struct hil_power *pw, const struct hil_rack_line *line, b
 	argv = hil_xcalloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		argv[i] = expand(tmpl[i], line->pin);
-	struct hil_subprocess_opts opts = { .argv = argv, .timeout_ms = pw->cfg->timeout_s * 1000u,
+	struct hil_subprocess_opts opts = { .argv = argv, .timeout_ms = cfg->timeout_s * 1000u,
 					    .grace_ms = 1000, .max_output = 4096 };
 	if ((error = hil_subprocess_run(&res, &opts)) < 0)
 		goto out;
 	if (res.start_failed)
-		error = hil_error_set(HIL_EHW, "[power %s] %s", pw->cfg->id, res.error);
+		error = hil_error_set(HIL_EHW, "[power %s] %s", id, res.error);
 	else if (res.timed_out)
 		error = hil_error_set(HIL_ETIMEOUT, "[power %s] '%s' did not finish in %u s",
-				      pw->cfg->id, argv[0], pw->cfg->timeout_s);
+				      id, argv[0], cfg->timeout_s);
 	else if (res.signaled || res.exit_status != 0)
-		error = hil_error_set(HIL_EHW, "[power %s] '%s' failed (%s %d): %.200s", pw->cfg->id,
+		error = hil_error_set(HIL_EHW, "[power %s] '%s' failed (%s %d): %.200s", id,
 				      argv[0], res.signaled ? "signal" : "exit",
 				      res.signaled ? res.term_signal : res.exit_status, res.output);
 	free(res.output);
@@ -78,9 +147,14 @@ out:
 }
 
 const struct hil_power_ops hil_power_command = {
-	.name = "command",
-	.priv_size = 0,
-	.open = command_open,
-	.close = command_close,
+	.drv = {
+		.name = "command",
+		.role = HIL_ROLE_POWER,
+		.priv_size = 0,
+		.parse_config = command_parse_config,
+		.free_config = command_free_config,
+		.open = command_open,
+		.close = command_close,
+	},
 	.set = command_set,
 };

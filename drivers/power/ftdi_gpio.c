@@ -21,6 +21,7 @@
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
 #include "harness/util/xalloc.h"
+#include "harness/yaml/ycheck.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,101 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+/* The controller's settings in the rack: `usb: {vid, pid, serial}`,
+ * `interface`, `mode`, `idle`. */
+struct ftdi_gpio_cfg {
+	uint32_t vid, pid;
+	char *serial;                 /* NULL: first match */
+	char interface;               /* 'A'..'D', 0 when unset */
+	bool cbus;                    /* CBUS bitbang (pins 0..3) instead of async (0..7) */
+	bool has_idle;
+	uint32_t idle;                /* latch for pins no board line uses */
+};
+
+static const char *const usb_keys[] = { "vid", "pid", "serial", NULL };
+static const char *const modes[] = { "async", "cbus", NULL };
+static const char *const *const key_lists[] = { usb_keys, modes, NULL };
+
+static void ftdi_gpio_parse_config(struct hil_ycheck *c, const struct hil_ynode *entry,
+				   void **cfg_out)
+{
+	struct ftdi_gpio_cfg *cfg = hil_xcalloc(1, sizeof(*cfg));
+	const struct hil_ynode *v, *f;
+
+	*cfg_out = cfg;
+	if ((v = hil_ymap_get(entry, "usb")) &&
+	    (hil_ycheck_map(c, v, "power controller usb", usb_keys) || v->kind == HIL_YNODE_MAP)) {
+		if ((f = hil_ycheck_require(c, v, "vid", "usb")))
+			hil_ycheck_hex(c, f, "usb vid", &cfg->vid);
+		if ((f = hil_ycheck_require(c, v, "pid", "usb")))
+			hil_ycheck_hex(c, f, "usb pid", &cfg->pid);
+		if ((f = hil_ymap_get(v, "serial")))
+			hil_ycheck_str(c, f, "usb serial", &cfg->serial);
+	}
+	if ((v = hil_ymap_get(entry, "interface"))) {
+		static const char *const ifaces[] = { "A", "B", "C", "D", NULL };
+		int i;
+		if (hil_ycheck_enum(c, v, "interface", ifaces, &i))
+			cfg->interface = (char)('A' + i);
+	}
+	if ((v = hil_ymap_get(entry, "mode"))) {
+		int mode;
+		if (hil_ycheck_enum(c, v, "mode", modes, &mode))
+			cfg->cbus = mode == 1;
+	}
+	if ((v = hil_ymap_get(entry, "idle")))
+		cfg->has_idle = hil_ycheck_hex(c, v, "idle", &cfg->idle);
+	if (!hil_ymap_get(entry, "usb"))
+		hil_ycheck_error(c, entry, "missing field 'usb' in ftdi_gpio power controller "
+				 "(required: {vid, pid, serial})");
+}
+
+static void ftdi_gpio_free_config(void *p)
+{
+	struct ftdi_gpio_cfg *cfg = p;
+
+	if (cfg)
+		free(cfg->serial);
+	free(cfg);
+}
+
+/* A board line's pin must exist on its controller: 0..7 in async bitbang,
+ * 0..3 (CBUS0..3) in CBUS mode. */
+static bool check_pin(const struct hil_rack *rack, const struct hil_rack_board *b,
+		      const struct hil_rack_line *line, const char *what, struct hil_diag *diag)
+{
+	const struct hil_rack_power *pw;
+	const struct ftdi_gpio_cfg *cfg;
+	unsigned max;
+
+	if (!line->present || line->controller >= rack->power_count)
+		return true;
+	pw = &rack->power[line->controller];
+	if (strcmp(pw->driver, "ftdi_gpio") != 0 || !(cfg = pw->cfg))
+		return true;
+	max = cfg->cbus ? 4 : 8;
+	if (line->pin < max)
+		return true;
+	hil_diag_add(diag, rack->file, b->line, b->col, "board '%s': %s pin %u does not exist on "
+		     "ftdi_gpio controller '%s' (expected 0..%u in %s mode)", b->name, what,
+		     line->pin, pw->id, max - 1, cfg->cbus ? "cbus" : "async");
+	return false;
+}
+
+static int ftdi_gpio_check(const struct hil_rack *rack, struct hil_diag *diag)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < rack->board_count; i++) {
+		ok &= check_pin(rack, &rack->boards[i], &rack->boards[i].power, "power", diag);
+		ok &= check_pin(rack, &rack->boards[i], &rack->boards[i].reset, "reset", diag);
+	}
+	return ok ? 0 : HIL_ECONFIG;
+}
+
 struct ftdi_gpio {
+	const struct ftdi_gpio_cfg *cfg;
+	const char *id;               /* the controller's, for messages */
 	struct ftdi_context *ftdi;
 	pthread_mutex_t lock;
 	int lock_fd;                  /* per-chip flock, -1 when none could be made */
@@ -46,7 +141,7 @@ struct ftdi_gpio {
  * what was being done and libftdi's own text. */
 static int ftdi_fail(struct hil_power *pw, int rc, const char *what)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	const char *text = g->ftdi ? ftdi_get_error_string(g->ftdi) : "no context";
 	int code = HIL_EHW;
 
@@ -57,15 +152,15 @@ static int ftdi_fail(struct hil_power *pw, int rc, const char *what)
 	else if (!strcmp(what, "open") && rc == -4)
 		code = HIL_EACCES;              /* unable to open: udev permissions */
 	return hil_error_set(code, "[power %s] FTDI %04X:%04X %s: %s failed: %s (libftdi %d)",
-			     pw->cfg->id, pw->cfg->usb_vid, pw->cfg->usb_pid,
-			     pw->cfg->usb_serial ? pw->cfg->usb_serial : "(any)", what, text, rc);
+			     g->id, g->cfg->vid, g->cfg->pid,
+			     g->cfg->serial ? g->cfg->serial : "(any)", what, text, rc);
 }
 
 /* Pins that some board's power or reset line uses on this controller. */
 static uint8_t used_pins(const struct hil_power *pw)
 {
-	const struct hil_rack *rack = pw->ctx->rack;
-	size_t self = (size_t)(pw->cfg - rack->power);
+	const struct hil_rack *rack = pw->drv.ctx->rack;
+	size_t self = (size_t)(hil_power_entry(pw) - rack->power);
 	uint8_t mask = 0;
 
 	for (size_t i = 0; i < rack->board_count; i++) {
@@ -79,7 +174,7 @@ static uint8_t used_pins(const struct hil_power *pw)
 
 static int set_mode(struct hil_power *pw, uint8_t direction, uint8_t latch)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	int rc;
 
 	if (g->cbus)
@@ -92,7 +187,7 @@ static int set_mode(struct hil_power *pw, uint8_t direction, uint8_t latch)
 
 static int write_latch(struct hil_power *pw, uint8_t latch)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	int rc;
 
 	if (g->cbus)
@@ -103,7 +198,7 @@ static int write_latch(struct hil_power *pw, uint8_t latch)
 
 static int read_latch(struct hil_power *pw, uint8_t *out)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	int rc = ftdi_read_pins(g->ftdi, out);
 
 	if (rc < 0)
@@ -115,17 +210,16 @@ static int read_latch(struct hil_power *pw, uint8_t *out)
 
 static int usb_open(struct hil_power *pw)
 {
-	struct ftdi_gpio *g = pw->priv;
-	const struct hil_rack_power *cfg = pw->cfg;
+	struct ftdi_gpio *g = pw->drv.priv;
+	const struct ftdi_gpio_cfg *cfg = g->cfg;
 	int rc;
 
 	if (!(g->ftdi = ftdi_new()))
-		return hil_error_set(HIL_ENOMEM, "[power %s] ftdi_new failed", cfg->id);
-	if (cfg->interface &&
-	    (rc = ftdi_set_interface(g->ftdi, (enum ftdi_interface)(INTERFACE_A + cfg->interface - 'A'))) < 0)
+		return hil_error_set(HIL_ENOMEM, "[power %s] ftdi_new failed", g->id);
+	enum ftdi_interface iface = (enum ftdi_interface)(INTERFACE_A + cfg->interface - 'A');
+	if (cfg->interface && (rc = ftdi_set_interface(g->ftdi, iface)) < 0)
 		return ftdi_fail(pw, rc, "select interface");
-	if ((rc = ftdi_usb_open_desc(g->ftdi, (int)cfg->usb_vid, (int)cfg->usb_pid, NULL,
-				     cfg->usb_serial)) < 0)
+	if ((rc = ftdi_usb_open_desc(g->ftdi, (int)cfg->vid, (int)cfg->pid, NULL, cfg->serial)) < 0)
 		return ftdi_fail(pw, rc, "open");
 	return 0;
 }
@@ -133,13 +227,13 @@ static int usb_open(struct hil_power *pw)
 /* The glitch-free start sequence described at the top of the file. */
 static int glitch_free_start(struct hil_power *pw)
 {
-	struct ftdi_gpio *g = pw->priv;
-	uint8_t now = 0, idle = (uint8_t)pw->cfg->idle;
+	struct ftdi_gpio *g = pw->drv.priv;
+	uint8_t now = 0, idle = (uint8_t)g->cfg->idle;
 	int error;
 
 	if ((error = read_latch(pw, &now)) < 0)
 		return error;
-	g->latch = (uint8_t)((now & g->direction) | (pw->cfg->has_idle ? idle & ~g->direction
+	g->latch = (uint8_t)((now & g->direction) | (g->cfg->has_idle ? idle & ~g->direction
 								      : now & ~g->direction));
 	if ((error = set_mode(pw, 0x00, g->latch)) < 0)  /* every pin an input */
 		return error;
@@ -150,25 +244,29 @@ static int glitch_free_start(struct hil_power *pw)
 
 static void open_lock_file(struct hil_power *pw)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	char path[256];
 
-	const char *dir = pw->ctx->rack->lock_dir ? pw->ctx->rack->lock_dir
+	const char *dir = pw->drv.ctx->rack->lock_dir ? pw->drv.ctx->rack->lock_dir
 		: getenv("HIL_LOCK_DIR") ? getenv("HIL_LOCK_DIR") : "/tmp";
 
-	snprintf(path, sizeof(path), "%s/sfi-harness-ftdi-%04x-%04x-%s-%c.lock", dir, pw->cfg->usb_vid,
-		 pw->cfg->usb_pid, pw->cfg->usb_serial ? pw->cfg->usb_serial : "any",
-		 pw->cfg->interface ? pw->cfg->interface : 'A');
+	snprintf(path, sizeof(path), "%s/sfi-harness-ftdi-%04x-%04x-%s-%c.lock", dir, g->cfg->vid,
+		 g->cfg->pid, g->cfg->serial ? g->cfg->serial : "any",
+		 g->cfg->interface ? g->cfg->interface : 'A');
 	g->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 }
 
-static int ftdi_gpio_open(struct hil_power *pw)
+static int ftdi_gpio_open(struct hil_driver *drv)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct hil_power *pw = hil_power_of(drv);
+	struct ftdi_gpio *g = pw->drv.priv;
 	int error;
 
+	g->id = hil_power_entry(pw)->id;
+	if (!(g->cfg = drv->cfg))
+		return hil_error_set(HIL_ECONFIG, "[power %s] no ftdi_gpio settings", g->id);
 	pthread_mutex_init(&g->lock, NULL);
-	g->cbus = pw->cfg->cbus;
+	g->cbus = g->cfg->cbus;
 	g->direction = used_pins(pw);
 	if (g->cbus)
 		g->direction &= 0x0F;
@@ -185,9 +283,10 @@ static int ftdi_gpio_open(struct hil_power *pw)
 }
 
 /* Leaves the lines as they are: closing must not toggle a rail either. */
-static void ftdi_gpio_close(struct hil_power *pw)
+static void ftdi_gpio_close(struct hil_driver *drv)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct hil_power *pw = hil_power_of(drv);
+	struct ftdi_gpio *g = pw->drv.priv;
 
 	ftdi_usb_close(g->ftdi);
 	ftdi_free(g->ftdi);
@@ -199,7 +298,7 @@ static void ftdi_gpio_close(struct hil_power *pw)
 /* After an unplug: one attempt to get the chip back, as it was. */
 static int reopen(struct hil_power *pw)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	int error;
 
 	ftdi_usb_close(g->ftdi);
@@ -215,7 +314,7 @@ static int reopen(struct hil_power *pw)
 
 static int rmw(struct hil_power *pw, uint8_t bit, bool level)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	uint8_t next = (uint8_t)(level ? g->latch | bit : g->latch & ~bit);
 	int error = write_latch(pw, next);
 
@@ -232,14 +331,14 @@ static int rmw(struct hil_power *pw, uint8_t bit, bool level)
 
 static int ftdi_gpio_set(struct hil_power *pw, const struct hil_rack_line *line, bool on)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	unsigned max = g->cbus ? 4 : 8;
 	bool level = on == line->active_high;
 	int error;
 
 	if (line->pin >= max)
 		return hil_error_set(HIL_ECONFIG, "[power %s] pin %u does not exist in %s mode",
-				     pw->cfg->id, line->pin, g->cbus ? "cbus (0..3)" : "async (0..7)");
+				     g->id, line->pin, g->cbus ? "cbus (0..3)" : "async (0..7)");
 	pthread_mutex_lock(&g->lock);
 	if (g->lock_fd >= 0)
 		flock(g->lock_fd, LOCK_EX);
@@ -252,7 +351,7 @@ static int ftdi_gpio_set(struct hil_power *pw, const struct hil_rack_line *line,
 
 static int ftdi_gpio_get(struct hil_power *pw, const struct hil_rack_line *line, bool *on_out)
 {
-	struct ftdi_gpio *g = pw->priv;
+	struct ftdi_gpio *g = pw->drv.priv;
 	uint8_t pins = 0;
 	int error;
 
@@ -266,11 +365,17 @@ static int ftdi_gpio_get(struct hil_power *pw, const struct hil_rack_line *line,
 }
 
 const struct hil_power_ops hil_power_ftdi_gpio = {
-	.name = "ftdi_gpio",
-	.caps = HIL_POWER_CAP_READBACK,
-	.priv_size = sizeof(struct ftdi_gpio),
-	.open = ftdi_gpio_open,
-	.close = ftdi_gpio_close,
+	.drv = {
+		.name = "ftdi_gpio",
+		.role = HIL_ROLE_POWER,
+		.priv_size = sizeof(struct ftdi_gpio),
+		.keys = key_lists,
+		.parse_config = ftdi_gpio_parse_config,
+		.free_config = ftdi_gpio_free_config,
+		.check = ftdi_gpio_check,
+		.open = ftdi_gpio_open,
+		.close = ftdi_gpio_close,
+	},
 	.set = ftdi_gpio_set,
 	.get = ftdi_gpio_get,
 };

@@ -1,10 +1,10 @@
 /* Power role: switch a board's supply and reset lines.
  *
- * Lifecycle: the core allocates struct hil_power and priv_size bytes of
- * backend state (zeroed), then calls open(); close() is called if and only
- * if open() returned 0. Backends never free the instance. One instance
- * serves one controller (`power:` entry of the rack), which several boards
- * may share.
+ * Lifecycle as for every role (drivers/driver.h): the core allocates the
+ * instance and priv_size bytes of backend state (zeroed), then calls
+ * open(); close() is called if and only if open() returned 0. Backends
+ * never free the instance. One instance serves one controller (`power:`
+ * entry of the rack), which several boards may share.
  */
 #ifndef HIL_DRIVERS_POWER_POWER_H
 #define HIL_DRIVERS_POWER_POWER_H
@@ -17,41 +17,52 @@
 struct hil_rack_power;
 struct hil_rack_line;
 
-/* The first three members are common to every role, in this order. */
+/* A power instance is a driver (drv.entry: its struct hil_rack_power). */
 struct hil_power {
-	const struct hil_power_ops *ops;
-	const struct hil_driver_ctx *ctx;
-	void *priv;                        /* priv_size bytes, owned by the core */
-	const struct hil_rack_power *cfg;  /* borrowed from the rack */
-};
-
-enum hil_power_caps {
-	HIL_POWER_CAP_READBACK = 1u << 0,  /* get() reports the real line state */
+	struct hil_driver drv;
 };
 
 struct hil_power_ops {
-	const char *name;                  /* `driver:` in the rack */
-	unsigned caps;
-	size_t priv_size;
-
-	/* Must not change any line (glitch-free start). */
-	int (*open)(struct hil_power *pw);
-	void (*close)(struct hil_power *pw);
+	/* name, priv_size, open, close. open() must not change any line
+	 * (glitch-free start). */
+	struct hil_driver_ops drv;
 	/* Drives @line to its logical state: @on true means asserted (rail on,
 	 * reset held); the backend applies the line's polarity. */
 	int (*set)(struct hil_power *pw, const struct hil_rack_line *line, bool on);
-	/* Optional (HIL_POWER_CAP_READBACK). */
+	/* Optional (NULL when the lines cannot be read back): the real state
+	 * of @line, logical as for set(). */
 	int (*get)(struct hil_power *pw, const struct hil_rack_line *line, bool *on_out);
 };
+
+static inline struct hil_power *hil_power_of(struct hil_driver *drv)
+{
+	return (struct hil_power *)drv; /* drv is its first member */
+}
+
+static inline const struct hil_power_ops *hil_power_ops(const struct hil_power *pw)
+{
+	return (const struct hil_power_ops *)pw->drv.ops; /* drv is its first member */
+}
+
+/* The controller this instance drives, borrowed from the rack. */
+static inline const struct hil_rack_power *hil_power_entry(const struct hil_power *pw)
+{
+	return pw->drv.entry;
+}
+
+static inline int hil_power_set(struct hil_power *pw, const struct hil_rack_line *line, bool on)
+{
+	return hil_power_ops(pw)->set(pw, line, on);
+}
 
 extern const struct hil_power_ops hil_power_command;
 extern const struct hil_power_ops hil_power_ftdi_gpio;
 extern const struct hil_power_ops hil_power_sim;
 
-/* Allocates and opens an instance for controller @cfg. *out: free with
- * hil_power_close(). */
+/* Opens the backend of controller @entry (hil_driver_open). *out: close
+ * with hil_power_close(). */
 int hil_power_open(struct hil_power **out, const struct hil_driver_ctx *ctx,
-		   const struct hil_rack_power *cfg);
+		   const struct hil_rack_power *entry);
 void hil_power_close(struct hil_power *pw);
 
 #endif

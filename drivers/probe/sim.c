@@ -2,20 +2,26 @@
  * whose probe is on the bus right now (an on-board probe needs power). */
 #include "drivers/probe/probe.h"
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
+#include "harness/util/error.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
 
 #include <stdio.h>
 
-static int sim_open(struct hil_probe *p)
+static int sim_open(struct hil_driver *drv)
 {
-	return hil_sim_world_acquire(p->ctx);
+	struct hil_probe *p = hil_probe_of(drv);
+
+	if (!p->drv.ctx->sim)
+		return hil_error_set(HIL_ECONFIG, "sim probe: the driver context has no "
+				     "simulated world (hil_driver_ctx_init)");
+	return 0;
 }
 
-static void sim_close(struct hil_probe *p)
+static void sim_close(struct hil_driver *drv)
 {
-	(void)p;
-	hil_sim_world_release();
+	(void)drv;
 }
 
 static int sim_list(struct hil_probe *p, struct hil_probe_info **list_out, size_t *count_out)
@@ -24,8 +30,7 @@ static int sim_list(struct hil_probe *p, struct hil_probe_info **list_out, size_
 	struct hil_probe_info *list = NULL;
 	size_t n = 0;
 
-	(void)p;
-	for (size_t i = 0; (b = hil_sim_board_at(i)); i++) {
+	for (size_t i = 0; (b = hil_sim_board_at(p->drv.ctx->sim, i)); i++) {
 		const struct hil_sim_profile *prof = hil_sim_board_profile(b);
 
 		if (!hil_sim_board_probe_present(b) ||
@@ -46,9 +51,13 @@ static int sim_list(struct hil_probe *p, struct hil_probe_info **list_out, size_
 }
 
 const struct hil_probe_ops hil_probe_sim = {
-	.name = "sim",
-	.priv_size = 0,
-	.open = sim_open,
-	.close = sim_close,
+	.drv = {
+		.name = "sim",
+		.role = HIL_ROLE_PROBE,
+		.priv_size = 0,
+		.check = hil_sim_check_rack,
+		.open = sim_open,
+		.close = sim_close,
+	},
 	.list = sim_list,
 };

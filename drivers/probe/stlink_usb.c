@@ -71,15 +71,15 @@ static int usb_fail(int rc, const char *what)
 			     code == HIL_EACCES ? "; install the udev rules of docs/lab-setup.md" : "");
 }
 
-static int stlink_open(struct hil_probe *p)
+static int stlink_open(struct hil_driver *drv)
 {
-	(void)p;
+	(void)drv;
 	return 0;
 }
 
-static void stlink_close(struct hil_probe *p)
+static void stlink_close(struct hil_driver *drv)
 {
-	(void)p;
+	(void)drv;
 }
 
 /* The ST-LINK/V2 quirk: 12 binary bytes in the string descriptor, one per
@@ -240,10 +240,13 @@ static int stlink_wait(struct hil_probe *p, const char *serial, unsigned timeout
 }
 
 const struct hil_probe_ops hil_probe_stlink_usb = {
-	.name = "stlink_usb",
-	.priv_size = 0,
-	.open = stlink_open,
-	.close = stlink_close,
+	.drv = {
+		.name = "stlink_usb",
+		.role = HIL_ROLE_PROBE,
+		.priv_size = 0,
+		.open = stlink_open,
+		.close = stlink_close,
+	},
 	.list = stlink_list,
 	.wait = stlink_wait,
 };

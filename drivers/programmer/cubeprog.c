@@ -4,11 +4,13 @@
  * back the transcript. It does not judge the outcome: the core parses the
  * text, because the tool's exit code alone cannot be trusted (§6.3). */
 #include "drivers/programmer/programmer.h"
+#include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/subprocess.h"
 #include "harness/util/xalloc.h"
+#include "harness/yaml/ycheck.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,53 @@
 
 #define ABORT_TIMEOUT_S 30
 #define MAX_ARGS 24
+
+/* The programmer's settings in the rack: `path` (resolved against the
+ * rack file when it names a folder), `freq_khz`, `reset`. */
+struct cubeprog_cfg {
+	char *path;                 /* NULL: STM32_Programmer_CLI from PATH */
+	unsigned freq_khz;          /* 0: the tool's default */
+	char *reset;                /* SWrst, HWrst, Crst; NULL: the tool's default */
+};
+
+static const char *const reset_modes[] = { "SWrst", "HWrst", "Crst", NULL };
+static const char *const *const key_lists[] = { reset_modes, NULL };
+
+static void cubeprog_parse_config(struct hil_ycheck *c, const struct hil_ynode *entry,
+				  void **cfg_out)
+{
+	struct cubeprog_cfg *cfg = hil_xcalloc(1, sizeof(*cfg));
+	const struct hil_ynode *v;
+	unsigned long freq;
+	int mode;
+
+	*cfg_out = cfg;
+	if ((v = hil_ymap_get(entry, "path"))) {
+		char *rel = NULL;
+		/* a bare name is looked up in PATH, a relative path beside the rack */
+		if (hil_ycheck_str(c, v, "programmer path", &rel))
+			cfg->path = rel[0] == '/' || !strchr(rel, '/')
+				? hil_xstrdup(rel) : hil_path_relative_to(c->file, rel);
+		free(rel);
+	}
+	if ((v = hil_ymap_get(entry, "freq_khz")) &&
+	    hil_ycheck_uint(c, v, "freq_khz", 5, 100000, &freq))
+		cfg->freq_khz = (unsigned)freq;
+	if ((v = hil_ymap_get(entry, "reset")) &&
+	    hil_ycheck_enum(c, v, "reset", reset_modes, &mode))
+		cfg->reset = hil_xstrdup(reset_modes[mode]);
+}
+
+static void cubeprog_free_config(void *p)
+{
+	struct cubeprog_cfg *cfg = p;
+
+	if (cfg) {
+		free(cfg->path);
+		free(cfg->reset);
+	}
+	free(cfg);
+}
 
 struct argv_builder {
 	char *args[MAX_ARGS + 1];
@@ -40,19 +89,19 @@ static void argv_free(struct argv_builder *a)
 
 /* -c port=swd sn=SERIAL mode=HOTPLUG [freq=K] [reset=MODE]. HOTPLUG is what
  * AN5054 requires for SFI over a debug port. */
-static void connect_args(struct argv_builder *a, const struct hil_rack *rack, const char *serial)
+static void connect_args(struct argv_builder *a, const struct cubeprog_cfg *cfg, const char *serial)
 {
 	arg(a, hil_xstrdup("-c"));
 	arg(a, hil_xstrdup("port=swd"));
 	arg(a, hil_xasprintf("sn=%s", serial ? serial : ""));
 	arg(a, hil_xstrdup("mode=HOTPLUG"));
-	if (rack->programmer_freq_khz)
-		arg(a, hil_xasprintf("freq=%u", rack->programmer_freq_khz));
-	if (rack->programmer_reset)
-		arg(a, hil_xasprintf("reset=%s", rack->programmer_reset));
+	if (cfg->freq_khz)
+		arg(a, hil_xasprintf("freq=%u", cfg->freq_khz));
+	if (cfg->reset)
+		arg(a, hil_xasprintf("reset=%s", cfg->reset));
 }
 
-static void op_args(struct argv_builder *a, const struct hil_rack *rack,
+static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		    const struct hil_prog_request *req)
 {
 	if (req->op == HIL_PROG_LIST_PROBES) {
@@ -65,7 +114,7 @@ static void op_args(struct argv_builder *a, const struct hil_rack *rack,
 		arg(a, hil_xasprintf("slot=%d", req->hsm_slot < 0 ? 1 : req->hsm_slot));
 		return;
 	}
-	connect_args(a, rack, req->probe_serial);
+	connect_args(a, cfg, req->probe_serial);
 	switch (req->op) {
 	case HIL_PROG_SFI_INSTALL:
 		arg(a, hil_xstrdup("-sfi"));
@@ -115,14 +164,25 @@ static void op_args(struct argv_builder *a, const struct hil_rack *rack,
 	}
 }
 
-/* Runs the tool once; fills @out. */
-static void run_tool(const char *path, struct argv_builder *a, const struct hil_prog_request *req,
-		     unsigned timeout_s, struct hil_prog_output *out)
+/* Runs the tool once; fills @out. A stand-in tool driving simulated
+ * boards is told, in its own environment, where their state is and how
+ * fast simulated time runs (fixtures/fake-cubeprog); the real tool ignores
+ * these. */
+static void run_tool(const struct hil_programmer *p, const char *path, struct argv_builder *a,
+		     const struct hil_prog_request *req, unsigned timeout_s,
+		     struct hil_prog_output *out)
 {
 	struct hil_subprocess_result res;
-	char salt[48];
-	char *env[] = { salt, NULL };
+	char salt[48], scale[48];
+	char *state = NULL;
+	char *env[] = { salt, NULL, NULL, NULL };
 	snprintf(salt, sizeof(salt), "HIL_OP_SALT=%llu", (unsigned long long)req->salt);
+	if (p->drv.ctx->sim_state_dir) {
+		state = hil_xasprintf("HIL_SIM_STATE_DIR=%s", p->drv.ctx->sim_state_dir);
+		snprintf(scale, sizeof(scale), "HIL_TIME_SCALE=%g", hil_clock_scale());
+		env[1] = state;
+		env[2] = scale;
+	}
 	struct hil_subprocess_opts opts = {
 		.extra_env = env,
 		.argv = a->args,
@@ -136,7 +196,9 @@ static void run_tool(const char *path, struct argv_builder *a, const struct hil_
 	a->args[0] = hil_xstrdup(path);
 	a->count++;
 	a->args[a->count] = NULL;
-	if (hil_subprocess_run(&res, &opts) < 0) {
+	int error = hil_subprocess_run(&res, &opts);
+	free(state);
+	if (error < 0) {
 		out->start_failed = true;
 		snprintf(out->error, sizeof(out->error), "%s", hil_error_last());
 		return;
@@ -151,20 +213,23 @@ static void run_tool(const char *path, struct argv_builder *a, const struct hil_
 	snprintf(out->error, sizeof(out->error), "%s", res.error);
 }
 
-static int cubeprog_open(struct hil_programmer *p)
+static int cubeprog_open(struct hil_driver *drv)
 {
-	(void)p;
+	static const struct cubeprog_cfg none = { 0 };
+
+	if (!drv->cfg) /* opened without a rack entry: the tool's defaults */
+		drv->cfg = &none;
 	return 0;
 }
 
-static void cubeprog_close(struct hil_programmer *p)
+static void cubeprog_close(struct hil_driver *drv)
 {
-	(void)p;
+	(void)drv;
 }
 
 /* After a deadline, ask the tool to clean up the stuck operation (-a) so
  * the next step does not meet a half-finished SFI session. */
-static void abort_operation(const char *path, const struct hil_rack *rack,
+static void abort_operation(const struct hil_programmer *p, const char *path,
 			    const struct hil_prog_request *req, struct hil_prog_output *out)
 {
 	struct hil_prog_request abort_req = { .op = HIL_PROG_ABORT, .probe_serial = req->probe_serial };
@@ -172,8 +237,8 @@ static void abort_operation(const char *path, const struct hil_rack *rack,
 	struct argv_builder a = { .count = 0 };
 	struct hil_strbuf t = HIL_STRBUF_INIT;
 
-	op_args(&a, rack, &abort_req);
-	run_tool(path, &a, &abort_req, ABORT_TIMEOUT_S, &abort_out);
+	op_args(&a, p->drv.cfg, &abort_req);
+	run_tool(p, path, &a, &abort_req, ABORT_TIMEOUT_S, &abort_out);
 	argv_free(&a);
 	hil_strbuf_put(&t, out->transcript ? out->transcript : "", out->length);
 	hil_strbuf_puts(&t, "\n--- sfi-harness: deadline passed; ran -a to abort the operation ---\n");
@@ -187,8 +252,9 @@ static void abort_operation(const char *path, const struct hil_rack *rack,
 static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request *req,
 			struct hil_prog_output *out)
 {
-	const struct hil_rack *rack = p->ctx->rack;
-	const char *path = rack->programmer_path ? rack->programmer_path : "STM32_Programmer_CLI";
+	const struct hil_rack *rack = p->drv.ctx->rack;
+	const struct cubeprog_cfg *cfg = p->drv.cfg;
+	const char *path = cfg->path ? cfg->path : "STM32_Programmer_CLI";
 	struct argv_builder a = { .count = 0 };
 
 	memset(out, 0, sizeof(*out));
@@ -200,20 +266,27 @@ static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request 
 		out->transcript = hil_xstrdup("");
 		return 0;
 	}
-	op_args(&a, rack, req);
-	run_tool(path, &a, req, req->timeout_s ? req->timeout_s : rack->programmer_timeout_s, out);
+	op_args(&a, cfg, req);
+	run_tool(p, path, &a, req, req->timeout_s ? req->timeout_s : rack->programmer_timeout_s,
+		 out);
 	argv_free(&a);
 	if (!out->transcript)
 		out->transcript = hil_xstrdup("");
 	if (out->timed_out && req->op == HIL_PROG_SFI_INSTALL)
-		abort_operation(path, rack, req, out);
+		abort_operation(p, path, req, out);
 	return 0;
 }
 
 const struct hil_programmer_ops hil_programmer_cubeprog = {
-	.name = "cubeprog",
-	.priv_size = 0,
-	.open = cubeprog_open,
-	.close = cubeprog_close,
+	.drv = {
+		.name = "cubeprog",
+		.role = HIL_ROLE_PROGRAMMER,
+		.priv_size = 0,
+		.keys = key_lists,
+		.parse_config = cubeprog_parse_config,
+		.free_config = cubeprog_free_config,
+		.open = cubeprog_open,
+		.close = cubeprog_close,
+	},
 	.run = cubeprog_run,
 };

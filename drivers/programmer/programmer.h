@@ -6,8 +6,8 @@
  * for the real STM32_Programmer_CLI and for the simulator, so the sim
  * exercises the parser on every run.
  *
- * Lifecycle: core-allocated instance and priv_size bytes; close() iff
- * open() returned 0.
+ * Lifecycle as for every role (drivers/driver.h): core-allocated instance
+ * and priv_size bytes; close() iff open() returned 0.
  */
 #ifndef HIL_DRIVERS_PROGRAMMER_PROGRAMMER_H
 #define HIL_DRIVERS_PROGRAMMER_PROGRAMMER_H
@@ -40,24 +40,34 @@ struct hil_prog_request {
 };
 
 
+/* A programmer instance is a driver (one per rack; drv.entry is NULL). */
 struct hil_programmer {
-	const struct hil_programmer_ops *ops;
-	const struct hil_driver_ctx *ctx;
-	void *priv;
+	struct hil_driver drv;
 };
 
 struct hil_programmer_ops {
-	const char *name;
-	unsigned caps;
-	size_t priv_size;
-
-	int (*open)(struct hil_programmer *p);
-	void (*close)(struct hil_programmer *p);
+	struct hil_driver_ops drv;         /* name, priv_size, open, close */
 	/* Runs @req. Returns 0 whenever an outcome is in @out, including a tool
 	 * that crashed or timed out; negative only for harness faults. */
 	int (*run)(struct hil_programmer *p, const struct hil_prog_request *req,
 		   struct hil_prog_output *out);
 };
+
+static inline struct hil_programmer *hil_programmer_of(struct hil_driver *drv)
+{
+	return (struct hil_programmer *)drv; /* drv is its first member */
+}
+
+static inline const struct hil_programmer_ops *hil_programmer_ops(const struct hil_programmer *p)
+{
+	return (const struct hil_programmer_ops *)p->drv.ops; /* drv is its first member */
+}
+
+static inline int hil_programmer_run(struct hil_programmer *p, const struct hil_prog_request *req,
+				     struct hil_prog_output *out)
+{
+	return hil_programmer_ops(p)->run(p, req, out);
+}
 
 extern const struct hil_programmer_ops hil_programmer_cubeprog;
 extern const struct hil_programmer_ops hil_programmer_sim;

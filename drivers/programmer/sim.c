@@ -3,6 +3,7 @@
  * anything; the core parses this text like the real tool's. */
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
 #include "drivers/sim/cli_text.h"
 #include "drivers/sim/license.h"
 #include "drivers/sim/rss.h"
@@ -18,15 +19,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int sim_open(struct hil_programmer *p)
+static int sim_open(struct hil_driver *drv)
 {
-	return hil_sim_world_acquire(p->ctx);
+	struct hil_programmer *p = hil_programmer_of(drv);
+
+	if (!p->drv.ctx->sim)
+		return hil_error_set(HIL_ECONFIG, "sim programmer: the driver context has no "
+				     "simulated world (hil_driver_ctx_init)");
+	return 0;
 }
 
-static void sim_close(struct hil_programmer *p)
+static void sim_close(struct hil_driver *drv)
 {
-	(void)p;
-	hil_sim_world_release();
+	(void)drv;
 }
 
 static void install_failure_tail(struct hil_strbuf *t, struct hil_sim_board *b, const char *path)
@@ -123,7 +128,7 @@ static int sim_certificate(struct hil_strbuf *t, struct hil_sim_board *b, const 
 }
 
 /* -hsmgetlicense: one HSM draw, a licence file for this chip. */
-static int sim_get_license(struct hil_strbuf *t, struct hil_sim_board *b,
+static int sim_get_license(struct hil_strbuf *t, struct hil_sim_world *w, struct hil_sim_board *b,
 			   const struct hil_prog_request *req)
 {
 	int slot = req->hsm_slot < 0 ? 1 : req->hsm_slot;
@@ -132,13 +137,13 @@ static int sim_get_license(struct hil_strbuf *t, struct hil_sim_board *b,
 	hil_strbuf_puts(t, "Requesting Chip Certificate from device ...\nGet Certificate done successfully\n"
 		       "requesting license for the current STM32 device\nInit Communication ...\n"
 		       "P11 lib initialization Success!\n");
-	if (hil_sim_hsm_counter(slot) <= 0) {
+	if (hil_sim_hsm_counter(w, slot) <= 0) {
 		/* sim wording */
 		hil_strbuf_printf(t, "Error: Failed to get License for Firmware from HSM slot ID %d: "
 				  "counter exhausted\n", slot);
 		return 1;
 	}
-	hil_sim_hsm_take(slot);
+	hil_sim_hsm_take(w, slot);
 	hil_sim_license_for(b, lic);
 	if (save(t, req->upload_path, lic, sizeof(lic)))
 		return 1;
@@ -163,7 +168,8 @@ static bool license_file_ok(struct hil_strbuf *t, struct hil_sim_board *b, const
 	return ok;
 }
 
-static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct hil_prog_request *req)
+static int sim_sfi(struct hil_strbuf *t, struct hil_sim_world *w, struct hil_sim_board *b,
+		   const struct hil_prog_request *req)
 {
 	const struct hil_sim_profile *prof = hil_sim_board_profile(b);
 	const struct hil_sim_rule *rule;
@@ -190,7 +196,7 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_board *b, const struct h
 		return 1;
 	}
 	if (req->hsm_slot >= 0 && (!rule || rule->outcome != HIL_SIM_LICENSE_ERROR))
-		hil_sim_hsm_take(req->hsm_slot);
+		hil_sim_hsm_take(w, req->hsm_slot);
 	hil_cli_license(t, req->hsm_slot, !rule || rule->outcome != HIL_SIM_LICENSE_ERROR);
 	if (rule && rule->outcome == HIL_SIM_LICENSE_ERROR) {
 		hil_sim_rss_close(&rss);
@@ -300,7 +306,7 @@ static int sim_read_words(struct hil_strbuf *t, struct hil_sim_board *b,
 	return 0;
 }
 
-static int sim_list_probes(struct hil_strbuf *t)
+static int sim_list_probes(struct hil_strbuf *t, struct hil_sim_world *w)
 {
 	struct hil_sim_board *b;
 	unsigned n = 0;
@@ -309,7 +315,7 @@ static int sim_list_probes(struct hil_strbuf *t)
 		       "                        STM32CubeProgrammer v2.10.0                  \n"
 		       "      -------------------------------------------------------------------\n\n"
 		       "===== STLink Interface =====\n\n-------- Connected ST-LINK Probes List --------\n\n");
-	for (size_t i = 0; (b = hil_sim_board_at(i)); i++) {
+	for (size_t i = 0; (b = hil_sim_board_at(w, i)); i++) {
 		const struct hil_sim_profile *prof = hil_sim_board_profile(b);
 		if (!hil_sim_board_probe_present(b))
 			continue;
@@ -324,9 +330,9 @@ static int sim_list_probes(struct hil_strbuf *t)
 }
 
 /* sim wording: the real -hsmgetcounter text is not in the sources read */
-static int sim_hsm_counter(struct hil_strbuf *t, int slot)
+static int sim_hsm_counter(struct hil_strbuf *t, struct hil_sim_world *w, int slot)
 {
-	int left = hil_sim_hsm_counter(slot < 0 ? 1 : slot);
+	int left = hil_sim_hsm_counter(w, slot < 0 ? 1 : slot);
 
 	if (left < 0) {
 		hil_strbuf_printf(t, "Error: no HSM in reader slot %d\n", slot);
@@ -375,16 +381,16 @@ static void apply_fault(enum hil_sim_fault fault, const struct hil_prog_request 
 static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 		   struct hil_prog_output *out)
 {
-	struct hil_sim_board *b = hil_sim_board_by_serial(req->probe_serial);
+	struct hil_sim_world *w = p->drv.ctx->sim;
+	struct hil_sim_board *b = hil_sim_board_by_serial(w, req->probe_serial);
 	struct hil_strbuf t = HIL_STRBUF_INIT;
 	enum hil_sim_fault fault = HIL_SIM_FAULT_NONE;
 	int status = 1;
 
-	(void)p;
 	memset(out, 0, sizeof(*out));
 	if (req->op == HIL_PROG_LIST_PROBES || req->op == HIL_PROG_HSM_COUNTER) {
-		status = req->op == HIL_PROG_LIST_PROBES ? sim_list_probes(&t)
-							 : sim_hsm_counter(&t, req->hsm_slot);
+		status = req->op == HIL_PROG_LIST_PROBES ? sim_list_probes(&t, w)
+							 : sim_hsm_counter(&t, w, req->hsm_slot);
 		goto done;
 	}
 	if (!b || !hil_sim_board_probe_present(b)) {
@@ -417,7 +423,7 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 		status = sim_certificate(&t, b, req->upload_path);
 		break;
 	case HIL_PROG_HSM_GET_LICENSE:
-		status = sim_get_license(&t, b, req);
+		status = sim_get_license(&t, w, b, req);
 		break;
 	case HIL_PROG_READ_OB:
 		hil_cli_ob_dump(&t, b, "      OPTION BYTES BANK: 0\n");
@@ -430,7 +436,7 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 		status = sim_read_words(&t, b, req);
 		break;
 	case HIL_PROG_SFI_INSTALL:
-		status = sim_sfi(&t, b, req);
+		status = sim_sfi(&t, w, b, req);
 		break;
 	}
 done:
@@ -442,9 +448,13 @@ done:
 }
 
 const struct hil_programmer_ops hil_programmer_sim = {
-	.name = "sim",
-	.priv_size = 0,
-	.open = sim_open,
-	.close = sim_close,
+	.drv = {
+		.name = "sim",
+		.role = HIL_ROLE_PROGRAMMER,
+		.priv_size = 0,
+		.check = hil_sim_check_rack,
+		.open = sim_open,
+		.close = sim_close,
+	},
 	.run = sim_run,
 };

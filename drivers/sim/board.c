@@ -1,5 +1,6 @@
 /* The simulated board model; see board.h. */
 #include "drivers/sim/board.h"
+#include "drivers/sim/config.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
@@ -26,7 +27,7 @@ struct fault_schedule {
 	bool armed;
 };
 
-/* Everything that survives between calls — and, with HIL_SIM_STATE_DIR,
+/* Everything that survives between calls — and, with a state folder,
  * between processes: the stand-in STM32_Programmer_CLI maps the same file
  * as the harness, so power switched by the harness is seen by the tool. */
 #define STATE_MAGIC 0x53494d32u
@@ -45,6 +46,7 @@ struct sim_state {
 struct hil_sim_board {
 	pthread_mutex_t lock;
 	char *name, *serial;
+	unsigned power_pin;             /* the rack pin its supply is really on */
 	struct hil_sim_profile *profile;
 	struct sim_state *st;           /* heap, or a shared mapping */
 	/* Stored inverted (each byte is ~what the chip holds), so erased flash
@@ -56,10 +58,24 @@ struct hil_sim_board {
 	struct hil_strbuf console;      /* process-local */
 };
 
-static pthread_mutex_t world_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct hil_sim_board **world;
-static size_t world_count;
-static unsigned world_refs;
+/* The rack's simulated STM32HSM: one license counter per slot. */
+#define HSM_SLOTS 8
+#define HSM_MAGIC 0x48534d31u
+
+struct hsm_state {
+	uint32_t magic;
+	uint32_t counter[HSM_SLOTS];
+};
+
+/* One run's simulated boards and HSM; see hil_sim_world_new(). The board
+ * table is fixed once made, so lookups need no lock; the HSM has its own. */
+struct hil_sim_world {
+	struct hil_sim_board **boards;
+	size_t count;
+	pthread_mutex_t hsm_lock;
+	struct hsm_state *hsm;
+	bool hsm_mapped;
+};
 
 /* The option bytes of an H7A/B as the seed's "-ob displ" shows them,
  * before SFI (SECURITY still 0). */
@@ -156,12 +172,12 @@ static int state_attach(struct hil_sim_board *b, const char *dir)
 	return b->st->magic != STATE_MAGIC;
 }
 
-static void state_init(struct hil_sim_board *b, const struct hil_driver_ctx *ctx)
+static void state_init(struct hil_sim_board *b, uint64_t seed)
 {
 	memset(b->st, 0, sizeof(*b->st));
 	for (size_t i = 0; i < OB_COUNT; i++)
 		b->st->ob[i] = initial_ob[i].value;
-	b->st->rng = ctx->seed ^ name_hash(b->name);
+	b->st->rng = seed ^ name_hash(b->name);
 	for (size_t i = 0; i < b->profile->fault_count; i++) {
 		const struct hil_sim_fault_rule *f = &b->profile->faults[i];
 		b->st->faults[f->point] = (struct fault_schedule){ f->fault, f->after, f->repeat, true };
@@ -169,9 +185,10 @@ static void state_init(struct hil_sim_board *b, const struct hil_driver_ctx *ctx
 	b->st->magic = STATE_MAGIC;
 }
 
-static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb,
-		     const struct hil_driver_ctx *ctx, const char *state_dir)
+static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb, uint64_t seed,
+		     const char *state_dir)
 {
+	const struct hil_sim_board_cfg *cfg = rb->sim;
 	struct hil_diag diag = { 0 };
 	struct hil_sim_board *b = hil_xcalloc(1, sizeof(*b));
 	int error;
@@ -179,7 +196,8 @@ static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb
 	pthread_mutex_init(&b->lock, NULL);
 	b->name = hil_xstrdup(rb->name);
 	b->serial = hil_xstrdup(rb->probe_serial);
-	if ((error = hil_sim_profile_load(&b->profile, rb->sim_profile, &diag)) < 0) {
+	b->power_pin = cfg->power_pin;
+	if ((error = hil_sim_profile_load(&b->profile, cfg->profile, &diag)) < 0) {
 		error = hil_error_set(HIL_ECONFIG, "%s", diag.count ? diag.lines[0] : "bad profile");
 		hil_diag_clear(&diag);
 		board_free(b);
@@ -191,12 +209,12 @@ static int board_new(struct hil_sim_board **out, const struct hil_rack_board *rb
 		return error;
 	}
 	if (error > 0)
-		state_init(b, ctx);
+		state_init(b, seed);
 	*out = b;
 	return 0;
 }
 
-/* Tells a stand-in tool, started later with the same HIL_SIM_STATE_DIR,
+/* Tells a stand-in tool, started later with the same state folder,
  * which rack its boards come from. Written once: the tool, which reads it
  * on every call, finds it already there and leaves it (no fsync per call). */
 static void record_rack(const char *dir, const struct hil_rack *rack)
@@ -212,155 +230,119 @@ static void record_rack(const char *dir, const struct hil_rack *rack)
 	free(path);
 }
 
-/* The rack's simulated STM32HSM: one license counter per slot. */
-#define HSM_SLOTS 8
-#define HSM_MAGIC 0x48534d31u
-
-struct hsm_state {
-	uint32_t magic;
-	uint32_t counter[HSM_SLOTS];
-};
-
-static struct hsm_state *hsm;
-static bool hsm_mapped;
-
-static int hsm_attach(const char *dir)
+static int hsm_attach(struct hil_sim_world *w, const char *dir)
 {
 	bool fresh = false;
 
-	hsm_mapped = dir != NULL;
-	hsm = dir ? map_file(dir, "hsm", ".state", sizeof(*hsm), &fresh)
-		  : hil_xcalloc(1, sizeof(*hsm));
-	if (!hsm)
+	w->hsm_mapped = dir != NULL;
+	w->hsm = dir ? map_file(dir, "hsm", ".state", sizeof(*w->hsm), &fresh)
+		     : hil_xcalloc(1, sizeof(*w->hsm));
+	if (!w->hsm)
 		return HIL_EIO;
-	if (hsm->magic != HSM_MAGIC) {
+	if (w->hsm->magic != HSM_MAGIC) {
 		for (size_t i = 0; i < HSM_SLOTS; i++)
-			hsm->counter[i] = 1000;
-		hsm->magic = HSM_MAGIC;
+			w->hsm->counter[i] = 1000;
+		w->hsm->magic = HSM_MAGIC;
 	}
 	return 0;
 }
 
-static void hsm_detach(void)
+static uint32_t *hsm_slot(struct hil_sim_world *w, int slot)
 {
-	if (hsm_mapped)
-		munmap(hsm, sizeof(*hsm));
-	else
-		free(hsm);
-	hsm = NULL;
+	return w->hsm && slot >= 0 && slot < HSM_SLOTS ? &w->hsm->counter[slot] : NULL;
 }
 
-static uint32_t *hsm_slot(int slot)
-{
-	return hsm && slot >= 0 && slot < HSM_SLOTS ? &hsm->counter[slot] : NULL;
-}
-
-int hil_sim_hsm_take(int slot)
+int hil_sim_hsm_take(struct hil_sim_world *w, int slot)
 {
 	uint32_t *c;
 	int left;
 
-	pthread_mutex_lock(&world_lock);
-	c = hsm_slot(slot);
+	pthread_mutex_lock(&w->hsm_lock);
+	c = hsm_slot(w, slot);
 	if (c && *c)
 		(*c)--;
 	left = c ? (int)*c : -1;
-	pthread_mutex_unlock(&world_lock);
+	pthread_mutex_unlock(&w->hsm_lock);
 	return left;
 }
 
-int hil_sim_hsm_counter(int slot)
+int hil_sim_hsm_counter(struct hil_sim_world *w, int slot)
 {
 	uint32_t *c;
 	int left;
 
-	pthread_mutex_lock(&world_lock);
-	c = hsm_slot(slot);
+	pthread_mutex_lock(&w->hsm_lock);
+	c = hsm_slot(w, slot);
 	left = c ? (int)*c : -1;
-	pthread_mutex_unlock(&world_lock);
+	pthread_mutex_unlock(&w->hsm_lock);
 	return left;
 }
 
-int hil_sim_world_acquire(const struct hil_driver_ctx *ctx)
+int hil_sim_world_new(struct hil_sim_world **out, const struct hil_rack *rack, uint64_t seed,
+		      const char *state_dir)
 {
-	const struct hil_rack *rack = ctx->rack;
+	struct hil_sim_world *w = hil_xcalloc(1, sizeof(*w));
 	int error = 0;
 
-	pthread_mutex_lock(&world_lock);
-	if (world_refs++ > 0)
+	*out = NULL;
+	pthread_mutex_init(&w->hsm_lock, NULL);
+	if (state_dir && (error = hil_mkdir_p(state_dir)) < 0)
 		goto out;
-	const char *dir = getenv("HIL_SIM_STATE_DIR");
-	if (dir && !dir[0])
-		dir = NULL;
-	if (dir && (error = hil_mkdir_p(dir)) < 0)
-		goto fail;
-	if (dir)
-		record_rack(dir, rack);
-	if ((error = hsm_attach(dir)) < 0)
-		goto fail;
-	world = hil_xcalloc(rack->board_count, sizeof(*world));
-	world_count = 0;
+	if (state_dir)
+		record_rack(state_dir, rack);
+	if ((error = hsm_attach(w, state_dir)) < 0)
+		goto out;
+	w->boards = hil_xcalloc(rack->board_count ? rack->board_count : 1, sizeof(*w->boards));
 	for (size_t i = 0; i < rack->board_count; i++) {
-		if (!rack->boards[i].sim_profile)
+		if (!rack->boards[i].sim)
 			continue;
-		if ((error = board_new(&world[world_count], &rack->boards[i], ctx, dir)) < 0)
-			break;
-		world_count++;
+		error = board_new(&w->boards[w->count], &rack->boards[i], seed, state_dir);
+		if (error < 0)
+			goto out;
+		w->count++;
 	}
-fail:
-	if (error < 0) {
-		for (size_t i = 0; i < world_count; i++)
-			board_free(world[i]);
-		free(world);
-		world = NULL;
-		world_count = 0;
-		world_refs = 0;
-		hsm_detach();
-	}
+	*out = w;
+	w = NULL;
 out:
-	pthread_mutex_unlock(&world_lock);
+	hil_sim_world_free(w);
 	return error;
 }
 
-void hil_sim_world_release(void)
+void hil_sim_world_free(struct hil_sim_world *w)
 {
-	pthread_mutex_lock(&world_lock);
-	if (world_refs > 0 && --world_refs == 0) {
-		hsm_detach();
-		for (size_t i = 0; i < world_count; i++)
-			board_free(world[i]);
-		free(world);
-		world = NULL;
-		world_count = 0;
-	}
-	pthread_mutex_unlock(&world_lock);
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->count; i++)
+		board_free(w->boards[i]);
+	free(w->boards);
+	if (w->hsm_mapped && w->hsm)
+		munmap(w->hsm, sizeof(*w->hsm));
+	else
+		free(w->hsm);
+	pthread_mutex_destroy(&w->hsm_lock);
+	free(w);
 }
 
-struct hil_sim_board *hil_sim_board_at(size_t i)
+struct hil_sim_board *hil_sim_board_at(struct hil_sim_world *w, size_t i)
+{
+	return w && i < w->count ? w->boards[i] : NULL;
+}
+
+struct hil_sim_board *hil_sim_board_by_name(struct hil_sim_world *w, const char *name)
 {
 	struct hil_sim_board *b;
 
-	pthread_mutex_lock(&world_lock);
-	b = i < world_count ? world[i] : NULL;
-	pthread_mutex_unlock(&world_lock);
-	return b;
-}
-
-struct hil_sim_board *hil_sim_board_by_name(const char *name)
-{
-	struct hil_sim_board *b;
-
-	for (size_t i = 0; (b = hil_sim_board_at(i)); i++)
+	for (size_t i = 0; (b = hil_sim_board_at(w, i)); i++)
 		if (!strcmp(b->name, name))
 			return b;
 	return NULL;
 }
 
-struct hil_sim_board *hil_sim_board_by_serial(const char *probe_serial)
+struct hil_sim_board *hil_sim_board_by_serial(struct hil_sim_world *w, const char *probe_serial)
 {
 	struct hil_sim_board *b;
 
-	for (size_t i = 0; probe_serial && (b = hil_sim_board_at(i)); i++)
+	for (size_t i = 0; probe_serial && (b = hil_sim_board_at(w, i)); i++)
 		if (!strcmp(b->serial, probe_serial))
 			return b;
 	return NULL;
@@ -374,6 +356,11 @@ const char *hil_sim_board_name(const struct hil_sim_board *b)
 const char *hil_sim_board_serial(const struct hil_sim_board *b)
 {
 	return b->serial;
+}
+
+unsigned hil_sim_board_power_pin(const struct hil_sim_board *b)
+{
+	return b->power_pin;
 }
 
 const struct hil_sim_profile *hil_sim_board_profile(const struct hil_sim_board *b)

@@ -5,14 +5,16 @@
  * target found"), and silences the console. Flash contents and option
  * bytes survive power cycles, as on silicon.
  *
- * Boards live in a process-wide table keyed by rack board name, created by
- * the first sim backend that opens and freed when the last one closes.
- * Every accessor takes the board's lock itself unless it says otherwise.
+ * A run's boards live in its simulated world (struct hil_sim_world), made
+ * with the run's driver context (hil_driver_ctx_init) and freed with it:
+ * two runs in one process never share a board. Every accessor takes the
+ * board's lock itself unless it says otherwise.
  *
- * With HIL_SIM_STATE_DIR set, each board's state (power, option bytes, HSM
- * counter, fault schedule, random state) and flash live in files mapped in
- * that folder, so a stand-in STM32_Programmer_CLI run as a separate process
- * sees and changes the same board as the harness.
+ * With a state folder (the context's sim_state_dir), each board's state
+ * (power, option bytes, HSM counter, fault schedule, random state) and
+ * flash live in files mapped in that folder, so a stand-in
+ * STM32_Programmer_CLI run as a separate process (the cubeprog backend
+ * tells it the folder) sees and changes the same board as the harness.
  *
  * The second half of this header is the test-side fault API (cf. SQLite
  * faultsimConfig): schedule failures at a point, count calls.
@@ -27,22 +29,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct hil_rack;
 struct hil_sim_board;
+struct hil_sim_world;
 
-/* Loads (or takes another reference to) every simulated board of the
- * rack. Pair each successful call with hil_sim_world_release(). */
-int hil_sim_world_acquire(const struct hil_driver_ctx *ctx);
-void hil_sim_world_release(void);
+/* Makes every simulated board of @rack (those with a 'sim:' profile) and
+ * the rack's HSM; @seed drives their randomness. @state_dir: NULL keeps
+ * the state in memory; else it lives in files there (created if needed).
+ * *out: free with hil_sim_world_free() (which accepts NULL). */
+int hil_sim_world_new(struct hil_sim_world **out, const struct hil_rack *rack, uint64_t seed,
+		      const char *state_dir);
+void hil_sim_world_free(struct hil_sim_world *w);
 
-/* Borrowed; valid while the world is acquired. NULL when unknown. */
-struct hil_sim_board *hil_sim_board_by_name(const char *name);
-struct hil_sim_board *hil_sim_board_by_serial(const char *probe_serial);
+/* Borrowed; valid while @w lives. NULL when unknown (or @w is NULL). */
+struct hil_sim_board *hil_sim_board_by_name(struct hil_sim_world *w, const char *name);
+struct hil_sim_board *hil_sim_board_by_serial(struct hil_sim_world *w, const char *probe_serial);
 /* For listing: the i-th board, NULL past the end. */
-struct hil_sim_board *hil_sim_board_at(size_t i);
+struct hil_sim_board *hil_sim_board_at(struct hil_sim_world *w, size_t i);
 
 const char *hil_sim_board_name(const struct hil_sim_board *b);
 const char *hil_sim_board_serial(const struct hil_sim_board *b);
 const struct hil_sim_profile *hil_sim_board_profile(const struct hil_sim_board *b);
+/* The power pin its supply is really on: the rack's, unless sim_power_pin
+ * moves it (crossed-wiring rehearsal). */
+unsigned hil_sim_board_power_pin(const struct hil_sim_board *b);
 
 void hil_sim_board_set_power(struct hil_sim_board *b, bool on);
 void hil_sim_board_set_reset(struct hil_sim_board *b, bool asserted);
@@ -77,8 +87,8 @@ void hil_sim_board_ob_set(struct hil_sim_board *b, const char *name, uint32_t va
 /* The rack's simulated STM32HSM: license counters per slot (0..7), 1000
  * each at first; one is spent per generated license. Both return what is
  * left, or -1 for a slot that does not exist. */
-int hil_sim_hsm_take(int slot);
-int hil_sim_hsm_counter(int slot);
+int hil_sim_hsm_take(struct hil_sim_world *w, int slot);
+int hil_sim_hsm_counter(struct hil_sim_world *w, int slot);
 
 /* Uniform in [0, 1), a function of the run's seed, the board's name and
  * @salt only: the same operation draws the same number whatever ran before. */

@@ -1,7 +1,7 @@
 /* Time estimates for --dry-run, from a simulated board's profile timings:
  * the waits the simulator itself would make (connect, per-KiB transfer,
  * RSS, regression wait, boot) plus the scenario's own hold times. */
-#include "drivers/registry.h"
+#include "drivers/sim/config.h"
 #include "drivers/sim/profile.h"
 #include "harness/config/rack.h"
 #include "harness/config/scenario.h"
@@ -42,14 +42,14 @@ static unsigned long step_ms(const struct hil_sim_profile *p, const struct hil_s
 	return 0;
 }
 
-unsigned long hil_registry_estimate_ms(const struct hil_rack_board *board,
-				       const struct hil_step *steps, size_t count)
+unsigned long hil_sim_estimate_ms(const struct hil_sim_board_cfg *cfg, const struct hil_step *steps,
+				  size_t count)
 {
 	struct hil_diag diag = { 0 };
 	struct hil_sim_profile *p = NULL;
 	unsigned long total = 0;
 
-	if (!board->sim_profile || hil_sim_profile_load(&p, board->sim_profile, &diag) < 0) {
+	if (!cfg || hil_sim_profile_load(&p, cfg->profile, &diag) < 0) {
 		hil_diag_clear(&diag);
 		return 0;
 	}

@@ -1,10 +1,11 @@
 /* `sfi-harness check FILE...`: validates racks, scenarios and simulated
  * board profiles without running anything. A scenario is also planned
  * against the rack, so dangling board names and missing images show up. */
-#include "drivers/sim/profile.h"
 #include "harness/cli/cli.h"
 #include "harness/transcript/outcome.h"
+#include "harness/util/error.h"
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/config/scenario.h"
 #include "harness/yaml/yaml_tree.h"
@@ -29,7 +30,7 @@ static int check_scenario(const char *path, const char *rack_path, struct hil_di
 
 	if ((error = hil_scenario_load(&s, path, diag)) < 0)
 		return error;
-	if ((error = hil_rack_load(&rack, rack_path, diag)) == 0 &&
+	if ((error = hil_registry_rack_load(&rack, rack_path, diag)) == 0 &&
 	    (error = hil_plan_build(&plan, s, rack, 0, diag)) == 0)
 		printf("%s: ok (campaign %s: %zu board(s) x %zu cell(s) x %u run(s) on rack %s)\n",
 		       path, s->campaign, plan->board_count, plan->cell_count, plan->repeat, rack->name);
@@ -42,27 +43,27 @@ static int check_scenario(const char *path, const char *rack_path, struct hil_di
 static int check_file(const char *path, const char *rack_path, struct hil_diag *diag)
 {
 	struct hil_ynode *root = NULL;
+	char what[256];
 	int error;
 
 	if ((error = hil_yaml_load_file(&root, path, diag)) < 0)
 		return error;
-	bool is_rack = hil_ymap_get(root, "rack"), is_profile = hil_ymap_get(root, "profile");
-	hil_ynode_free(root);
+	bool is_rack = hil_ymap_get(root, "rack");
 	if (is_rack) {
 		struct hil_rack *rack = NULL;
-		if ((error = hil_rack_load(&rack, path, diag)) == 0)
+		hil_ynode_free(root);
+		if ((error = hil_registry_rack_load(&rack, path, diag)) == 0)
 			printf("%s: ok (rack %s, %zu board(s))\n", path, rack->name, rack->board_count);
 		hil_rack_free(rack);
 		return error;
 	}
-	if (is_profile) {
-		struct hil_sim_profile *p = NULL;
-		if ((error = hil_sim_profile_load(&p, path, diag)) == 0)
-			printf("%s: ok (simulated board profile %s, BL 0x%02X)\n", path, p->name,
-			       p->bl_version);
-		hil_sim_profile_free(p);
+	/* a file a backend owns (a simulated board profile) */
+	error = hil_registry_check_file(path, root, what, sizeof(what), diag);
+	hil_ynode_free(root);
+	if (error == 0)
+		printf("%s: ok (%s)\n", path, what);
+	if (error != HIL_ENOTFOUND)
 		return error;
-	}
 	return check_scenario(path, rack_path, diag);
 }
 

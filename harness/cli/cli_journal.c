@@ -11,6 +11,7 @@
 #include "harness/journal/journal.h"
 #include "harness/transcript/outcome.h"
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/engine/runner.h"
 #include "harness/config/scenario.h"
@@ -131,7 +132,7 @@ static int resume_campaign(const char *dir, const json_t *campaign, const json_t
 	int code = HIL_EXIT_USAGE, error = HIL_ECONFIG;
 
 	if (scen && rack_file && hil_scenario_load(&s, scen, &d) == 0 &&
-	    hil_rack_load(&rack, rack_file, &d) == 0 &&
+	    hil_registry_rack_load(&rack, rack_file, &d) == 0 &&
 	    hil_plan_build(&plan, s, rack, (unsigned)json_integer_value(json_object_get(campaign, "repeat")),
 			   &d) == 0) {
 		struct hil_run_opts opts = { .out_dir = dir, .progress = stdout, .done = done, .jobs = jobs,

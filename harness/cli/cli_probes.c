@@ -7,6 +7,7 @@
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/transcript/outcome.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 
 #include <getopt.h>
@@ -34,10 +35,22 @@ static const char *board_of(const struct hil_rack *rack, const char *serial)
 	return NULL;
 }
 
+/* Bring-up next to a stand-in tool: HIL_SIM_STATE_DIR, when set, is where
+ * the simulated boards' state is shared (the folder the tool is given), so
+ * `power b00 on` powers the board the tool then sees. Read here, as the
+ * command's input, and handed to the driver context: the drivers never
+ * read the environment. */
+static const char *shared_sim_state(void)
+{
+	const char *dir = getenv("HIL_SIM_STATE_DIR");
+
+	return dir && dir[0] ? dir : NULL;
+}
+
 static int load(struct hil_rack **rack, const char *path)
 {
 	struct hil_diag d = { 0 };
-	int error = hil_rack_load(rack, path, &d);
+	int error = hil_registry_rack_load(rack, path, &d);
 
 	hil_diag_print(&d, stderr);
 	hil_diag_clear(&d);
@@ -104,10 +117,10 @@ int hil_cli_probes(int argc, char **argv)
 		return hil_cli_usage_error("probes", "no arguments expected");
 	if (load(&rack, rack_path) < 0)
 		return HIL_EXIT_USAGE;
-	ctx.rack = rack;
 	hil_clock_set_scale(rack->time_scale);
-	if (hil_probe_open(&probe, &ctx, rack->probe_driver) < 0 ||
-	    probe->ops->list(probe, &list, &n) < 0) {
+	if (hil_driver_ctx_init(&ctx, rack, 0, shared_sim_state()) < 0 ||
+	    hil_probe_open(&probe, &ctx, rack->probe_driver) < 0 ||
+	    hil_probe_list(probe, &list, &n) < 0) {
 		fprintf(stderr, "sfi-harness probes: %s\n", hil_error_last());
 		status = HIL_EXIT_INFRA;
 	} else {
@@ -115,6 +128,7 @@ int hil_cli_probes(int argc, char **argv)
 	}
 	free(list);
 	hil_probe_close(probe);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	return status;
 }
@@ -125,11 +139,11 @@ static int switch_power(struct hil_power *pw, const struct hil_rack_board *b, co
 	int error = 0;
 
 	if (strcmp(action, "on") != 0)
-		error = pw->ops->set(pw, &b->power, false);
+		error = hil_power_set(pw, &b->power, false);
 	if (!error && !strcmp(action, "cycle"))
 		hil_clock_sleep_ms(off_ms);
 	if (!error && strcmp(action, "off") != 0)
-		error = pw->ops->set(pw, &b->power, true);
+		error = hil_power_set(pw, &b->power, true);
 	return error;
 }
 
@@ -170,8 +184,8 @@ int hil_cli_power(int argc, char **argv)
 		hil_rack_free(rack);
 		return HIL_EXIT_USAGE;
 	}
-	ctx.rack = rack;
-	if (hil_power_open(&pw, &ctx, &rack->power[b->power.controller]) < 0 ||
+	if (hil_driver_ctx_init(&ctx, rack, 0, shared_sim_state()) < 0 ||
+	    hil_power_open(&pw, &ctx, &rack->power[b->power.controller]) < 0 ||
 	    switch_power(pw, b, argv[optind + 1], off_ms) < 0) {
 		fprintf(stderr, "sfi-harness power: %s\n", hil_error_last());
 		status = HIL_EXIT_INFRA;
@@ -179,6 +193,7 @@ int hil_cli_power(int argc, char **argv)
 		printf("%s: power %s\n", b->name, argv[optind + 1]);
 	}
 	hil_power_close(pw);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	return status;
 }

@@ -217,7 +217,7 @@ int hil_cli_run(int argc, char **argv)
 	n = argc - optind;
 	scen = hil_xcalloc((size_t)n, sizeof(*scen));
 	plans = hil_xcalloc((size_t)n, sizeof(*plans));
-	bad = hil_rack_load(&rack, a.rack, &diag) < 0;
+	bad = hil_registry_rack_load(&rack, a.rack, &diag) < 0;
 	for (int i = 0; i < n; i++)
 		if (hil_scenario_load(&scen[i], argv[optind + i], &diag) == 0 && rack)
 			bad |= hil_plan_build(&plans[i], scen[i], rack, (unsigned)a.repeat, &diag) < 0 ||

@@ -1,9 +1,10 @@
-/* Rack loader: YAML -> struct hil_rack, with full validation. */
+/* Rack loader: YAML -> struct hil_rack, with full validation. The core
+ * part of each entry is read here; the backend named by its `driver:`
+ * reads the rest through the struct hil_rack_backends it is handed. */
 #include "harness/config/rack.h"
 #include "harness/util/error.h"
 #include "harness/util/xalloc.h"
 #include "harness/yaml/ycheck.h"
-#include "drivers/registry.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -13,14 +14,13 @@
 
 static const char *const rack_keys[] = { "rack", "programmer", "probe", "power", "boards",
 					 "lock_dir", "time_scale", NULL };
+/* The keys of entries whose backends parse part of them: every key some
+ * backend takes (each backend reads its own and leaves the others). */
 static const char *const programmer_keys[] = { "driver", "path", "timeout_s", "freq_khz",
 					       "reset", NULL };
-static const char *const reset_modes[] = { "SWrst", "HWrst", "Crst", NULL };
 static const char *const probe_keys[] = { "driver", NULL };
 static const char *const power_keys[] = { "id", "driver", "usb", "interface", "mode", "idle",
 					  "on", "off", "timeout_s", NULL };
-static const char *const ftdi_modes[] = { "async", "cbus", NULL };
-static const char *const usb_keys[] = { "vid", "pid", "serial", NULL };
 static const char *const board_keys[] = { "name", "kind", "probe", "power", "reset", "console",
 					  "identity", "sacrificial", "sim", "sim_power_pin", NULL };
 static const char *const board_probe_keys[] = { "serial", NULL };
@@ -31,39 +31,40 @@ static const char *const identity_keys[] = { "device_id", "bl_version", "chip_ui
 static const char *const active_names[] = { "high", "low", NULL };
 
 const char *const *const hil_rack_key_lists[] = {
-	rack_keys, programmer_keys, reset_modes, probe_keys, power_keys, ftdi_modes, usb_keys,
-	board_keys, board_probe_keys, line_keys, console_keys, identity_keys, active_names, NULL,
+	rack_keys, programmer_keys, probe_keys, power_keys, board_keys, board_probe_keys,
+	line_keys, console_keys, identity_keys, active_names, NULL,
 };
 
-static void check_driver(struct hil_ycheck *c, const struct hil_ynode *node,
-			 enum hil_role role, const char *what, char **out)
+static void check_driver(struct hil_ycheck *c, const struct hil_rack *rack,
+			 const struct hil_ynode *node, enum hil_role role, const char *what,
+			 char **out)
 {
 	if (!hil_ycheck_str(c, node, what, out))
 		return;
-	if (!hil_registry_known(role, *out))
+	if (!rack->backends->known(role, *out))
 		hil_ycheck_error(c, node, "%s: driver '%.60s' is not available in this build "
-				 "(expected one of: %s)", what, *out, hil_registry_names(role));
+				 "(expected one of: %s)", what, *out, rack->backends->names(role));
 }
 
-static char **load_argv(struct hil_ycheck *c, const struct hil_ynode *node, const char *what)
+/* The backend that parses an entry of @role: its @driver, or, for a
+ * console whose driver is missing, wrong or not built, the default
+ * (serial), so the rest of the entry is still checked. NULL: none. */
+static const char *backend_of(const struct hil_rack *rack, enum hil_role role, const char *driver)
 {
-	char **argv;
-
-	if (!hil_ycheck_seq(c, node, what))
-		return NULL;
-	if (node->count == 0) {
-		hil_ycheck_error(c, node, "%s is empty (expected a program and its arguments)", what);
-		return NULL;
-	}
-	argv = hil_xcalloc(node->count + 1, sizeof(*argv));
-	for (size_t i = 0; i < node->count; i++)
-		if (!hil_ycheck_str(c, node->items[i], what, &argv[i]))
-			argv[i] = hil_xstrdup("");
-	return argv;
+	if (driver && rack->backends->known(role, driver))
+		return driver;
+	return role == HIL_ROLE_CONSOLE ? "serial" : NULL;
 }
 
-static void load_power(struct hil_ycheck *c, const struct hil_ynode *node,
-		       struct hil_rack_power *pw)
+static void parse_backend(struct hil_ycheck *c, const struct hil_rack *rack, enum hil_role role,
+			  const char *driver, const struct hil_ynode *entry, void **cfg_out)
+{
+	if ((driver = backend_of(rack, role, driver)))
+		rack->backends->parse_config(role, driver, c, entry, cfg_out);
+}
+
+static void load_power(struct hil_ycheck *c, const struct hil_rack *rack,
+		       const struct hil_ynode *node, struct hil_rack_power *pw)
 {
 	const struct hil_ynode *v;
 
@@ -74,45 +75,8 @@ static void load_power(struct hil_ycheck *c, const struct hil_ynode *node,
 	if ((v = hil_ycheck_require(c, node, "id", "power controller")))
 		hil_ycheck_str(c, v, "power controller id", &pw->id);
 	if ((v = hil_ycheck_require(c, node, "driver", "power controller")))
-		check_driver(c, v, HIL_ROLE_POWER, "power controller driver", &pw->driver);
-	if ((v = hil_ymap_get(node, "usb")) &&
-	    (hil_ycheck_map(c, v, "power controller usb", usb_keys) || v->kind == HIL_YNODE_MAP)) {
-		const struct hil_ynode *f;
-		if ((f = hil_ycheck_require(c, v, "vid", "usb")))
-			hil_ycheck_hex(c, f, "usb vid", &pw->usb_vid);
-		if ((f = hil_ycheck_require(c, v, "pid", "usb")))
-			hil_ycheck_hex(c, f, "usb pid", &pw->usb_pid);
-		if ((f = hil_ymap_get(v, "serial")))
-			hil_ycheck_str(c, f, "usb serial", &pw->usb_serial);
-	}
-	if ((v = hil_ymap_get(node, "interface"))) {
-		static const char *const ifaces[] = { "A", "B", "C", "D", NULL };
-		int i;
-		if (hil_ycheck_enum(c, v, "interface", ifaces, &i))
-			pw->interface = (char)('A' + i);
-	}
-	if ((v = hil_ymap_get(node, "mode"))) {
-		int mode;
-		if (hil_ycheck_enum(c, v, "mode", ftdi_modes, &mode))
-			pw->cbus = mode == 1;
-	}
-	if ((v = hil_ymap_get(node, "idle")))
-		pw->has_idle = hil_ycheck_hex(c, v, "idle", &pw->idle);
-	unsigned long t = 30;
-	if ((v = hil_ymap_get(node, "timeout_s")))
-		hil_ycheck_uint(c, v, "timeout_s", 1, 3600, &t);
-	pw->timeout_s = (unsigned)t;
-	if ((v = hil_ymap_get(node, "on")))
-		pw->on_argv = load_argv(c, v, "power 'on' command");
-	if ((v = hil_ymap_get(node, "off")))
-		pw->off_argv = load_argv(c, v, "power 'off' command");
-	if (pw->driver && strcmp(pw->driver, "ftdi_gpio") == 0 && !hil_ymap_get(node, "usb"))
-		hil_ycheck_error(c, node, "missing field 'usb' in ftdi_gpio power controller "
-				 "(required: {vid, pid, serial})");
-	if (pw->driver && strcmp(pw->driver, "command") == 0 &&
-	    (!hil_ymap_get(node, "on") || !hil_ymap_get(node, "off")))
-		hil_ycheck_error(c, node, "command power controller needs both 'on' and 'off' "
-				 "(expected argv lists, e.g. on: [uhubctl, -a, on, -p, 2])");
+		check_driver(c, rack, v, HIL_ROLE_POWER, "power controller driver", &pw->driver);
+	parse_backend(c, rack, HIL_ROLE_POWER, pw->driver, node, &pw->cfg);
 }
 
 static void load_line(struct hil_ycheck *c, const struct hil_rack *rack,
@@ -151,26 +115,18 @@ static void load_line(struct hil_ycheck *c, const struct hil_rack *rack,
 		line->pulse_ms = (unsigned)pin;
 }
 
-static void load_console(struct hil_ycheck *c, const struct hil_ynode *node,
-			 struct hil_rack_board *b)
+static void load_console(struct hil_ycheck *c, const struct hil_rack *rack,
+			 const struct hil_ynode *node, struct hil_rack_board *b)
 {
 	const struct hil_ynode *v;
-	unsigned long baud = 115200;
 
 	if (!hil_ycheck_map(c, node, "console", console_keys) && node->kind != HIL_YNODE_MAP)
 		return;
 	if ((v = hil_ymap_get(node, "driver")))
-		check_driver(c, v, HIL_ROLE_CONSOLE, "console driver", &b->console_driver);
+		check_driver(c, rack, v, HIL_ROLE_CONSOLE, "console driver", &b->console_driver);
 	else
 		b->console_driver = hil_xstrdup("serial");
-	if ((v = hil_ymap_get(node, "device")))
-		hil_ycheck_str(c, v, "console device", &b->console_device);
-	else if (!b->console_driver || strcmp(b->console_driver, "sim") != 0)
-		hil_ycheck_error(c, node, "missing field 'device' in console (required unless "
-				 "driver: sim)");
-	if ((v = hil_ymap_get(node, "baud")))
-		hil_ycheck_uint(c, v, "baud", 300, 12000000, &baud);
-	b->console_baud = (unsigned)baud;
+	parse_backend(c, rack, HIL_ROLE_CONSOLE, b->console_driver, node, &b->console_cfg);
 }
 
 /* 24 hex digits: the three UID words as `-r32 ADDRESS 12` prints them. */
@@ -217,24 +173,6 @@ static void load_identity(struct hil_ycheck *c, const struct hil_ynode *v,
 		hil_ycheck_bool(c, f, "power_check", &b->power_check);
 }
 
-/* sim_power_pin: where a simulated board's supply really is, when it is
- * not where the rack says (to rehearse crossed wiring). */
-static void load_sim_wiring(struct hil_ycheck *c, const struct hil_ynode *node,
-			    struct hil_rack_board *b)
-{
-	const struct hil_ynode *v = hil_ymap_get(node, "sim_power_pin");
-	unsigned long pin;
-
-	b->sim_power_pin = b->power.pin;
-	if (!v)
-		return;
-	if (!b->sim_profile || !b->power.present)
-		hil_ycheck_error(c, v, "sim_power_pin needs a simulated board ('sim: PROFILE') "
-				 "with a power line");
-	else if (hil_ycheck_uint(c, v, "sim_power_pin", 0, 63, &pin))
-		b->sim_power_pin = (unsigned)pin;
-}
-
 static void load_board(struct hil_ycheck *c, const struct hil_rack *rack,
 		       const struct hil_ynode *node, struct hil_rack_board *b)
 {
@@ -250,12 +188,6 @@ static void load_board(struct hil_ycheck *c, const struct hil_rack *rack,
 	snprintf(what, sizeof(what), "board '%.60s'", b->name ? b->name : "?");
 	if ((v = hil_ycheck_require(c, node, "kind", what)))
 		hil_ycheck_str(c, v, "board kind", &b->kind);
-	if ((v = hil_ymap_get(node, "sim"))) {
-		char *rel = NULL;
-		if (hil_ycheck_str(c, v, "sim profile", &rel))
-			b->sim_profile = hil_path_relative_to(c->file, rel);
-		free(rel);
-	}
 	if ((v = hil_ymap_get(node, "probe")) &&
 	    (hil_ycheck_map(c, v, "board probe", board_probe_keys) || v->kind == HIL_YNODE_MAP)) {
 		if ((f = hil_ycheck_require(c, v, "serial", "board probe")))
@@ -269,13 +201,13 @@ static void load_board(struct hil_ycheck *c, const struct hil_rack *rack,
 	if ((v = hil_ymap_get(node, "reset")))
 		load_line(c, rack, v, "reset", &b->reset);
 	if ((v = hil_ymap_get(node, "console")))
-		load_console(c, v, b);
+		load_console(c, rack, v, b);
 	b->power_check = true;
 	if ((v = hil_ymap_get(node, "identity")))
 		load_identity(c, v, b);
 	if ((v = hil_ymap_get(node, "sacrificial")))
 		hil_ycheck_bool(c, v, "sacrificial", &b->sacrificial);
-	load_sim_wiring(c, node, b);
+	rack->backends->parse_board_sim(c, node, b, &b->sim);
 }
 
 static void load_programmer(struct hil_ycheck *c, struct hil_rack *rack,
@@ -287,22 +219,13 @@ static void load_programmer(struct hil_ycheck *c, struct hil_rack *rack,
 	if (!hil_ycheck_map(c, node, "programmer", programmer_keys) && node->kind != HIL_YNODE_MAP)
 		return;
 	if ((v = hil_ycheck_require(c, node, "driver", "programmer")))
-		check_driver(c, v, HIL_ROLE_PROGRAMMER, "programmer driver", &rack->programmer_driver);
-	if ((v = hil_ymap_get(node, "path"))) {
-		char *rel = NULL;
-		if (hil_ycheck_str(c, v, "programmer path", &rel))
-			rack->programmer_path = rel[0] == '/' || !strchr(rel, '/')
-				? hil_xstrdup(rel) : hil_path_relative_to(c->file, rel);
-		free(rel);
-	}
+		check_driver(c, rack, v, HIL_ROLE_PROGRAMMER, "programmer driver",
+			     &rack->programmer_driver);
 	if ((v = hil_ymap_get(node, "timeout_s")))
 		hil_ycheck_uint(c, v, "timeout_s", 1, 86400, &timeout);
 	rack->programmer_timeout_s = (unsigned)timeout;
-	if ((v = hil_ymap_get(node, "freq_khz")) && hil_ycheck_uint(c, v, "freq_khz", 5, 100000, &timeout))
-		rack->programmer_freq_khz = (unsigned)timeout;
-	int mode;
-	if ((v = hil_ymap_get(node, "reset")) && hil_ycheck_enum(c, v, "reset", reset_modes, &mode))
-		rack->programmer_reset = hil_xstrdup(reset_modes[mode]);
+	parse_backend(c, rack, HIL_ROLE_PROGRAMMER, rack->programmer_driver, node,
+		      &rack->programmer_cfg);
 }
 
 static void load_rack(struct hil_ycheck *c, struct hil_rack *rack, const struct hil_ynode *root)
@@ -322,17 +245,21 @@ static void load_rack(struct hil_ycheck *c, struct hil_rack *rack, const struct 
 		load_programmer(c, rack, v);
 	rack->probe_driver = hil_xstrdup("sim");
 	if ((v = hil_ymap_get(root, "probe")) &&
-	    (hil_ycheck_map(c, v, "probe", probe_keys) || v->kind == HIL_YNODE_MAP) &&
-	    (v = hil_ycheck_require(c, v, "driver", "probe"))) {
-		free(rack->probe_driver);
-		rack->probe_driver = NULL;
-		check_driver(c, v, HIL_ROLE_PROBE, "probe driver", &rack->probe_driver);
+	    (hil_ycheck_map(c, v, "probe", probe_keys) || v->kind == HIL_YNODE_MAP)) {
+		const struct hil_ynode *d = hil_ycheck_require(c, v, "driver", "probe");
+		if (d) {
+			free(rack->probe_driver);
+			rack->probe_driver = NULL;
+			check_driver(c, rack, d, HIL_ROLE_PROBE, "probe driver",
+				     &rack->probe_driver);
+		}
+		parse_backend(c, rack, HIL_ROLE_PROBE, rack->probe_driver, v, &rack->probe_cfg);
 	}
 	if ((v = hil_ymap_get(root, "power")) && hil_ycheck_seq(c, v, "power")) {
 		rack->power = hil_xcalloc(v->count, sizeof(*rack->power));
 		rack->power_count = v->count;
 		for (size_t i = 0; i < v->count; i++) {
-			load_power(c, v->items[i], &rack->power[i]);
+			load_power(c, rack, v->items[i], &rack->power[i]);
 			for (size_t j = 0; j < i && rack->power[i].id; j++)
 				if (rack->power[j].id && !strcmp(rack->power[j].id, rack->power[i].id))
 					hil_ycheck_error(c, v->items[i], "duplicate power controller id "
@@ -357,7 +284,8 @@ static void load_rack(struct hil_ycheck *c, struct hil_rack *rack, const struct 
 	}
 }
 
-int hil_rack_load(struct hil_rack **out, const char *path, struct hil_diag *diag)
+int hil_rack_load(struct hil_rack **out, const char *path,
+		  const struct hil_rack_backends *backends, struct hil_diag *diag)
 {
 	struct hil_ycheck c = { .file = path, .diag = diag };
 	struct hil_ynode *root = NULL;
@@ -369,9 +297,10 @@ int hil_rack_load(struct hil_rack **out, const char *path, struct hil_diag *diag
 		return error == HIL_EIO ? HIL_EIO : HIL_ECONFIG;
 	rack = hil_xcalloc(1, sizeof(*rack));
 	rack->file = hil_xstrdup(path);
+	rack->backends = backends;
 	load_rack(&c, rack, root);
 	hil_ynode_free(root);
-	if (c.errors == 0 && !hil_registry_check_rack(rack, diag))
+	if (c.errors == 0 && !backends->check(rack, diag))
 		c.errors++;
 	if (c.errors == 0 && rack->time_scale < 1.0 && !hil_rack_is_simulated(rack)) {
 		hil_diag_add(diag, path, 0, 0, "time_scale below 1 on a rack with real drivers "
@@ -386,11 +315,12 @@ int hil_rack_load(struct hil_rack **out, const char *path, struct hil_diag *diag
 	return 0;
 }
 
-static void free_argv(char **argv)
+/* Freed by the backend that parsed it (backend_of). */
+static void free_config(const struct hil_rack *rack, enum hil_role role, const char *driver,
+			void *cfg)
 {
-	for (size_t i = 0; argv && argv[i]; i++)
-		free(argv[i]);
-	free(argv);
+	if (cfg && (driver = backend_of(rack, role, driver)))
+		rack->backends->free_config(role, driver, cfg);
 }
 
 void hil_rack_free(struct hil_rack *rack)
@@ -398,28 +328,27 @@ void hil_rack_free(struct hil_rack *rack)
 	if (!rack)
 		return;
 	for (size_t i = 0; i < rack->power_count; i++) {
+		free_config(rack, HIL_ROLE_POWER, rack->power[i].driver, rack->power[i].cfg);
 		free(rack->power[i].id);
 		free(rack->power[i].driver);
-		free(rack->power[i].usb_serial);
-		free_argv(rack->power[i].on_argv);
-		free_argv(rack->power[i].off_argv);
 	}
 	for (size_t i = 0; i < rack->board_count; i++) {
 		struct hil_rack_board *b = &rack->boards[i];
+		free_config(rack, HIL_ROLE_CONSOLE, b->console_driver, b->console_cfg);
+		if (b->sim)
+			rack->backends->free_board_sim(b->sim);
 		free(b->name);
 		free(b->kind);
 		free(b->probe_serial);
 		free(b->console_driver);
-		free(b->console_device);
-		free(b->sim_profile);
 	}
+	free_config(rack, HIL_ROLE_PROGRAMMER, rack->programmer_driver, rack->programmer_cfg);
+	free_config(rack, HIL_ROLE_PROBE, rack->probe_driver, rack->probe_cfg);
 	free(rack->power);
 	free(rack->boards);
 	free(rack->file);
 	free(rack->name);
 	free(rack->programmer_driver);
-	free(rack->programmer_path);
-	free(rack->programmer_reset);
 	free(rack->probe_driver);
 	free(rack->lock_dir);
 	free(rack);
@@ -481,7 +410,7 @@ bool hil_rack_is_simulated(const struct hil_rack *rack)
 	for (size_t i = 0; i < rack->power_count; i++)
 		sim = sim && !strcmp(rack->power[i].driver, "sim");
 	for (size_t i = 0; i < rack->board_count; i++)
-		sim = sim && rack->boards[i].sim_profile && (!rack->boards[i].console_driver ||
+		sim = sim && rack->boards[i].sim && (!rack->boards[i].console_driver ||
 			      !strcmp(rack->boards[i].console_driver, "sim"));
 	return sim;
 }

@@ -97,7 +97,7 @@ static void drain_console(struct hil_board_run *br, const char *case_dir)
 
 	if (!br->console)
 		return;
-	while (br->console->ops->read(br->console, buf, sizeof(buf), 0, &got) == 0 && got) {
+	while (hil_console_read(br->console, buf, sizeof(buf), 0, &got) == 0 && got) {
 		if (!f) {
 			char *path = hil_xasprintf("%s/%s/console.log", br->run->opts->out_dir, case_dir);
 			f = fopen(path, "ab");

@@ -29,7 +29,7 @@ static int read_counter(struct hil_run_state *run, int slot, uint32_t *out)
 	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
 	int error = 0;
 
-	if (run->programmer->ops->run(run->programmer, &req, &res) < 0) {
+	if (hil_programmer_run(run->programmer, &req, &res) < 0) {
 		free(tx);
 		return HIL_EHW;
 	}

@@ -71,31 +71,25 @@ static void run_boards(struct hil_run_state *run)
 	free(threads);
 }
 
-/* Simulated boards behind a real programmer driver (the stand-in CLI):
- * their state must live in files the tool's process can map too. */
-static void share_sim_state(struct hil_run_state *run)
+/* The run's driver context, with its own simulated world. Simulated
+ * boards behind a real programmer driver (the stand-in CLI) keep their
+ * state in files of this campaign's folder, which the tool's process maps
+ * too (the cubeprog backend tells it where). */
+static int open_drivers(struct hil_run_state *run, uint64_t seed)
 {
 	const struct hil_rack *rack = run->plan->rack;
-	char scale[32];
+	char *state_dir = NULL;
 	bool sim_boards = false;
-
-	for (size_t i = 0; i < rack->board_count; i++)
-		sim_boards = sim_boards || rack->boards[i].sim_profile;
-	if (!sim_boards || !strcmp(rack->programmer_driver, "sim") || getenv("HIL_SIM_STATE_DIR"))
-		return;
-	char *dir = hil_xasprintf("%s/sim-state", run->opts->out_dir);
-	setenv("HIL_SIM_STATE_DIR", dir, 1);
-	snprintf(scale, sizeof(scale), "%g", hil_clock_scale());
-	setenv("HIL_TIME_SCALE", scale, 1);
-	free(dir);
-}
-
-static int open_drivers(struct hil_run_state *run)
-{
-	const struct hil_rack *rack = run->plan->rack;
 	int error;
 
-	share_sim_state(run);
+	for (size_t i = 0; i < rack->board_count; i++)
+		sim_boards = sim_boards || rack->boards[i].sim;
+	if (sim_boards && strcmp(rack->programmer_driver, "sim") != 0)
+		state_dir = hil_xasprintf("%s/sim-state", run->opts->out_dir);
+	error = hil_driver_ctx_init(&run->ctx, rack, seed, state_dir);
+	free(state_dir);
+	if (error < 0)
+		return error;
 	run->power = hil_xcalloc(rack->power_count ? rack->power_count : 1, sizeof(*run->power));
 	if ((error = hil_programmer_open(&run->programmer, &run->ctx, rack->programmer_driver)) < 0)
 		return error;
@@ -109,6 +103,7 @@ static void close_drivers(struct hil_run_state *run)
 	free(run->power);
 	hil_probe_close(run->probe);
 	hil_programmer_close(run->programmer);
+	hil_driver_ctx_fini(&run->ctx);
 }
 
 static int out_dir_is_fresh(const struct hil_run_opts *opts)
@@ -181,10 +176,9 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	int error;
 
 	*exit_code_out = HIL_EXIT_INFRA;
-	run.ctx.rack = plan->rack;
-	run.ctx.seed = opts->seed ? opts->seed : plan->scenario->seed;
 	/* Everything that can refuse the campaign comes before any board is touched. */
-	if ((!opts->done && (error = out_dir_is_fresh(opts)) < 0) || (error = open_drivers(&run)) < 0 ||
+	if ((!opts->done && (error = out_dir_is_fresh(opts)) < 0) ||
+	    (error = open_drivers(&run, opts->seed ? opts->seed : plan->scenario->seed)) < 0 ||
 	    (error = hil_hsm_guard(&run, &hsm_planned)) < 0 ||
 	    (error = start_journal(&run, hsm_planned)) < 0)
 		goto out;

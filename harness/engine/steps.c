@@ -53,7 +53,7 @@ int hil_runner_line(struct hil_board_run *br, const struct hil_rack_line *line, 
 	if (error < 0)
 		return error;
 	/* Backends serialise their own shared state (the FTDI latch lock). */
-	return run->power[line->controller]->ops->set(run->power[line->controller], line, on);
+	return hil_power_set(run->power[line->controller], line, on);
 }
 
 static void save_log(struct hil_board_run *br, const char *rel, const char *text, size_t len)
@@ -96,7 +96,7 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 		set_result(res, HIL_CLASS_BOARD_BUSY, "%s", hil_error_last());
 		return;
 	}
-	error = br->run->programmer->ops->run(br->run->programmer, req, &out);
+	error = hil_programmer_run(br->run->programmer, req, &out);
 	hil_lock_release(hsm);
 	if (error < 0) {
 		memset(tx, 0, sizeof(*tx));
@@ -380,8 +380,8 @@ static void step_expect_console(struct hil_board_run *br, const struct hil_step 
 		char buf[4096];
 		size_t got = 0;
 		double left_ms = (deadline - hil_clock_now()) * 1e3;
-		if (br->console->ops->read(br->console, buf, sizeof(buf), left_ms < 100 ? (unsigned)left_ms + 1 : 100,
-					   &got) < 0) {
+		if (hil_console_read(br->console, buf, sizeof(buf),
+				     left_ms < 100 ? (unsigned)left_ms + 1 : 100, &got) < 0) {
 			set_result(res, HIL_CLASS_NO_TARGET, "%s", hil_error_last());
 			break;
 		}

@@ -8,25 +8,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const contract_runs[] = {
+	"power/command test_command", "power/ftdi_gpio test_usb", "power/sim test_sim",
+	"probe/sim test_sim", "probe/stlink_usb test_usb",
+	"programmer/cubeprog test_cubeprog", "programmer/sim test_sim",
+	"console/serial test_serial", "console/sim test_sim",
+	NULL,
+};
+
 void contract_power(struct hil_power *pw, const struct hil_rack_line *line,
 		    const struct hil_rack_line *bad_line)
 {
 	bool on = false;
 
-	cr_assert_eq(pw->ops->set(pw, line, true), 0, "[%s] set on: %s", pw->ops->name,
+	cr_assert_eq(hil_power_set(pw, line, true), 0, "[%s] set on: %s", pw->drv.ops->name,
 		     hil_error_last());
-	if (pw->ops->caps & HIL_POWER_CAP_READBACK) {
-		cr_assert_eq(pw->ops->get(pw, line, &on), 0);
-		cr_assert(on, "[%s] reads back on", pw->ops->name);
+	if (hil_power_ops(pw)->get) {
+		cr_assert_eq(hil_power_ops(pw)->get(pw, line, &on), 0);
+		cr_assert(on, "[%s] reads back on", pw->drv.ops->name);
 	}
-	cr_assert_eq(pw->ops->set(pw, line, false), 0, "[%s] set off", pw->ops->name);
-	if (pw->ops->caps & HIL_POWER_CAP_READBACK) {
-		cr_assert_eq(pw->ops->get(pw, line, &on), 0);
-		cr_assert(!on, "[%s] reads back off", pw->ops->name);
+	cr_assert_eq(hil_power_set(pw, line, false), 0, "[%s] set off", pw->drv.ops->name);
+	if (hil_power_ops(pw)->get) {
+		cr_assert_eq(hil_power_ops(pw)->get(pw, line, &on), 0);
+		cr_assert(!on, "[%s] reads back off", pw->drv.ops->name);
 	}
 	if (bad_line)
-		cr_assert_lt(pw->ops->set(pw, bad_line, true), 0, "[%s] a pin it cannot drive",
-			     pw->ops->name);
+		cr_assert_lt(hil_power_set(pw, bad_line, true), 0, "[%s] a pin it cannot drive",
+			     pw->drv.ops->name);
 }
 
 void contract_probe(struct hil_probe *p, const char *serial)
@@ -35,17 +43,17 @@ void contract_probe(struct hil_probe *p, const char *serial)
 	size_t n = 0;
 	bool found = false;
 
-	cr_assert_eq(p->ops->list(p, &list, &n), 0, "[%s] list: %s", p->ops->name, hil_error_last());
+	cr_assert_eq(hil_probe_list(p, &list, &n), 0, "[%s] list: %s", p->drv.ops->name, hil_error_last());
 	for (size_t i = 0; i < n; i++)
 		found = found || !strcmp(list[i].serial, serial);
 	free(list);
-	cr_assert(found, "[%s] %s listed", p->ops->name, serial);
+	cr_assert(found, "[%s] %s listed", p->drv.ops->name, serial);
 	cr_assert_eq(hil_probe_wait(p, serial, 1000), 0, "[%s] wait for a present probe",
-		     p->ops->name);
+		     p->drv.ops->name);
 	double start = hil_clock_real_ms();
 	cr_assert_eq(hil_probe_wait(p, "NOT-A-PROBE", 300), HIL_ETIMEOUT, "[%s] absent probe",
-		     p->ops->name);
-	cr_assert_lt(hil_clock_real_ms() - start, 5000, "[%s] the deadline holds", p->ops->name);
+		     p->drv.ops->name);
+	cr_assert_lt(hil_clock_real_ms() - start, 5000, "[%s] the deadline holds", p->drv.ops->name);
 }
 
 void contract_console(struct hil_console *c, void (*inject)(void *payload, const char *text),
@@ -54,15 +62,15 @@ void contract_console(struct hil_console *c, void (*inject)(void *payload, const
 	char buf[256] = "";
 	size_t got = 1, total = 0;
 
-	cr_assert_eq(c->ops->read(c, buf, sizeof(buf), 50, &got), 0, "[%s] idle read", c->ops->name);
-	cr_assert_eq(got, 0, "[%s] nothing pending", c->ops->name);
+	cr_assert_eq(hil_console_read(c, buf, sizeof(buf), 50, &got), 0, "[%s] idle read", c->drv.ops->name);
+	cr_assert_eq(got, 0, "[%s] nothing pending", c->drv.ops->name);
 	inject(payload, "BOOT OK fw=1.2.3\n");
 	for (int tries = 0; tries < 20 && !strstr(buf, "\n"); tries++) {
-		cr_assert_eq(c->ops->read(c, buf + total, sizeof(buf) - 1 - total, 100, &got), 0);
+		cr_assert_eq(hil_console_read(c, buf + total, sizeof(buf) - 1 - total, 100, &got), 0);
 		total += got;
 		buf[total] = '\0';
 	}
-	cr_assert_str_eq(buf, "BOOT OK fw=1.2.3\n", "[%s] what was printed arrives", c->ops->name);
+	cr_assert_str_eq(buf, "BOOT OK fw=1.2.3\n", "[%s] what was printed arrives", c->drv.ops->name);
 }
 
 void contract_programmer(struct hil_programmer *p, const char *serial, uint32_t device_id)
@@ -73,16 +81,16 @@ void contract_programmer(struct hil_programmer *p, const char *serial, uint32_t 
 	struct hil_transcript tx;
 	enum hil_class cls;
 
-	cr_assert_eq(p->ops->run(p, &req, &out), 0);
+	cr_assert_eq(hil_programmer_run(p, &req, &out), 0);
 	hil_cubeprog_parse(&tx, out.transcript, out.length);
 	cls = hil_cubeprog_classify(&tx, req.op, &out);
-	cr_assert_eq(cls, HIL_CLASS_SUCCESS, "[%s] identify: %s", p->ops->name, out.transcript);
+	cr_assert_eq(cls, HIL_CLASS_SUCCESS, "[%s] identify: %s", p->drv.ops->name, out.transcript);
 	cr_assert_eq(tx.device_id, device_id);
 	hil_prog_output_clear(&out);
 	req.probe_serial = "NOT-A-PROBE";
-	cr_assert_eq(p->ops->run(p, &req, &out), 0);
+	cr_assert_eq(hil_programmer_run(p, &req, &out), 0);
 	hil_cubeprog_parse(&tx, out.transcript, out.length);
 	cr_assert_eq(hil_cubeprog_classify(&tx, req.op, &out), HIL_CLASS_NO_PROBE, "[%s] %s",
-		     p->ops->name, out.transcript);
+		     p->drv.ops->name, out.transcript);
 	hil_prog_output_clear(&out);
 }

@@ -2,7 +2,9 @@
  * role (cf. Zephyr's GPIO API suite over real and emulated drivers). Each
  * test file that can set a backend up calls these: test_sim (sim),
  * test_usb (ftdi_gpio, stlink_usb under umockdev), test_serial (serial on a
- * pty), test_cubeprog (cubeprog with the stand-in tool). */
+ * pty), test_cubeprog (cubeprog with the stand-in tool), test_command
+ * (command with real subprocesses). contract_runs lists them; a registry
+ * test checks that every backend of the build has one. */
 #ifndef HIL_TESTS_CONTRACT_H
 #define HIL_TESTS_CONTRACT_H
 
@@ -13,7 +15,11 @@
 
 struct hil_rack_line;
 
-/* set() on and off succeed; with HIL_POWER_CAP_READBACK, get() agrees; a
+/* "role/backend test_file" for every backend some test runs the contract
+ * over, NULL-ended. */
+extern const char *const contract_runs[];
+
+/* set() on and off succeed; where get() is not NULL, it agrees; a
  * line on a pin the controller cannot drive is an error, not a crash. */
 void contract_power(struct hil_power *pw, const struct hil_rack_line *line,
 		    const struct hil_rack_line *bad_line);

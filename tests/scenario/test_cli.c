@@ -249,3 +249,21 @@ Test(cli, option_bytes_the_scenario_marks_irreversible_are_refused_too)
 	free(rack);
 	free(dir);
 }
+
+/* The bring-up commands set up their own driver context (and with it the
+ * simulated world) on a simulated rack. */
+Test(cli, probes_and_power_work_on_the_simulated_rack)
+{
+	char *out = NULL;
+	char *probes[] = { HIL_BINARY, "probes", "--rack", HIL_SOURCE_DIR "/fixtures/racks/sim.yaml",
+			   NULL };
+	char *power[] = { HIL_BINARY, "power", "--rack", HIL_SOURCE_DIR "/fixtures/racks/sim.yaml",
+			  "--off-ms", "1", "dk-bl90", "cycle", NULL };
+
+	cr_assert_eq(test_spawn(probes, &out), 0, "%s", out);
+	cr_assert(strstr(out, "002F003F3137510539383538") && strstr(out, "custom-bl91"), "%s", out);
+	free(out);
+	cr_assert_eq(test_spawn(power, &out), 0, "%s", out);
+	cr_assert(strstr(out, "dk-bl90: power cycle"), "%s", out);
+	free(out);
+}

@@ -8,6 +8,7 @@
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/engine/runner.h"
 #include "harness/config/scenario.h"
@@ -53,12 +54,10 @@ static void open_rack(const char *tool, unsigned timeout_s)
 	char *state = NULL, *path = write_rack(tool, timeout_s);
 
 	cr_assert(asprintf(&state, "%s/state", dir) > 0);
-	setenv("HIL_SIM_STATE_DIR", state, 1);
-	setenv("HIL_TIME_SCALE", "0", 1);
-	cr_assert_eq(hil_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
-	ctx = (struct hil_driver_ctx){ .rack = rack, .seed = 1 };
+	cr_assert_eq(hil_registry_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 1, state), 0, "%s", hil_error_last());
 	cr_assert_eq(hil_power_open(&power, &ctx, &rack->power[0]), 0, "%s", "power");
-	cr_assert_eq(power->ops->set(power, &rack->boards[0].power, true), 0);
+	cr_assert_eq(hil_power_set(power, &rack->boards[0].power, true), 0);
 	cr_assert_eq(hil_programmer_open(&prog, &ctx, "cubeprog"), 0);
 	free(state);
 	free(path);
@@ -77,6 +76,7 @@ static void fini(void)
 {
 	hil_programmer_close(prog);
 	hil_power_close(power);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	prog = NULL;
 	power = NULL;
@@ -107,7 +107,7 @@ static enum hil_class run(enum hil_prog_op op, const char *image, struct hil_pro
 					.hsm_slot = 1, .on_line = count_line, .payload = lines };
 	struct hil_transcript tx;
 
-	cr_assert_eq(prog->ops->run(prog, &req, out), 0);
+	cr_assert_eq(hil_programmer_run(prog, &req, out), 0);
 	hil_cubeprog_parse(&tx, out->transcript, out->length);
 	return hil_cubeprog_classify(&tx, op, out);
 }
@@ -267,7 +267,7 @@ static json_t *campaign(const char *rack_text, const char *out_name)
 	int code;
 
 	cr_assert_eq(hil_scenario_load(&s, HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", &d), 0);
-	cr_assert_eq(hil_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_plan_build(&plan, s, r, 4, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/%s", dir, out_name) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
@@ -305,7 +305,6 @@ Test(cubeprog, errata_scenario_through_the_stand_in_matches_the_sim_verdict_for_
 		" sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n";
 	char *sim = NULL, *fake = NULL;
 
-	unsetenv("HIL_SIM_STATE_DIR");
 	cr_assert(asprintf(&sim, "rack: s\nprogrammer: {driver: sim}\n%s", boards) > 0);
 	cr_assert(asprintf(&fake, "rack: f\nprogrammer: {driver: cubeprog, path: %s}\n%s",
 			   HIL_FAKE_CLI, boards) > 0);
@@ -371,7 +370,7 @@ static int licence_campaign(const char *cache, unsigned repeat, unsigned reserve
 			   IMAGE, cache ? ", cache: " : "", cache ? cache : "") > 0);
 	scen = test_write(dir, "lic.yaml", text);
 	cr_assert_eq(hil_scenario_load(&s, scen, &d), 0, "%s", test_diag_text(&d));
-	cr_assert_eq(hil_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&r, rack_path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_plan_build(&plan, s, r, 0, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/%s", dir, out_name) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
@@ -391,7 +390,6 @@ Test(cubeprog, the_licence_cache_draws_once_per_chip)
 	char *cache = NULL;
 	json_t *res = NULL;
 
-	unsetenv("HIL_SIM_STATE_DIR");
 	cr_assert(asprintf(&cache, "%s/licences", dir) > 0);
 	cr_assert_eq(licence_campaign(cache, 3, 0, "first", &res), 0);
 	cr_assert_eq(json_integer_value(json_object_get(res, "hsm_draws")), 1,
@@ -413,7 +411,6 @@ Test(cubeprog, a_campaign_that_would_overdraw_the_hsm_is_refused_before_any_boar
 	json_t *res = NULL;
 	char *journal = NULL, *logs = NULL;
 
-	unsetenv("HIL_SIM_STATE_DIR");
 	cr_assert_eq(licence_campaign(NULL, 5, 999, "refused", &res), HIL_EREFUSED);
 	cr_assert(strstr(hil_error_last(), "may draw up to 5 licences from HSM slot 1, which has "
 		  "1000 left and keeps 999 in reserve (1 usable)"), "%s", hil_error_last());
@@ -423,4 +420,29 @@ Test(cubeprog, a_campaign_that_would_overdraw_the_hsm_is_refused_before_any_boar
 	cr_assert(access(logs, F_OK) != 0, "no board was touched");
 	free(journal);
 	free(logs);
+}
+
+/* The simulated world belongs to a run's driver context: a second campaign
+ * in the same process gets fresh boards and a fresh HSM in its own folder,
+ * not what the first one left (its state folder was once a process-wide
+ * environment variable that outlived the run). */
+Test(cubeprog, a_second_campaign_in_the_process_does_not_see_the_first_ones_boards)
+{
+	json_t *res = NULL;
+	char *first = NULL, *second = NULL;
+
+	cr_assert_eq(licence_campaign(NULL, 1, 999, "first", &res), 0, "%s", hil_error_last());
+	cr_assert_eq(json_integer_value(json_object_get(res, "hsm_draws")), 1);
+	json_decref(res);
+	res = NULL;
+	cr_assert_eq(licence_campaign(NULL, 1, 999, "second", &res), 0,
+		     "the second campaign's HSM starts at 1000 again: %s", hil_error_last());
+	json_decref(res);
+	cr_assert(asprintf(&first, "%s/first/sim-state/b92.state", dir) > 0);
+	cr_assert(asprintf(&second, "%s/second/sim-state/b92.state", dir) > 0);
+	cr_assert(access(first, F_OK) == 0 && access(second, F_OK) == 0,
+		  "each campaign keeps its boards in its own folder");
+	cr_assert(getenv("HIL_SIM_STATE_DIR") == NULL, "the harness's own environment is untouched");
+	free(first);
+	free(second);
 }

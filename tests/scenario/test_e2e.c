@@ -4,6 +4,7 @@
 #include "harness/util/clock.h"
 #include "harness/util/fileutil.h"
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/engine/runner.h"
 #include "harness/config/scenario.h"
@@ -36,7 +37,7 @@ static json_t *run(const char *scenario, const char *rack_path, unsigned repeat,
 	json_t *res = NULL;
 
 	cr_assert_eq(hil_scenario_load(&s, scenario, &d), 0, "%s", test_diag_text(&d));
-	cr_assert_eq(hil_rack_load(&rack, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&rack, rack_path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_plan_build(&plan, s, rack, repeat, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/out", dir) > 0);
 	struct hil_run_opts opts = { .out_dir = out };

@@ -6,6 +6,7 @@
 #include "harness/journal/journal.h"
 #include "harness/util/lock.h"
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/engine/runner.h"
 #include "harness/util/strbuf.h"
@@ -72,7 +73,7 @@ static json_t *run_in(const char *rack_path, const char *scen, const char *out, 
 	json_t *res = NULL;
 
 	cr_assert_eq(hil_scenario_load(&s, scen, &d), 0, "%s", test_diag_text(&d));
-	cr_assert_eq(hil_rack_load(&rack, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&rack, rack_path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_plan_build(&plan, s, rack, 0, &d), 0, "%s", test_diag_text(&d));
 	hil_clock_set_scale(rack->time_scale);
 	struct hil_run_opts opts = { .out_dir = out, .shard = shard, .shards = shards };

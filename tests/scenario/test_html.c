@@ -4,6 +4,7 @@
 #include "harness/util/clock.h"
 #include "harness/util/fileutil.h"
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/engine/runner.h"
 #include "harness/config/scenario.h"
@@ -38,7 +39,7 @@ static char *errata_report(void)
 	int code;
 
 	cr_assert_eq(hil_scenario_load(&s, HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", &d), 0);
-	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
+	cr_assert_eq(hil_registry_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
 	cr_assert_eq(hil_plan_build(&plan, s, rack, 0, &d), 0);
 	cr_assert(asprintf(&out, "%s/errata", dir) > 0);
 	struct hil_run_opts opts = { .out_dir = out };

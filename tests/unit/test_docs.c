@@ -3,6 +3,7 @@
  * option of `--help` is in the man page, and the man page names no command
  * the binary lacks. */
 #include "harness/util/fileutil.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/config/scenario.h"
 #include "support.h"
@@ -54,6 +55,17 @@ Test(docs, scenarios_md_documents_every_scenario_key)
 Test(docs, racks_md_documents_every_rack_key)
 {
 	every_key_in("docs/racks.md", hil_rack_key_lists);
+}
+
+/* Each backend lists the keys and values its entry takes. */
+Test(docs, racks_md_documents_every_backend_key)
+{
+	const struct hil_driver_ops *ops;
+
+	for (int role = HIL_ROLE_POWER; role <= HIL_ROLE_CONSOLE; role++)
+		for (size_t i = 0; (ops = hil_registry_at((enum hil_role)role, i)); i++)
+			if (ops->keys)
+				every_key_in("docs/racks.md", ops->keys);
 }
 
 /* The commands of `sfi-harness --help` ("  name ..." lines after "Commands:"). */

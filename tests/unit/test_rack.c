@@ -1,4 +1,7 @@
-/* Rack loader: every kind of bad input, with its line and column. */
+/* Rack loader: every kind of bad input, with its line and column, in the
+ * core part of an entry and in the part its backend parses. */
+#include "drivers/registry.h"
+#include "drivers/sim/config.h"
 #include "harness/config/rack.h"
 #include "support.h"
 
@@ -32,7 +35,7 @@ static int load_text(const char *text)
 	int error;
 
 	hil_diag_clear(&diag);
-	error = hil_rack_load(&rack, path, &diag);
+	error = hil_registry_rack_load(&rack, path, &diag);
 	free(path);
 	free(dir);
 	return error;
@@ -76,7 +79,7 @@ Test(rack, good_rack_loads)
 
 Test(rack, shipped_sim_rack_loads)
 {
-	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &diag), 0, "%s",
+	cr_assert_eq(hil_registry_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &diag), 0, "%s",
 		     test_diag_text(&diag));
 	cr_assert_eq(rack->board_count, 3);
 	cr_assert(hil_rack_is_simulated(rack));
@@ -207,10 +210,109 @@ Test(rack, sim_power_pin_rehearses_wiring_of_simulated_boards_only)
 {
 	cr_assert_eq(load_with(11, "    sim: " PROFILE "\n    sim_power_pin: 3\n"), 0, "%s",
 		     test_diag_text(&diag));
-	cr_assert_eq(rack->boards[0].sim_power_pin, 3);
+	cr_assert_eq(((const struct hil_sim_board_cfg *)rack->boards[0].sim)->power_pin, 3);
 	cr_assert_eq(rack->boards[0].power.pin, 0, "the rack's own pin stays");
 	fini();
 	cr_assert_lt(load_with(11, "    sim_power_pin: 3\n"), 0);
 	cr_assert(test_diag_has(&diag, "rack.yaml:11:20: sim_power_pin needs a simulated board"),
 		  "%s", test_diag_text(&diag));
+}
+
+/* Each backend parses its own settings, and its problems keep the
+ * file:line:col of the rack entry they are in. */
+Test(rack, a_backends_settings_errors_keep_their_line_and_column)
+{
+	cr_assert_lt(load_with(4, "  - {id: relay0, driver: ftdi_gpio, usb: {vid: 0x40G, pid: 0x6014}}\n"),
+		     0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:4:48: usb vid: bad hex value '0x40G'"), "%s",
+		  test_diag_text(&diag));
+	cr_assert_lt(load_with(4, "  - {id: relay0, driver: command, on: [], off: [poweroff, '{pin}']}\n"),
+		     0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:4:39: power 'on' command is empty (expected a "
+				"program and its arguments)"), "%s", test_diag_text(&diag));
+	cr_assert_lt(load_with(2, "programmer: {driver: cubeprog, freq_khz: 1}\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:2:42: freq_khz: 1 is out of range"), "%s",
+		  test_diag_text(&diag));
+	cr_assert_lt(load_with(10, "    console: {baud: 9600}\n"), 0);
+	cr_assert(test_diag_has(&diag, "rack.yaml:10:14: missing field 'device' in console (required "
+				"unless driver: sim)"), "%s", test_diag_text(&diag));
+}
+
+/* The loader knows no backend: whatever table it is handed parses and
+ * frees the settings of each entry (here one that takes every driver). */
+static unsigned parsed, freed;
+
+static bool any_known(enum hil_role role, const char *name)
+{
+	(void)role;
+	return !strcmp(name, "x");
+}
+
+static const char *x_names(enum hil_role role)
+{
+	(void)role;
+	return "x";
+}
+
+static void x_parse(enum hil_role role, const char *driver, struct hil_ycheck *c,
+		    const struct hil_ynode *entry, void **cfg_out)
+{
+	int *cfg = malloc(sizeof(*cfg));
+
+	(void)driver;
+	(void)c;
+	(void)entry;
+	*cfg = (int)role;
+	*cfg_out = cfg;
+	parsed++;
+}
+
+static void x_free(enum hil_role role, const char *driver, void *cfg)
+{
+	(void)role;
+	(void)driver;
+	free(cfg);
+	freed++;
+}
+
+static void x_board_sim(struct hil_ycheck *c, const struct hil_ynode *node,
+			const struct hil_rack_board *b, void **cfg_out)
+{
+	(void)c;
+	(void)node;
+	(void)b;
+	*cfg_out = NULL;
+}
+
+static bool x_check(const struct hil_rack *r, struct hil_diag *d)
+{
+	(void)d;
+	return r->board_count == 1;
+}
+
+Test(rack, the_loader_hands_each_entry_to_the_backend_table_it_is_given)
+{
+	static const struct hil_rack_backends table = {
+		.known = any_known, .names = x_names, .parse_config = x_parse,
+		.free_config = x_free, .parse_board_sim = x_board_sim, .free_board_sim = free,
+		.check = x_check,
+	};
+	char *dir = test_tmpdir();
+	char *path = test_write(dir, "rack.yaml",
+		"rack: t\nprogrammer: {driver: x}\nprobe: {driver: x}\npower:\n  - {id: p, driver: x}\n"
+		"boards:\n  - {name: b, kind: k, probe: {serial: '1'}, console: {driver: x}}\n");
+
+	parsed = freed = 0;
+	cr_assert_eq(hil_rack_load(&rack, path, &table, &diag), 0, "%s", test_diag_text(&diag));
+	cr_assert_eq(parsed, 4, "power, programmer, probe and console entries");
+	cr_assert_eq(*(int *)rack->power[0].cfg, HIL_ROLE_POWER);
+	cr_assert_eq(*(int *)rack->programmer_cfg, HIL_ROLE_PROGRAMMER);
+	cr_assert_eq(*(int *)rack->probe_cfg, HIL_ROLE_PROBE);
+	cr_assert_eq(*(int *)rack->boards[0].console_cfg, HIL_ROLE_CONSOLE);
+	cr_assert_null(rack->boards[0].sim);
+	hil_rack_free(rack);
+	rack = NULL;
+	cr_assert_eq(freed, 4);
+	free(path);
+	free(dir);
 }

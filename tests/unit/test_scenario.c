@@ -1,6 +1,7 @@
 /* Scenario loader and planner: bad input with positions, matrix expansion,
  * ${param} substitution, board selection and the sacrificial guard. */
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/sfi/option_bytes.h"
 #include "harness/config/scenario.h"
@@ -52,7 +53,7 @@ static int load_and_plan(const char *text, const char *rack_path)
 
 	if (error)
 		return error;
-	cr_assert_eq(hil_rack_load(&rack, rack_path, &diag), 0, "%s", test_diag_text(&diag));
+	cr_assert_eq(hil_registry_rack_load(&rack, rack_path, &diag), 0, "%s", test_diag_text(&diag));
 	return hil_plan_build(&plan, scen, rack, 0, &diag);
 }
 
@@ -209,7 +210,7 @@ Test(scenario, shipped_errata_scenario_plans_on_the_sim_rack)
 {
 	cr_assert_eq(hil_scenario_load(&scen, HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", &diag), 0,
 		     "%s", test_diag_text(&diag));
-	cr_assert_eq(hil_rack_load(&rack, SIM_RACK, &diag), 0);
+	cr_assert_eq(hil_registry_rack_load(&rack, SIM_RACK, &diag), 0);
 	cr_assert_eq(hil_plan_build(&plan, scen, rack, 0, &diag), 0, "%s", test_diag_text(&diag));
 	cr_assert_eq(plan->cell_count, 2);
 	cr_assert_eq(scen->expect_count, 3);

@@ -2,7 +2,9 @@
  * expect_console step through the runner. */
 #include "drivers/console/console.h"
 #include "harness/util/clock.h"
+#include "harness/util/error.h"
 #include "harness/config/plan.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/engine/runner.h"
 #include "harness/config/scenario.h"
@@ -57,23 +59,34 @@ Test(serial, keeps_the_console_contract_on_a_pty)
 	char *path = rack_with_pty_console();
 	struct hil_console *con;
 
-	cr_assert_eq(hil_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
-	struct hil_driver_ctx ctx = { .rack = rack };
+	cr_assert_eq(hil_registry_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
+	struct hil_driver_ctx ctx;
+	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 0, NULL), 0);
 	cr_assert_eq(hil_console_open(&con, &ctx, &rack->boards[0]), 0, "%s", "open");
 	contract_console(con, pty_inject, &master);
 	hil_console_close(con);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	free(path);
 }
 
 Test(serial, a_missing_device_is_a_clear_error)
 {
-	struct hil_rack_board b = { .name = "x", .console_driver = "serial",
-				    .console_device = "/dev/nonexistent-tty", .console_baud = 115200 };
+	struct hil_diag d = { 0 };
+	struct hil_rack *rack = NULL;
+	char *path = test_write(dir, "missing.yaml",
+		"rack: r\nprogrammer: {driver: cubeprog}\nprobe: {driver: stlink_usb}\nboards:\n"
+		"  - {name: x, kind: k, probe: {serial: '01'},"
+		" console: {device: /dev/nonexistent-tty, baud: 115200}}\n");
 	struct hil_driver_ctx ctx = { 0 };
 	struct hil_console *con;
 
-	cr_assert_lt(hil_console_open(&con, &ctx, &b), 0);
+	cr_assert_eq(hil_registry_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
+	ctx.rack = rack;
+	cr_assert_lt(hil_console_open(&con, &ctx, &rack->boards[0]), 0);
+	cr_assert(strstr(hil_error_last(), "/dev/nonexistent-tty"), "%s", hil_error_last());
+	hil_rack_free(rack);
+	free(path);
 }
 
 static void *print_banner(void *arg)
@@ -98,7 +111,7 @@ static int run_console_scenario(const char *pattern, json_t **res_out)
 			   "  - expect_console: {pattern: \"%s\", timeout_s: 3}\n", pattern) > 0);
 	scen = test_write(dir, "s.yaml", text);
 	cr_assert_eq(hil_scenario_load(&s, scen, &d), 0, "%s", test_diag_text(&d));
-	cr_assert_eq(hil_rack_load(&rack, rack_path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&rack, rack_path, &d), 0, "%s", test_diag_text(&d));
 	cr_assert_eq(hil_plan_build(&plan, s, rack, 1, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/out-%s", dir, pattern[0] == 'S' ? "a" : "b") > 0);
 	struct hil_run_opts opts = { .out_dir = out };

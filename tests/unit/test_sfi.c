@@ -7,6 +7,7 @@
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/sfi/sfi_crypto.h"
 #include "harness/sfi/sfi_image.h"
@@ -252,23 +253,24 @@ Test(sfi, installs_through_the_sim_show_what_the_image_asked_for)
 	uint8_t *data = fixture(&len);
 
 	hil_clock_set_scale(0);
-	cr_assert_eq(hil_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
-	struct hil_driver_ctx ctx = { .rack = rack, .seed = 1 };
+	cr_assert_eq(hil_registry_rack_load(&rack, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", &d), 0);
+	struct hil_driver_ctx ctx;
+	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 1, NULL), 0);
 	const struct hil_rack_board *b = hil_rack_board_find(rack, "custom-bl92");
 	cr_assert_eq(hil_power_open(&pw, &ctx, &rack->power[0]), 0);
 	cr_assert_eq(hil_programmer_open(&prog, &ctx, "sim"), 0);
-	pw->ops->set(pw, &b->power, true);
+	hil_power_set(pw, &b->power, true);
 	struct hil_prog_request req = { .op = HIL_PROG_SFI_INSTALL, .probe_serial = b->probe_serial,
 					.image = HIL_SOURCE_DIR "/fixtures/images/sbsfu_rdp_bb.sfi",
 					.hsm_slot = 1, .timeout_s = 30 };
 	struct hil_prog_output out;
 	struct hil_transcript tx;
-	cr_assert_eq(prog->ops->run(prog, &req, &out), 0);
+	cr_assert_eq(hil_programmer_run(prog, &req, &out), 0);
 	hil_cubeprog_parse(&tx, out.transcript, out.length);
 	cr_assert_eq(hil_cubeprog_classify(&tx, req.op, &out), HIL_CLASS_SUCCESS);
 	hil_prog_output_clear(&out);
 	req.op = HIL_PROG_READ_OB;
-	cr_assert_eq(prog->ops->run(prog, &req, &out), 0);
+	cr_assert_eq(hil_programmer_run(prog, &req, &out), 0);
 	hil_cubeprog_parse(&tx, out.transcript, out.length);
 	cr_assert_str_eq(tx.ob[0].name, "RDP");
 	cr_assert_eq(tx.ob[0].value, 0xBB, "read_ob shows the RDP level the image asked for");
@@ -278,13 +280,14 @@ Test(sfi, installs_through_the_sim_show_what_the_image_asked_for)
 	cr_assert_eq(hil_write_file_atomic(tampered, data, len), 0);
 	req.op = HIL_PROG_SFI_INSTALL;
 	req.image = tampered;
-	cr_assert_eq(prog->ops->run(prog, &req, &out), 0);
+	cr_assert_eq(hil_programmer_run(prog, &req, &out), 0);
 	hil_cubeprog_parse(&tx, out.transcript, out.length);
 	cr_assert_eq(hil_cubeprog_classify(&tx, req.op, &out), HIL_CLASS_RSS_ERROR);
 	cr_assert_eq(tx.rss_complete[tx.rss_count - 1], HIL_SIM_RSS_AUTH_FAILED);
 	hil_prog_output_clear(&out);
 	hil_programmer_close(prog);
 	hil_power_close(pw);
+	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);
 	free(tampered);
 	free(text);

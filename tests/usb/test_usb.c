@@ -4,6 +4,7 @@
 #include "drivers/power/power.h"
 #include "drivers/probe/probe.h"
 #include "harness/util/error.h"
+#include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "fake_usb.h"
 #include "support.h"
@@ -70,7 +71,7 @@ static struct hil_rack *load_rack(void)
 		"    power: {controller: ft0, pin: 2, active: low}\n");
 
 	setenv("HIL_LOCK_DIR", dir, 1);
-	cr_assert_eq(hil_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_registry_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
 	free(path);
 	free(dir);
 	return rack;
@@ -118,19 +119,19 @@ Test(usb, ftdi_boards_on_one_chip_do_not_disturb_each_other)
 
 	cr_assert_eq(hil_power_open(&pw, &ctx, &rack->power[0]), 0);
 	fake_usb_clear(&ft232h);
-	cr_assert_eq(pw->ops->set(pw, &a->power, true), 0);    /* pin0 high */
+	cr_assert_eq(hil_power_set(pw, &a->power, true), 0);    /* pin0 high */
 	cr_assert_eq(ft232h.pins, 0x03);
-	cr_assert_eq(pw->ops->set(pw, &b->power, false), 0);   /* active low: pin2 high */
+	cr_assert_eq(hil_power_set(pw, &b->power, false), 0);   /* active low: pin2 high */
 	cr_assert_eq(ft232h.pins, 0x07, "board a's pins stay as they were");
-	cr_assert_eq(pw->ops->set(pw, &a->reset, true), 0);    /* active low: pin1 low */
+	cr_assert_eq(hil_power_set(pw, &a->reset, true), 0);    /* active low: pin1 low */
 	cr_assert_eq(ft232h.pins, 0x05);
-	cr_assert_eq(pw->ops->set(pw, &b->power, true), 0);    /* pin2 low */
+	cr_assert_eq(hil_power_set(pw, &b->power, true), 0);    /* pin2 low */
 	cr_assert_eq(ft232h.pins, 0x01);
 	expect_event(0, FAKE_WRITE, 0x03, 0);
 	expect_event(1, FAKE_WRITE, 0x07, 0);
 	expect_event(2, FAKE_WRITE, 0x05, 0);
 	expect_event(3, FAKE_WRITE, 0x01, 0);
-	cr_assert_eq(pw->ops->get(pw, &a->reset, &on), 0);
+	cr_assert_eq(hil_power_ops(pw)->get(pw, &a->reset, &on), 0);
 	cr_assert(on, "reset reads back asserted (active low, pin low)");
 	hil_power_close(pw);
 	hil_rack_free(rack);
@@ -145,10 +146,10 @@ Test(usb, ftdi_unplug_is_an_error_then_the_chip_is_reopened)
 
 	cr_assert_eq(hil_power_open(&pw, &ctx, &rack->power[0]), 0);
 	ft232h.unplugged = true;
-	cr_assert_lt(pw->ops->set(pw, &a->power, true), 0);
+	cr_assert_lt(hil_power_set(pw, &a->power, true), 0);
 	ft232h.unplugged = false;
 	fake_usb_clear(&ft232h);
-	cr_assert_eq(pw->ops->set(pw, &a->power, true), 0, "back after the replug");
+	cr_assert_eq(hil_power_set(pw, &a->power, true), 0, "back after the replug");
 	/* reopened glitch-free with the latch it had, then the change */
 	expect_event(0, FAKE_SET_BITMODE, 0x00, BITMODE_BITBANG);
 	expect_event(1, FAKE_WRITE, 0x02, 0);
@@ -202,7 +203,7 @@ Test(usb, stlink_probes_are_listed_with_serials_models_and_ports)
 
 	add_probes();
 	p = open_probe();
-	cr_assert_eq(p->ops->list(p, &list, &n), 0, "%s", hil_error_last());
+	cr_assert_eq(hil_probe_list(p, &list, &n), 0, "%s", hil_error_last());
 	cr_assert_eq(n, 4, "four ST-LINKs, the FTDI chip is not one");
 	const struct hil_probe_info *v21 = find(list, n, 0x374B), *v3 = find(list, n, 0x374F);
 	const struct hil_probe_info *mini = find(list, n, 0x3754), *v2 = find(list, n, 0x3748);
