@@ -190,6 +190,7 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 		.grace_ms = 2000,
 		.on_line = req->on_line,
 		.payload = req->payload,
+		.inherit_fd = req->lock_fd,
 	};
 
 	memmove(a->args + 1, a->args, a->count * sizeof(char *));

@@ -34,6 +34,10 @@ struct hil_prog_request {
 	 * done in (shards, resume). Real tools ignore it; cubeprog hands it to
 	 * the tool as HIL_OP_SALT for the stand-in CLI. */
 	uint64_t salt;
+	/* Optional (> 2): the board's lock; a tool process keeps it open, so
+	 * another run cannot take the board while this tool still lives, even
+	 * when the harness is gone (hil_subprocess_opts.inherit_fd). */
+	int lock_fd;
 	/* Optional: each line as the tool prints it (progress display). */
 	void (*on_line)(void *payload, const char *line, size_t len);
 	void *payload;

@@ -3,6 +3,7 @@
  * one board's rail by hand, for bring-up. */
 #include "drivers/power/power.h"
 #include "drivers/probe/probe.h"
+#include "harness/util/lock.h"
 #include "harness/cli/cli.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
@@ -158,6 +159,7 @@ int hil_cli_power(int argc, char **argv)
 	const char *rack_path = hil_rack_default_path();
 	struct hil_rack *rack = NULL;
 	struct hil_power *pw = NULL;
+	struct hil_lock *lock = NULL;
 	struct hil_driver_ctx ctx = { 0 };
 	unsigned off_ms = 1000;
 	int c, status = HIL_EXIT_OK;
@@ -179,12 +181,19 @@ int hil_cli_power(int argc, char **argv)
 		return HIL_EXIT_USAGE;
 	const struct hil_rack_board *b = hil_rack_board_find(rack, argv[optind]);
 	if (!b || !b->power.present) {
-		fprintf(stderr, "sfi-harness power: %s '%s' in %s\n", b ? "no power line for board" :
+		fprintf(stderr, "sfi-harness power: %s '%s' in %s", b ? "no power line for board" :
 			"no board", argv[optind], rack_path);
+		for (size_t i = 0; !b && i < rack->board_count; i++)
+			fprintf(stderr, "%s%s", i ? ", " : " (expected one of: ", rack->boards[i].name);
+		fprintf(stderr, "%s\n", !b && rack->board_count ? ")" : "");
 		hil_rack_free(rack);
 		return HIL_EXIT_USAGE;
 	}
-	if (hil_driver_ctx_init(&ctx, rack, 0, shared_sim_state()) < 0 ||
+	/* the board's lock, as a campaign takes it: never switch a board that
+	 * another run is driving */
+	if (hil_lock_board(&lock, hil_lock_dir(rack->lock_dir), b->probe_serial, 0,
+			   "sfi-harness power") < 0 ||
+	    hil_driver_ctx_init(&ctx, rack, 0, shared_sim_state()) < 0 ||
 	    hil_power_open(&pw, &ctx, &rack->power[b->power.controller]) < 0 ||
 	    switch_power(pw, b, argv[optind + 1], off_ms) < 0) {
 		fprintf(stderr, "sfi-harness power: %s\n", hil_error_last());
@@ -194,6 +203,7 @@ int hil_cli_power(int argc, char **argv)
 	}
 	hil_power_close(pw);
 	hil_driver_ctx_fini(&ctx);
+	hil_lock_release(lock);
 	hil_rack_free(rack);
 	return status;
 }

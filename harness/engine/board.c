@@ -167,6 +167,7 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 		hil_progress_board(br, "busy: %s", pre->message);
 		return;
 	}
+	br->lock_fd = hil_lock_fd(*lock);
 	if (pb->board->console_driver && hil_console_open(&br->console, &run->ctx, pb->board) < 0)
 		fprintf(stderr, "sfi-harness: [%s] console: %s (continuing without it)\n",
 			pb->board->name, hil_error_last());

@@ -50,6 +50,7 @@ struct hil_board_run {
 	const struct hil_plan_board *pb;
 	const struct hil_rack_board *rb;
 	struct hil_console *console;     /* NULL: none */
+	int lock_fd;                     /* the board's lock, kept by its tools; 0: none */
 	struct hil_identity id;
 	char last_verdict[8];            /* for the live line */
 	double started_s;                /* real seconds, when the board started */

@@ -85,6 +85,7 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 
 	req->probe_serial = br->rb->probe_serial;
 	req->salt = br->salt;
+	req->lock_fd = br->lock_fd;
 	if (!req->timeout_s)
 		req->timeout_s = br->run->plan->rack->programmer_timeout_s;
 	/* The HSM is shared by every board of the rack (and by other runs):

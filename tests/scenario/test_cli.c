@@ -1,4 +1,6 @@
 /* The sfi-harness binary as a user runs it: exit codes and messages. */
+#include "harness/util/error.h"
+#include "harness/util/lock.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -265,5 +267,32 @@ Test(cli, probes_and_power_work_on_the_simulated_rack)
 	free(out);
 	cr_assert_eq(test_spawn(power, &out), 0, "%s", out);
 	cr_assert(strstr(out, "dk-bl90: power cycle"), "%s", out);
+	free(out);
+}
+
+Test(cli, power_refuses_a_board_another_run_holds)
+{
+	struct hil_lock *held = NULL;
+	char *out = NULL;
+	char *argv[] = { HIL_BINARY, "power", "dk-bl90", "off", NULL };
+
+	/* as a campaign on dk-bl90 holds it */
+	cr_assert_eq(hil_lock_board(&held, hil_lock_dir(NULL), "066DFF485750717867193015", 0,
+				    "errata"), 0, "%s", hil_error_last());
+	cr_assert_eq(test_spawn(argv, &out), 3, "%s", out);
+	cr_assert(strstr(out, "is busy: held by") && strstr(out, "errata"), "%s", out);
+	free(out);
+	hil_lock_release(held);
+	cr_assert_eq(test_spawn(argv, &out), 0, "free again: %s", out);
+	free(out);
+}
+
+Test(cli, an_unknown_board_lists_the_rack_s_boards)
+{
+	char *out = NULL;
+	char *argv[] = { HIL_BINARY, "power", "dk-bl99", "on", NULL };
+
+	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
+	cr_assert(strstr(out, "expected one of: dk-bl90, custom-bl91, custom-bl92"), "%s", out);
 	free(out);
 }

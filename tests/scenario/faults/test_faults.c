@@ -6,6 +6,8 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
+#include <sys/file.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -381,11 +383,26 @@ Test(faults, a_harness_killed_mid_install_takes_its_programmer_and_its_children_
 		usleep(10000);
 	}
 	cr_assert_gt(helper, 0, "the hanging install never started");
+	char *lock_path = NULL;
+	cr_assert(asprintf(&lock_path, "%s/003A00293438510B34313939.lock",
+			   getenv("SFI_HARNESS_LOCK_DIR")) > 0);
+	int lock_fd = open(lock_path, O_RDONLY | O_CLOEXEC);
+	cr_assert(lock_fd >= 0, "%s", lock_path);
 	kill(harness, SIGKILL);
 	cr_assert_eq(waitpid(harness, &status, 0), harness);
 	cr_assert(WIFSIGNALED(status), "the harness had ended by itself");
-	for (int i = 0; i < 500 && (running((pid_t)tool) || running((pid_t)helper)); i++)
-		usleep(10000);
+	/* the board stays locked for as long as its tool lives */
+	bool free_while_alive = false;
+	for (int i = 0; i < 500 && (running((pid_t)tool) || running((pid_t)helper)); i++) {
+		if (running((pid_t)tool) && flock(lock_fd, LOCK_SH | LOCK_NB) == 0) {
+			free_while_alive = running((pid_t)tool);
+			flock(lock_fd, LOCK_UN);
+		}
+		usleep(1000);
+	}
+	close(lock_fd);
+	free(lock_path);
+	cr_assert(!free_while_alive, "another run could take the board while its tool still ran");
 	bool tool_left = running((pid_t)tool), helper_left = running((pid_t)helper);
 	kill((pid_t)tool, SIGKILL);
 	kill((pid_t)helper, SIGKILL);
