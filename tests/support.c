@@ -101,12 +101,17 @@ int test_spawn(char *const argv[], char **output_out)
 
 pid_t test_spawn_quiet(char *const argv[])
 {
+	return test_spawn_to(argv, "/dev/null");
+}
+
+pid_t test_spawn_to(char *const argv[], const char *output)
+{
 	posix_spawn_file_actions_t fa;
 	pid_t pid = -1;
 
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	cr_assert_eq(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0, "cannot start %s", argv[0]);
 	posix_spawn_file_actions_destroy(&fa);
 	return pid;

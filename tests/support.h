@@ -40,6 +40,8 @@ int test_spawn(char *const argv[], char **output_out);
 /* Starts argv (no shell) with stdout and stderr to /dev/null; returns its
  * pid for the test to signal and wait for. */
 pid_t test_spawn_quiet(char *const argv[]);
+/* The same with stdout and stderr into the file @output. */
+pid_t test_spawn_to(char *const argv[], const char *output);
 
 /* Reads every board's installs back into @results (boards[].cases), as
  * hil_results_load leaves them in the journal. */

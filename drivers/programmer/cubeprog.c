@@ -210,6 +210,7 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 	out->signaled = res.signaled;
 	out->term_signal = res.term_signal;
 	out->timed_out = res.timed_out;
+	out->interrupted = res.interrupted;
 	out->start_failed = res.start_failed;
 	snprintf(out->error, sizeof(out->error), "%s", res.error);
 }

@@ -126,6 +126,16 @@ static void report_case(struct hil_board_run *br, const char *name, const struct
 			  o->verdict == HIL_VERDICT_XPASS);
 }
 
+static bool write_failed(struct hil_run_state *run)
+{
+	bool failed;
+
+	pthread_mutex_lock(&run->lock);
+	failed = run->write_failed;
+	pthread_mutex_unlock(&run->lock);
+	return failed;
+}
+
 /* Wall-clock seconds since the epoch: when steps really ran, comparable
  * across boards, workers and shards. */
 static double epoch_now(void)
@@ -301,9 +311,27 @@ enum hil_class hil_case_run(struct hil_board_run *br, const struct hil_plan_cell
 		o.cls = br->quarantine_class;
 		snprintf(o.message, sizeof(o.message), "%s", br->quarantine);
 	} else {
+		bool wrote_before = write_failed(br->run);
 		hil_mkdir_p(abs_dir);
 		run_attempts(br, cell, name, case_dir, &o);
 		drain_console(br, case_dir);
+		/* An install a second stop signal cut short, or during which a
+		 * result could not be written, has no outcome to judge: it is not
+		 * recorded, so resume runs it again, and it is never a verdict. */
+		if (hil_stop_now() || (!wrote_before && write_failed(br->run))) {
+			hil_progress_case(br, name, "not recorded", hil_class_name(o.cls), "",
+					  hil_stop_now() ? "interrupted: runs again on resume"
+							 : "a result could not be written: runs "
+							   "again on resume", true);
+			json_decref(o.image);
+			json_decref(o.attempts);
+			*verdict_out = HIL_VERDICT_COUNT;
+			free(name);
+			free(slug);
+			free(case_dir);
+			free(abs_dir);
+			return HIL_CLASS_NONE;
+		}
 		o.verdict = hil_expect_verdict(e, o.cls, o.rss, o.rss_count, why, sizeof(why));
 		if (o.verdict != HIL_VERDICT_PASS && !o.message[0])
 			snprintf(o.message, sizeof(o.message), "%s", why);

@@ -15,6 +15,8 @@
 #include "harness/engine/license.h"
 #include "harness/util/xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,12 +78,45 @@ static bool uses_hsm(const struct hil_prog_request *req)
 	       req->op == HIL_PROG_HSM_GET_LICENSE || req->op == HIL_PROG_HSM_COUNTER;
 }
 
+/* Makes room for what the tool will write to @path (a flash read-back, a
+ * certificate, a licence) before it runs: a full disk or a file-size limit
+ * is then the harness's write failure, found here, and never a tool error
+ * that would be judged as the device's (posix_fallocate reserves the
+ * blocks; ENOSPC and EFBIG come back at once). */
+static int reserve_output(const char *path, size_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int err;
+
+	if (fd < 0)
+		return hil_error_set(HIL_EIO, "cannot write %s: %s", path, strerror(errno));
+	err = posix_fallocate(fd, 0, (off_t)(size ? size : 1));
+	/* empty again: what the tool does not write must not read as data */
+	if (err == 0 && ftruncate(fd, 0) != 0)
+		err = errno;
+	close(fd);
+	if (err == 0)
+		return 0;
+	unlink(path);
+	return hil_error_set(HIL_EIO, "cannot write %s: %s", path, strerror(err));
+}
+
 void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 			const char *log_rel, struct hil_transcript *tx,
 			struct hil_step_result *res)
 {
 	struct hil_prog_output out = { 0 };
 	int error;
+
+	if (req->upload_path &&
+	    reserve_output(req->upload_path, req->op == HIL_PROG_READ_FLASH ? req->size : 65536) < 0) {
+		memset(tx, 0, sizeof(*tx));
+		set_result(res, HIL_CLASS_INCOMPLETE, "%s (free space, then resume)", hil_error_last());
+		pthread_mutex_lock(&br->run->lock);
+		hil_runner_write_failed(br->run, res->message);
+		pthread_mutex_unlock(&br->run->lock);
+		return;
+	}
 
 	req->probe_serial = br->rb->probe_serial;
 	req->salt = br->salt;
@@ -113,7 +148,10 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 		res->rss[res->rss_count++] = tx->rss_cmd_value;
 	res->exit_status = out.signaled || out.start_failed ? -1 : out.exit_status;
 	res->term_signal = out.signaled ? out.term_signal : 0;
-	if (out.start_failed)
+	if (out.interrupted) {
+		res->cls = HIL_CLASS_INCOMPLETE;
+		snprintf(res->message, sizeof(res->message), "programmer ended by a second stop signal");
+	} else if (out.start_failed)
 		snprintf(res->message, sizeof(res->message), "%s", out.error);
 	else if (out.timed_out)
 		snprintf(res->message, sizeof(res->message), "programmer stopped after the %u s deadline",

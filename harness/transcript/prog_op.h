@@ -32,6 +32,7 @@ struct hil_prog_output {
 	int term_signal;            /* valid when signaled */
 	bool signaled;
 	bool timed_out;             /* the harness deadline stopped it */
+	bool interrupted;           /* a second stop signal ended it (util/stop.h) */
 	bool start_failed;          /* the tool could not be started */
 	char error[256];            /* why, when start_failed */
 };

@@ -1,5 +1,6 @@
 /* Harness time; see clock.h for the time-scale rule. */
 #include "harness/util/clock.h"
+#include "harness/util/stop.h"
 
 #include <errno.h>
 #include <time.h>
@@ -33,14 +34,17 @@ double hil_clock_now(void)
 void hil_clock_sleep_ms(unsigned ms)
 {
 	double real_ms = ms * time_scale;
-	struct timespec ts = {
-		.tv_sec = (time_t)(real_ms / 1e3),
-		.tv_nsec = (long)((real_ms - (double)(time_t)(real_ms / 1e3) * 1e3) * 1e6),
-	};
+	double until = hil_clock_real_ms() + real_ms;
 
 	skipped_s += (ms - real_ms) / 1e3;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	/* in slices, so a second stop signal (stop.h) ends a long simulated
+	 * wait as it ends a running tool */
+	for (double left = real_ms; left > 0 && !hil_stop_now(); left = until - hil_clock_real_ms()) {
+		double slice = left < 100 ? left : 100;
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)(slice * 1e6) };
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
 }
 
 void hil_clock_utc_iso(char buf[32])

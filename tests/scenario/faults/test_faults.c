@@ -416,3 +416,89 @@ Test(faults, a_harness_killed_mid_install_takes_its_programmer_and_its_children_
 	free(scen);
 	free(rack);
 }
+
+Test(faults, a_second_sigint_ends_a_hung_tool_at_once_and_the_install_runs_again_on_resume)
+{
+	char *pidfile = NULL, *log = NULL, *output = NULL, *text = NULL;
+	size_t len = 0;
+	cr_assert(asprintf(&pidfile, "%s/hang.pids", dir) > 0 && asprintf(&log, "%s/run.log", dir) > 0);
+	setenv("FAKE_CUBEPROG_FAULT", "hang", 1);
+	setenv("FAKE_CUBEPROG_FAULT_OP", "sfi", 1);
+	setenv("FAKE_CUBEPROG_PIDFILE", pidfile, 1);
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: cubeprog, path: " HIL_FAKE_CLI ", timeout_s: 120}", "1");
+	char *scen = scenario(2), *out = out_dir();
+	char *argv[] = { HIL_BINARY, "run", "--rack", rack, "--out", out, scen, NULL };
+	pid_t harness = test_spawn_to(argv, log);
+	long tool = 0, helper = 0;
+	int status = 0;
+
+	for (int i = 0; i < 3000 && !helper; i++) {
+		FILE *f = fopen(pidfile, "r");
+		if (f) {
+			if (fscanf(f, "%ld %ld", &tool, &helper) != 2)
+				helper = 0;
+			fclose(f);
+		}
+		usleep(10000);
+	}
+	cr_assert_gt(helper, 0, "the hanging install never started");
+	kill(harness, SIGINT);
+	usleep(200000);
+	kill(harness, SIGINT);
+	pid_t done = 0;
+	for (int i = 0; i < 1000 && !(done = waitpid(harness, &status, WNOHANG)); i++)
+		usleep(10000);
+	if (!done)
+		kill(harness, SIGKILL), waitpid(harness, &status, 0);
+	unsetenv("FAKE_CUBEPROG_FAULT");
+	unsetenv("FAKE_CUBEPROG_FAULT_OP");
+	unsetenv("FAKE_CUBEPROG_PIDFILE");
+	cr_assert(done, "the harness still waited for the hung tool 10 s after the second SIGINT");
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
+	cr_assert_eq(hil_read_file(&text, &len, log, 1 << 20), 0);
+	cr_assert(strstr(text, "second stop signal"), "it says so: %s", text);
+	cr_assert(!running((pid_t)tool) && !running((pid_t)helper), "the tool was left running");
+	cr_assert_eq(whole_journal(out), 0, "the interrupted install was recorded");
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
+	cr_assert_eq(whole_journal(out), 2, "every install once, after the resume");
+	free(text);
+	free(output);
+	free(out);
+	free(scen);
+	free(rack);
+	free(log);
+	free(pidfile);
+}
+
+Test(faults, a_full_disk_during_the_read_back_is_an_error_not_a_device_verdict)
+{
+	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: sim, timeout_s: 30}", "0");
+	char *text = NULL, *out = out_dir(), *output = NULL;
+	cr_assert(asprintf(&text, "campaign: faults\nboards: all\nrepeat: 2\nsteps:\n  - power: cycle\n"
+			   "  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, "
+			   "license: {hsm_slot: 1}, timeout_s: 60}\n"
+			   "  - verify_flash: {expect: %s/fixtures/images/sbsfu.bin, address: 0x08000000}\n",
+			   HIL_SOURCE_DIR, HIL_SOURCE_DIR) > 0);
+	char *scen = test_write(dir, "verify.yaml", text);
+	/* 20 KiB a file: the journal and the logs fit, the 24 KiB read-back does not */
+	int code = run_with_file_limit(rack, scen, out, 20, &output);
+
+	cr_assert_eq(code, 3, "%s", output);
+	cr_assert(strstr(output, "free space, then resume") || strstr(output, "Free space, then run"),
+		  "%s", output);
+	cr_assert_eq(whole_journal(out), 0, "an install whose read-back could not be written was "
+		     "recorded with a verdict");
+	free(output);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
+	cr_assert_eq(whole_journal(out), 2);
+	json_t *sum = valid_reports(out);
+	cr_assert_eq(class_count(sum, "unknown_error"), 0, "%s", json_dumps(sum, 0));
+	json_decref(sum);
+	free(output);
+	free(out);
+	free(scen);
+	free(text);
+	free(rack);
+}
