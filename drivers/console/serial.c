@@ -17,6 +17,7 @@
 
 struct serial {
 	int fd;
+	char device[256];           /* for messages */
 };
 
 static const struct {
@@ -79,6 +80,7 @@ static int serial_open(struct hil_driver *drv)
 	if (!speed)
 		return hil_error_set(HIL_ECONFIG, "[%s] console: %u baud is not a standard rate",
 				     name, cfg->baud);
+	snprintf(s->device, sizeof(s->device), "%s", dev);
 	if ((s->fd = open(dev, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return hil_error_set(errno == EACCES ? HIL_EACCES : HIL_ENOTFOUND,
 				     "[%s] console %s: %s", name, dev, strerror(errno));
@@ -124,10 +126,22 @@ static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned t
 	do
 		rc = poll(&p, 1, (int)timeout_ms);
 	while (rc < 0 && errno == EINTR);
-	if (rc <= 0 || !(p.revents & POLLIN))
-		return rc < 0 ? hil_error_set(HIL_EIO, "[%s] console: %s",
-					      hil_console_board(c)->name, strerror(errno)) : 0;
+	if (rc < 0)
+		return hil_error_set(HIL_EIO, "[%s] console: %s", hil_console_board(c)->name,
+				     strerror(errno));
+	/* An unplugged adapter (or a DK's ST-LINK VCP at power-off) hangs the
+	 * line up: poll reports POLLHUP/POLLERR at once, for ever. That is the
+	 * harness's console gone, an infrastructure error, not a board that
+	 * printed nothing (and never a loop of empty reads). */
+	if (rc > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(p.revents & POLLIN))
+		return hil_error_set(HIL_EIO, "[%s] console %s hung up (unplugged?)",
+				     hil_console_board(c)->name, s->device);
+	if (rc == 0 || !(p.revents & POLLIN))
+		return 0;
 	n = read(s->fd, buf, size);
+	if (n == 0)
+		return hil_error_set(HIL_EIO, "[%s] console %s hung up (end of file)",
+				     hil_console_board(c)->name, s->device);
 	if (n < 0 && errno != EAGAIN)
 		return hil_error_set(HIL_EIO, "[%s] console read: %s", hil_console_board(c)->name,
 				     strerror(errno));

@@ -153,3 +153,29 @@ Test(serial, expect_console_fails_at_its_deadline_with_what_was_read)
 	cr_assert_str_eq(case_class(res), "console_mismatch");
 	json_decref(res);
 }
+
+Test(serial, an_unplugged_adapter_is_an_error_not_an_endless_stream_of_empty_reads)
+{
+	struct hil_diag d = { 0 };
+	struct hil_rack *rack = NULL;
+	char *path = rack_with_pty_console();
+	struct hil_console *con;
+	struct hil_driver_ctx ctx;
+	char buf[64];
+	size_t got = 1;
+
+	cr_assert_eq(hil_registry_rack_load(&rack, path, &d), 0, "%s", test_diag_text(&d));
+	cr_assert_eq(hil_driver_ctx_init(&ctx, rack, 0, NULL), 0);
+	cr_assert_eq(hil_console_open(&con, &ctx, &rack->boards[0]), 0, "%s", hil_error_last());
+	close(slave);
+	close(master); /* the adapter is gone: the line hangs up */
+	int rc = 0;
+	for (int i = 0; i < 1000 && rc == 0; i++)
+		rc = hil_console_read(con, buf, sizeof(buf), 10, &got);
+	cr_assert_lt(rc, 0, "a hung-up console kept answering 'nothing yet'");
+	cr_assert(strstr(hil_error_last(), "hung up"), "%s", hil_error_last());
+	hil_console_close(con);
+	hil_driver_ctx_fini(&ctx);
+	hil_rack_free(rack);
+	free(path);
+}

@@ -56,3 +56,15 @@ Test(term, error_and_diagnostic_messages_carry_no_raw_control)
 	cr_assert_str_eq(d.lines[0], "sc\\x1B]0;t\\x07.yaml:3:7: key '\\u009B1m'");
 	hil_diag_clear(&d);
 }
+
+Test(term, an_error_may_quote_the_previous_one)
+{
+	char first[64];
+
+	hil_error_set(HIL_EHW, "write failed: %s", "device gone");
+	snprintf(first, sizeof(first), "%s", hil_error_last());
+	/* the FTDI reopen path: the new message embeds hil_error_last() itself */
+	hil_error_set(HIL_EHW, "%s (reopening failed: %s)", first, hil_error_last());
+	cr_assert_str_eq(hil_error_last(), "write failed: device gone (reopening failed: write "
+			 "failed: device gone)");
+}
