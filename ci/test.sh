@@ -5,11 +5,13 @@
 #      of the sources (ci/check-layers.sh)
 #   2. builds with -Werror and runs every test through ctest
 #   3. builds again with ASan+UBSan and runs every test again
-#   4. runs the end-to-end campaign under valgrind memcheck (ci/memcheck.sh)
+#   4. runs the engine's campaigns under ThreadSanitizer (ci/tsan.sh) and
+#      the end-to-end campaign under valgrind memcheck (ci/memcheck.sh)
 #   5. builds the libFuzzer targets with clang and fuzzes each briefly
 #
 # Exits non-zero on any failure, and when no test ran at all.
-# Environment: HIL_SKIP_SANITIZE=1, HIL_SKIP_MEMCHECK=1 and HIL_SKIP_FUZZ=1 skip steps 3, 4, 5;
+# Environment: HIL_SKIP_SANITIZE=1, HIL_SKIP_TSAN=1, HIL_SKIP_MEMCHECK=1 and HIL_SKIP_FUZZ=1
+# skip steps 3, 4 and 5;
 # HIL_FUZZ_SECONDS (default 30) is the time per fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +57,11 @@ if [ "${HIL_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DHIL_SANITIZE=ON
+fi
+
+if [ "${HIL_SKIP_TSAN:-0}" != 1 ]; then
+  echo "== the engine's threads under ThreadSanitizer (ci/tsan.sh)"
+  bash ci/tsan.sh build-tsan
 fi
 
 if [ "${HIL_SKIP_MEMCHECK:-0}" != 1 ]; then

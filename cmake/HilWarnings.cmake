@@ -15,3 +15,11 @@ if(HIL_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# ThreadSanitizer for the engine's worker threads (ci/test.sh runs the
+# engine tests with it); it cannot be combined with ASan.
+option(HIL_TSAN "Build with ThreadSanitizer" OFF)
+if(HIL_TSAN)
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()

@@ -18,6 +18,7 @@
  * libftdi return codes are translated in ftdi_fail() and nowhere else.
  */
 #include "drivers/power/power.h"
+#include "harness/config/names.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
 #include "harness/util/xalloc.h"
@@ -61,8 +62,12 @@ static void ftdi_gpio_parse_config(struct hil_ycheck *c, const struct hil_ynode 
 			hil_ycheck_hex(c, f, "usb vid", &cfg->vid);
 		if ((f = hil_ycheck_require(c, v, "pid", "usb")))
 			hil_ycheck_hex(c, f, "usb pid", &cfg->pid);
-		if ((f = hil_ymap_get(v, "serial")))
-			hil_ycheck_str(c, f, "usb serial", &cfg->serial);
+		char why[96];
+		/* the serial names the chip's lock file (ftdi_lock below) */
+		if ((f = hil_ymap_get(v, "serial")) && hil_ycheck_str(c, f, "usb serial", &cfg->serial) &&
+		    !hil_serial_ok(cfg->serial, why, sizeof(why)))
+			hil_ycheck_error(c, f, "usb serial: %s (expected the FTDI chip's serial: "
+					 "letters and digits)", why);
 	}
 	if ((v = hil_ymap_get(entry, "interface"))) {
 		static const char *const ifaces[] = { "A", "B", "C", "D", NULL };

@@ -2,6 +2,7 @@
  * part of each entry is read here; the backend named by its `driver:`
  * reads the rest through the struct hil_rack_backends it is handed. */
 #include "harness/config/rack.h"
+#include "harness/config/names.h"
 #include "harness/util/error.h"
 #include "harness/util/xalloc.h"
 #include "harness/yaml/ycheck.h"
@@ -177,21 +178,29 @@ static void load_board(struct hil_ycheck *c, const struct hil_rack *rack,
 		       const struct hil_ynode *node, struct hil_rack_board *b)
 {
 	const struct hil_ynode *v, *f;
-	char what[128];
+	char what[128], why[96];
 
 	b->line = node->line;
 	b->col = node->col;
 	if (!hil_ycheck_map(c, node, "board", board_keys) && node->kind != HIL_YNODE_MAP)
 		return;
-	if ((v = hil_ycheck_require(c, node, "name", "board")))
-		hil_ycheck_str(c, v, "board name", &b->name);
+	if ((v = hil_ycheck_require(c, node, "name", "board")) &&
+	    hil_ycheck_str(c, v, "board name", &b->name) && !hil_name_ok(b->name, why, sizeof(why)))
+		/* it names logs/<board>/ and goes into pages and terminal lines */
+		hil_ycheck_error(c, v, "board name: %s (expected 1 to %d of A-Z a-z 0-9 . _ + -, "
+				 "starting with a letter or digit)", why, HIL_NAME_MAX);
 	snprintf(what, sizeof(what), "board '%.60s'", b->name ? b->name : "?");
 	if ((v = hil_ycheck_require(c, node, "kind", what)))
 		hil_ycheck_str(c, v, "board kind", &b->kind);
 	if ((v = hil_ymap_get(node, "probe")) &&
 	    (hil_ycheck_map(c, v, "board probe", board_probe_keys) || v->kind == HIL_YNODE_MAP)) {
-		if ((f = hil_ycheck_require(c, v, "serial", "board probe")))
-			hil_ycheck_str(c, f, "probe serial", &b->probe_serial);
+		if ((f = hil_ycheck_require(c, v, "serial", "board probe")) &&
+		    hil_ycheck_str(c, f, "probe serial", &b->probe_serial) &&
+		    !hil_serial_ok(b->probe_serial, why, sizeof(why)))
+			/* it names the board's lock file */
+			hil_ycheck_error(c, f, "probe serial: %s (expected the ST-LINK serial: 1 to "
+					 "%d letters and digits, as `sfi-harness probes` lists it)", why,
+					 HIL_NAME_MAX);
 	} else if (!v) {
 		hil_ycheck_error(c, node, "missing field 'probe' in %s (required: {serial: ...})",
 				 what);
