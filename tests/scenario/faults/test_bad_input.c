@@ -291,3 +291,21 @@ Test(bad_input, a_campaign_name_that_would_climb_out_of_the_results_is_refused)
 		"campaign name: byte 0x1B at character 2", "1:11:");
 	refused("markup.yaml", "campaign: 'x\"><script>'\n" STEPS, "campaign name: '\"'", "1:11:");
 }
+
+#define RACK_HEAD "rack: r\nprogrammer: {driver: sim}\nprobe: {driver: sim}\n" \
+	"power:\n  - {id: relay0, driver: sim}\nboards:\n"
+
+Test(bad_input, board_names_and_probe_serials_that_would_become_paths_outside_are_refused)
+{
+	refused("board.yaml", RACK_HEAD "  - name: ../../x\n    kind: k\n"
+		"    probe: {serial: 066DFF485750717867193015}\n",
+		"board name: '.' at character 1", "7:11:");
+	refused("serial.yaml", RACK_HEAD "  - name: b\n    kind: k\n    probe: {serial: ../x}\n",
+		"probe serial: '.' at character 1", "9:21:");
+	refused("markup.yaml", RACK_HEAD "  - name: 'x\"><script>alert(1)</script>'\n    kind: k\n"
+		"    probe: {serial: 066DFF485750717867193015}\n", "board name: '\"' at character 2",
+		"7:11:");
+	refused("ftdi.yaml", "rack: r\nprogrammer: {driver: cubeprog}\nprobe: {driver: stlink_usb}\n"
+		"power:\n  - {id: f, driver: ftdi_gpio, usb: {vid: 0x0403, pid: 0x6014, serial: ../../etc}}\n"
+		"boards: []\n", "usb serial: '.' at character 1", "5:72:");
+}
