@@ -191,7 +191,10 @@ int hil_cli_power(int argc, char **argv)
 	}
 	/* the board's lock, as a campaign takes it: never switch a board that
 	 * another run is driving */
-	if (hil_lock_board(&lock, hil_lock_dir(rack->lock_dir), b->probe_serial, 0,
+	char lock_name[128];
+	hil_lock_name(lock_name, sizeof(lock_name), b->probe_serial,
+		      hil_rack_is_simulated(rack) ? shared_sim_state() : NULL);
+	if (hil_lock_board(&lock, hil_lock_dir(rack->lock_dir), lock_name, 0,
 			   "sfi-harness power") < 0 ||
 	    hil_driver_ctx_init(&ctx, rack, 0, shared_sim_state()) < 0 ||
 	    hil_power_open(&pw, &ctx, &rack->power[b->power.controller]) < 0 ||

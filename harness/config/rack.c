@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static const char *const rack_keys[] = { "rack", "programmer", "probe", "power", "boards",
-					 "lock_dir", "time_scale", NULL };
+					 "lock_dir", "time_scale", "sim_state", NULL };
 /* The keys of entries whose backends parse part of them: every key some
  * backend takes (each backend reads its own and leaves the others). */
 static const char *const programmer_keys[] = { "driver", "path", "timeout_s", "freq_khz",
@@ -250,6 +250,13 @@ static void load_rack(struct hil_ycheck *c, struct hil_rack *rack, const struct 
 		hil_ycheck_double(c, v, "time_scale", 0.0, 1.0, &rack->time_scale);
 	if ((v = hil_ymap_get(root, "lock_dir")))
 		hil_ycheck_str(c, v, "lock_dir", &rack->lock_dir);
+	char *state = NULL;
+	if ((v = hil_ymap_get(root, "sim_state")) && hil_ycheck_str(c, v, "sim_state", &state)) {
+		rack->sim_state = hil_path_relative_to(c->file, state);
+		rack->sim_state_line = v->line;
+		rack->sim_state_col = v->col;
+	}
+	free(state);
 	if ((v = hil_ycheck_require(c, root, "programmer", "rack file")))
 		load_programmer(c, rack, v);
 	rack->probe_driver = hil_xstrdup("sim");
@@ -311,6 +318,11 @@ int hil_rack_load(struct hil_rack **out, const char *path,
 	hil_ynode_free(root);
 	if (c.errors == 0 && !backends->check(rack, diag))
 		c.errors++;
+	if (c.errors == 0 && rack->sim_state && !hil_rack_is_simulated(rack)) {
+		hil_diag_add(diag, path, rack->sim_state_line, rack->sim_state_col, "sim_state on a "
+			     "rack with real drivers (expected it only on a simulated rack)");
+		c.errors++;
+	}
 	if (c.errors == 0 && rack->time_scale < 1.0 && !hil_rack_is_simulated(rack)) {
 		hil_diag_add(diag, path, 0, 0, "time_scale below 1 on a rack with real drivers "
 			     "(expected 1: hold times and deadlines on hardware are not scaled)");
@@ -360,6 +372,7 @@ void hil_rack_free(struct hil_rack *rack)
 	free(rack->programmer_driver);
 	free(rack->probe_driver);
 	free(rack->lock_dir);
+	free(rack->sim_state);
 	free(rack);
 }
 

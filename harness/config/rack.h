@@ -77,6 +77,10 @@ struct hil_rack {
 	char *probe_driver;        /* "sim", "stlink_usb" */
 	void *probe_cfg;           /* the probe backend's settings; opaque, NULL today */
 	char *lock_dir;            /* NULL: default */
+	/* A simulated rack whose boards keep their state here between runs,
+	 * as a real rack's do (resolved); NULL: each campaign's own boards. */
+	char *sim_state;
+	unsigned sim_state_line, sim_state_col;
 	double time_scale;         /* < 1 only on fully simulated racks (clock.h) */
 	struct hil_rack_power *power;
 	size_t power_count;

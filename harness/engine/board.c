@@ -160,7 +160,9 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 
 	hil_mkdir_p(dir);
 	free(dir);
-	if (hil_lock_board(lock, hil_lock_dir(run->plan->rack->lock_dir), pb->board->probe_serial,
+	char name[128];
+	hil_lock_name(name, sizeof(name), pb->board->probe_serial, hil_runner_lock_scope(run));
+	if (hil_lock_board(lock, hil_lock_dir(run->plan->rack->lock_dir), name,
 			   run->opts->wait_lock_s, run->plan->scenario->campaign) < 0) {
 		pre->cls = HIL_CLASS_BOARD_BUSY;
 		snprintf(pre->message, sizeof(pre->message), "%s", hil_error_last());

@@ -9,6 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+const char *hil_runner_lock_scope(const struct hil_run_state *run)
+{
+	if (!hil_rack_is_simulated(run->plan->rack))
+		return NULL;
+	/* the simulated world lives in its state folder (shared with a stand-in
+	 * tool), else in this run alone, kept with its results */
+	return run->ctx.sim_state_dir ? run->ctx.sim_state_dir : run->opts->out_dir;
+}
+
 static void journal(struct hil_run_state *run, json_t *rec, bool sync)
 {
 	if (!rec) {

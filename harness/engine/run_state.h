@@ -72,6 +72,10 @@ struct hil_step_result {
 	char *log;                       /* relative to out_dir, or NULL */
 };
 
+/* What a simulated board's lock is scoped to (lock.h, hil_lock_name), or
+ * NULL on a real rack. */
+const char *hil_runner_lock_scope(const struct hil_run_state *run);
+
 /* --json-events: writes @event as one line (steals it); no-op without. */
 void hil_runner_event(struct hil_run_state *run, json_t *event);
 

@@ -84,7 +84,9 @@ static int open_drivers(struct hil_run_state *run, uint64_t seed)
 
 	for (size_t i = 0; i < rack->board_count; i++)
 		sim_boards = sim_boards || rack->boards[i].sim;
-	if (sim_boards && strcmp(rack->programmer_driver, "sim") != 0)
+	if (rack->sim_state)
+		state_dir = hil_xstrdup(rack->sim_state); /* boards shared by every run of the rack */
+	else if (sim_boards && strcmp(rack->programmer_driver, "sim") != 0)
 		state_dir = hil_xasprintf("%s/sim-state", run->opts->out_dir);
 	error = hil_driver_ctx_init(&run->ctx, rack, seed, state_dir);
 	free(state_dir);

@@ -126,8 +126,10 @@ void hil_runner_program(struct hil_board_run *br, struct hil_prog_request *req,
 	/* The HSM is shared by every board of the rack (and by other runs):
 	 * one user at a time, across processes too. */
 	struct hil_lock *hsm = NULL;
+	char hsm_name[96];
+	hil_lock_name(hsm_name, sizeof(hsm_name), "hsm", hil_runner_lock_scope(br->run));
 	if (uses_hsm(req) && hil_lock_board(&hsm, hil_lock_dir(br->run->plan->rack->lock_dir),
-					    "hsm", req->timeout_s, br->run->plan->scenario->campaign) < 0) {
+					    hsm_name, req->timeout_s, br->run->plan->scenario->campaign) < 0) {
 		memset(tx, 0, sizeof(*tx));
 		set_result(res, HIL_CLASS_BOARD_BUSY, "%s", hil_error_last());
 		return;

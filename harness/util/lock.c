@@ -3,6 +3,7 @@
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
+#include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,19 +21,66 @@ struct hil_lock {
 	int fd;
 };
 
+/* The shared default: /run/lock is a tmpfs every user may write (FHS 3.0
+ * §5.9; Debian makes it 1777), emptied at boot like the locks it holds. */
+#define SHARED_LOCK_DIR "/run/lock/sfi-harness"
+#define FALLBACK_LOCK_DIR "/tmp/sfi-harness-locks"
+
+/* Creates @dir for every user of the host: sticky and world-writable like
+ * /tmp (anyone may create a lock, nobody may delete another's). */
+static int make_shared_dir(const char *dir)
+{
+	struct stat st;
+	int error;
+
+	if (lstat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return hil_error_set(HIL_EIO, "lock folder %s is not a folder", dir);
+		return 0;
+	}
+	if ((error = hil_mkdir_p(dir)) < 0)
+		return error;
+	if (chmod(dir, 01777) != 0)
+		return hil_error_set(HIL_EIO, "lock folder %s: chmod 1777: %s", dir, strerror(errno));
+	return 0;
+}
+
 const char *hil_lock_dir(const char *rack_lock_dir)
 {
+	static _Atomic int warned;
 	const char *env = getenv("SFI_HARNESS_LOCK_DIR");
 
 	if (rack_lock_dir)
 		return rack_lock_dir;
-	return env && env[0] ? env : "/tmp/sfi-harness-locks";
+	if (env && env[0])
+		return env;
+	if (access("/run/lock", W_OK | X_OK) == 0 && make_shared_dir(SHARED_LOCK_DIR) == 0 &&
+	    access(SHARED_LOCK_DIR, W_OK | X_OK) == 0)
+		return SHARED_LOCK_DIR;
+	if (!warned++)
+		fprintf(stderr, "sfi-harness: %s cannot be used; board locks go to %s (set lock_dir "
+			"in the rack, or SFI_HARNESS_LOCK_DIR, to a folder every user of the rack "
+			"shares)\n", SHARED_LOCK_DIR, FALLBACK_LOCK_DIR);
+	return FALLBACK_LOCK_DIR;
 }
+
+void hil_lock_name(char *out, size_t size, const char *serial, const char *scope)
+{
+	if (scope)
+		snprintf(out, size, "sim-%s-%016llx", serial, hil_fnv1a(scope));
+	else
+		snprintf(out, size, "%s", serial);
+}
+
+/* The owner record is written in place over a fixed 512 bytes, padded
+ * with spaces: the file is never truncated (a lock file is only ever
+ * opened, never replaced or cut). */
+#define OWNER_SIZE 512
 
 static void write_owner(int fd, const char *campaign)
 {
 	const char *job = getenv("CI_JOB_URL") ? getenv("CI_JOB_URL") : getenv("BUILD_URL");
-	char host[256] = "localhost", since[32];
+	char host[256] = "localhost", since[32], record[OWNER_SIZE];
 	json_t *owner;
 	char *text;
 
@@ -40,19 +89,53 @@ static void write_owner(int fd, const char *campaign)
 	owner = json_pack("{s:i, s:s, s:s, s:s?, s:s}", "pid", (int)getpid(), "host", host,
 			  "campaign", campaign ? campaign : "", "job_url", job, "since", since);
 	text = json_dumps(owner, JSON_COMPACT);
-	if (text && ftruncate(fd, 0) == 0 && pwrite(fd, text, strlen(text), 0) < 0)
+	memset(record, ' ', sizeof(record));
+	record[sizeof(record) - 1] = '\n';
+	if (text)
+		memcpy(record, text, strlen(text) < sizeof(record) - 1 ? strlen(text)
+								      : sizeof(record) - 1);
+	if (pwrite(fd, record, sizeof(record), 0) < 0)
 		(void)0; /* the record is informative; the flock is what counts */
 	free(text);
 	json_decref(owner);
+}
+
+static void clear_owner(int fd)
+{
+	char record[OWNER_SIZE];
+
+	memset(record, ' ', sizeof(record));
+	record[sizeof(record) - 1] = '\n';
+	if (pwrite(fd, record, sizeof(record), 0) < 0)
+		(void)0;
 }
 
 static void read_owner(int fd, char *out, size_t size)
 {
 	ssize_t n = pread(fd, out, size - 1, 0);
 
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\n'))
+		n--;
 	out[n > 0 ? n : 0] = '\0';
 	if (n <= 0)
 		snprintf(out, size, "(no owner record)");
+}
+
+/* A lock file is a plain file with one name: a symlink is refused by
+ * O_NOFOLLOW, a hard link to something else (nlink > 1) or a FIFO here. */
+static int check_lock_file(int fd, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return hil_error_set(HIL_EIO, "lock %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1)
+		return hil_error_set(HIL_EIO, "lock %s is not a plain file (%s): remove it", path,
+				     !S_ISREG(st.st_mode) ? "not a regular file" : "it has other names");
+	/* every user of the rack opens it: rw for all, whatever the umask */
+	if (st.st_uid == geteuid() && (st.st_mode & 0666) != 0666)
+		(void)fchmod(fd, 0666);
+	return 0;
 }
 
 int hil_lock_file(struct hil_lock **out, const char *path, unsigned wait_s, const char *campaign,
@@ -65,9 +148,12 @@ int hil_lock_file(struct hil_lock **out, const char *path, unsigned wait_s, cons
 	*out = NULL;
 	/* O_NOFOLLOW: a symlink planted where the lock goes is refused, never
 	 * followed (and its target never truncated) */
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
 	if (fd < 0)
-		return hil_error_set(HIL_EIO, "lock %s: %s", path, strerror(errno));
+		return hil_error_set(HIL_EIO, "lock %s: %s%s", path, strerror(errno),
+				     errno == ELOOP ? " (a symbolic link: remove it)" : "");
+	if ((error = check_lock_file(fd, path)) < 0)
+		goto fail;
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			error = hil_error_set(HIL_EIO, "lock %s: %s", path, strerror(errno));
@@ -97,7 +183,7 @@ int hil_lock_board(struct hil_lock **out, const char *dir, const char *serial, u
 	int error;
 
 	*out = NULL;
-	if ((error = hil_mkdir_p(dir)) < 0)
+	if ((error = make_shared_dir(dir)) < 0)
 		return error;
 	path = hil_xasprintf("%s/%s.lock", dir, serial);
 	what = hil_xasprintf("board with probe %s", serial);
@@ -117,8 +203,7 @@ void hil_lock_release(struct hil_lock *lock)
 {
 	if (!lock)
 		return;
-	if (ftruncate(lock->fd, 0) != 0)
-		(void)0;
+	clear_owner(lock->fd);
 	close(lock->fd); /* closing drops the flock */
 	free(lock);
 }

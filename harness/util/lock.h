@@ -8,6 +8,8 @@
 #ifndef HIL_HARNESS_LOCK_H
 #define HIL_HARNESS_LOCK_H
 
+#include <stddef.h>
+
 struct hil_lock;
 
 /* Takes the lock of @serial in @dir (created if needed), waiting up to
@@ -28,7 +30,15 @@ int hil_lock_fd(const struct hil_lock *lock);
 void hil_lock_release(struct hil_lock *lock);
 
 /* The lock folder: the rack's lock_dir, else $SFI_HARNESS_LOCK_DIR, else
- * /tmp/sfi-harness-locks. Borrowed or static. */
+ * /run/lock/sfi-harness (created 1777: every user of the host shares it),
+ * else, said once on stderr, /tmp/sfi-harness-locks. Borrowed or static. */
 const char *hil_lock_dir(const char *rack_lock_dir);
+
+/* The lock name of the board with probe @serial: the serial itself for
+ * real boards (one lock machine-wide), and for a simulated board the
+ * serial scoped to the simulated world it lives in (@scope, its state
+ * folder), so unrelated simulated campaigns never find each other's
+ * boards busy while two runs on one simulated state still do. */
+void hil_lock_name(char *out, size_t size, const char *serial, const char *scope);
 
 #endif

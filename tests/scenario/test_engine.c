@@ -33,21 +33,39 @@ static void init(void)
 TestSuite(engine, .init = init, .timeout = 240);
 
 /* A rack of @n simulated BL 0x92 boards with realistic timings. */
-static char *rack_of(unsigned n, const char *scale)
+/* @n simulated boards; with @state, a rack whose boards live in that
+ * folder for every run (sim_state:), so runs share them as on real boards. */
+static char *rack_in(unsigned n, const char *scale, const char *state)
 {
 	char name[64];
 	struct hil_strbuf b = HIL_STRBUF_INIT;
 
 	hil_strbuf_printf(&b, "rack: eight\ntime_scale: %s\nprogrammer: {driver: sim}\n"
-			  "power:\n  - {id: r, driver: sim}\nboards:\n", scale);
+			  "power:\n  - {id: r, driver: sim}\n", scale);
+	if (state)
+		hil_strbuf_printf(&b, "sim_state: %s\n", state);
+	hil_strbuf_printf(&b, "boards:\n");
 	for (unsigned i = 0; i < n; i++)
 		hil_strbuf_printf(&b, "  - {name: b%u, kind: k, probe: {serial: 'SN%04u'}, power: "
 				  "{controller: r, pin: %u}, sacrificial: true, sim: "
 				  HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n", i, i, i);
-	snprintf(name, sizeof(name), "rack%u.yaml", n);
+	snprintf(name, sizeof(name), "rack%u%s.yaml", n, state ? "-shared" : "");
 	char *path = test_write(dir, name, hil_strbuf_str(&b));
 	hil_strbuf_free(&b);
 	return path;
+}
+
+static char *rack_of(unsigned n, const char *scale)
+{
+	return rack_in(n, scale, NULL);
+}
+
+static char *shared_state(void)
+{
+	char *state = NULL;
+
+	cr_assert(asprintf(&state, "%s/rack-state", dir) > 0);
+	return state;
 }
 
 static char *scenario(unsigned repeat)
@@ -292,7 +310,8 @@ Test(engine, four_shards_and_a_merge_equal_one_run)
 
 Test(engine, two_harness_processes_never_drive_one_board_at_once)
 {
-	char *rack = rack_of(2, "0.05"), *scen = scenario(2), *a = NULL, *b = NULL;
+	char *state = shared_state();
+	char *rack = rack_in(2, "0.05", state), *scen = scenario(2), *a = NULL, *b = NULL;
 	int sa, sb;
 
 	cr_assert(asprintf(&a, "%s/proc-a", dir) > 0);
@@ -318,17 +337,22 @@ Test(engine, two_harness_processes_never_drive_one_board_at_once)
 	json_decref(jb);
 	free(a);
 	free(b);
+	free(state);
 	free(scen);
 	free(rack);
 }
 
 Test(engine, a_busy_board_names_its_holder)
 {
-	char *rack = rack_of(2, "0"), *scen = scenario(1), *out = NULL;
+	char *state = shared_state();
+	char *rack = rack_in(2, "0", state), *scen = scenario(1), *out = NULL;
 	struct hil_lock *held;
+	char name[128];
 	int code;
 
-	cr_assert_eq(hil_lock_board(&held, hil_lock_dir(NULL), "SN0001", 0, "nightly-42"), 0);
+	/* as another run on the same simulated rack holds board b1 */
+	hil_lock_name(name, sizeof(name), "SN0001", state);
+	cr_assert_eq(hil_lock_board(&held, hil_lock_dir(NULL), name, 0, "nightly-42"), 0);
 	cr_assert(asprintf(&out, "%s/busy", dir) > 0);
 	json_t *res = run_in(rack, scen, out, 0, 0, &code);
 	hil_lock_release(held);
@@ -341,6 +365,28 @@ Test(engine, a_busy_board_names_its_holder)
 	cr_assert_str_eq(json_string_value(json_object_get(b0, "class")), "success", "the other board ran");
 	json_decref(res);
 	free(out);
+	free(scen);
+	free(rack);
+	free(state);
+}
+
+Test(engine, unrelated_simulated_campaigns_never_find_each_other_s_boards_busy)
+{
+	/* two people running the demo on one host: each its own boards */
+	char *rack = rack_of(2, "0.05"), *scen = scenario(2), *a = NULL, *b = NULL;
+	int sa, sb;
+
+	cr_assert(asprintf(&a, "%s/demo-a", dir) > 0);
+	cr_assert(asprintf(&b, "%s/demo-b", dir) > 0);
+	char *argv_a[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", a, scen, NULL };
+	char *argv_b[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", b, scen, NULL };
+	pid_t pa = test_spawn_quiet(argv_a), pb = test_spawn_quiet(argv_b);
+	waitpid(pa, &sa, 0);
+	waitpid(pb, &sb, 0);
+	cr_assert(WIFEXITED(sa) && WEXITSTATUS(sa) == 0, "run a: %d", sa);
+	cr_assert(WIFEXITED(sb) && WEXITSTATUS(sb) == 0, "run b: %d (board_busy?)", sb);
+	free(a);
+	free(b);
 	free(scen);
 	free(rack);
 }
