@@ -63,6 +63,11 @@ struct hil_driver_ops {
 	 * run once per rack that uses the backend. Adds diagnostics to @diag
 	 * and returns HIL_ECONFIG when something is wrong, else 0. */
 	int (*check)(const struct hil_rack *rack, struct hil_diag *diag);
+	/* Optional: what must hold on this host before a campaign uses the
+	 * backend with settings @cfg (the tool it runs exists and may be run),
+	 * checked by the one pre-flight of check, --dry-run and run, before
+	 * any board is touched. Adds diagnostics; HIL_ECONFIG when not ready. */
+	int (*ready)(const struct hil_rack *rack, const void *cfg, struct hil_diag *diag);
 
 	int (*open)(struct hil_driver *drv);
 	void (*close)(struct hil_driver *drv);

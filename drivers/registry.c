@@ -9,6 +9,7 @@
 #include "drivers/programmer/programmer.h"
 #include "drivers/sim/config.h"
 #include "harness/config/rack.h"
+#include "harness/util/error.h"
 #include "harness/yaml/yaml_tree.h"
 
 #include <string.h>
@@ -171,6 +172,22 @@ const struct hil_rack_backends hil_registry_rack_backends = {
 	.free_board_sim = hil_sim_free_board,
 	.check = rack_check,
 };
+
+int hil_registry_ready(const struct hil_rack *rack, struct hil_diag *diag)
+{
+	const struct hil_driver_ops *ops = hil_registry_find(HIL_ROLE_PROGRAMMER,
+							     rack->programmer_driver);
+	int error = 0;
+
+	if (ops && ops->ready && ops->ready(rack, rack->programmer_cfg, diag) < 0)
+		error = HIL_ECONFIG;
+	for (size_t i = 0; i < rack->power_count; i++) {
+		ops = hil_registry_find(HIL_ROLE_POWER, rack->power[i].driver);
+		if (ops && ops->ready && ops->ready(rack, rack->power[i].cfg, diag) < 0)
+			error = HIL_ECONFIG;
+	}
+	return error;
+}
 
 int hil_registry_rack_load(struct hil_rack **out, const char *path, struct hil_diag *diag)
 {

@@ -52,6 +52,11 @@ int hil_registry_check_file(const char *path, const struct hil_ynode *root, char
  * simulated profile's timings; 0 when the board is not simulated (real
  * boards have no model to estimate from). The simulator owns the
  * estimate: it serves the stand-in tool's racks too. */
+/* The ready() of the rack's programmer and power backends: whether what
+ * they run exists on this host (docs/drivers.md). HIL_ECONFIG with
+ * diagnostics when not. */
+int hil_registry_ready(const struct hil_rack *rack, struct hil_diag *diag);
+
 unsigned long hil_registry_estimate_ms(const struct hil_rack_board *board,
 				       const struct hil_step *steps, size_t count);
 

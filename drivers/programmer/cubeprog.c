@@ -5,6 +5,7 @@
  * text, because the tool's exit code alone cannot be trusted (§6.3). */
 #include "drivers/programmer/programmer.h"
 #include "harness/util/clock.h"
+#include "harness/util/diag.h"
 #include "harness/util/error.h"
 #include "harness/config/rack.h"
 #include "harness/util/strbuf.h"
@@ -12,9 +13,11 @@
 #include "harness/util/xalloc.h"
 #include "harness/yaml/ycheck.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ABORT_TIMEOUT_S 30
@@ -279,6 +282,47 @@ static int cubeprog_run(struct hil_programmer *p, const struct hil_prog_request 
 	return 0;
 }
 
+/* The tool must be there before a campaign touches a board: a missing
+ * path would otherwise surface as "cannot read the HSM counter" or as one
+ * tool_crash per install. A bare name is looked up in PATH, as it is run. */
+static int cubeprog_ready(const struct hil_rack *rack, const void *cfg_p, struct hil_diag *diag)
+{
+	const struct cubeprog_cfg *cfg = cfg_p;
+	const char *path = cfg && cfg->path ? cfg->path : "STM32_Programmer_CLI";
+	char *found = NULL;
+	struct stat st;
+	const char *why = NULL;
+
+	if (!strchr(path, '/')) {
+		const char *dirs = getenv("PATH");
+		for (const char *d = dirs ? dirs : ""; *d && !found;) {
+			const char *end = strchr(d, ':');
+			size_t len = end ? (size_t)(end - d) : strlen(d);
+			char *candidate = hil_xasprintf("%.*s/%s", (int)len, d, path);
+			if (access(candidate, X_OK) == 0)
+				found = candidate;
+			else
+				free(candidate);
+			d += len + (end ? 1 : 0);
+		}
+		if (!found)
+			why = "not found in PATH";
+	} else if (stat(path, &st) != 0) {
+		why = strerror(errno);
+	} else if (!S_ISREG(st.st_mode)) {
+		why = "not a regular file";
+	} else if (access(path, X_OK) != 0) {
+		why = "not executable";
+	}
+	free(found);
+	if (!why)
+		return 0;
+	hil_diag_add(diag, rack->file, rack->programmer_line, rack->programmer_col,
+		     "programmer %s: %s (expected STM32_Programmer_CLI from STM32CubeProgrammer: "
+		     "set programmer: {path: ...} in the rack)", path, why);
+	return HIL_ECONFIG;
+}
+
 const struct hil_programmer_ops hil_programmer_cubeprog = {
 	.drv = {
 		.name = "cubeprog",
@@ -287,6 +331,7 @@ const struct hil_programmer_ops hil_programmer_cubeprog = {
 		.keys = key_lists,
 		.parse_config = cubeprog_parse_config,
 		.free_config = cubeprog_free_config,
+		.ready = cubeprog_ready,
 		.open = cubeprog_open,
 		.close = cubeprog_close,
 	},

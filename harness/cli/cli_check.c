@@ -5,6 +5,7 @@
 #include "harness/transcript/outcome.h"
 #include "harness/util/error.h"
 #include "harness/config/plan.h"
+#include "harness/engine/preflight.h"
 #include "drivers/registry.h"
 #include "harness/config/rack.h"
 #include "harness/config/scenario.h"
@@ -14,12 +15,17 @@
 #include <stdio.h>
 
 static const char usage[] =
-	"usage: sfi-harness check [--rack RACK] FILE...\n"
+	"usage: sfi-harness check [--rack RACK] [--allow-irreversible] FILE...\n"
 	"\n"
 	"Validates each FILE: a rack (top-level 'rack:'), a scenario ('campaign:') or a\n"
 	"simulated board profile ('profile:'). Scenarios are also planned against RACK\n"
-	"(default: $SFI_HARNESS_RACK or the simulated rack). Every problem is printed as\n"
-	"file:line:col: what is wrong (what was expected). Exit 0 when all are valid, 2 if not.\n";
+	"(default: $SFI_HARNESS_RACK or the simulated rack) and get run's pre-flight:\n"
+	"the programmer tool, every file the campaign reads, and the irreversible-step\n"
+	"interlock (--allow-irreversible as run takes it). Every problem is printed as\n"
+	"file:line:col: what is wrong (what was expected). Exit 0 when all are valid, 2 if not:\n"
+	"what check refuses, run refuses with the same message.\n";
+
+static bool allow_irreversible;
 
 static int check_scenario(const char *path, const char *rack_path, struct hil_diag *diag)
 {
@@ -31,7 +37,8 @@ static int check_scenario(const char *path, const char *rack_path, struct hil_di
 	if ((error = hil_scenario_load(&s, path, diag)) < 0)
 		return error;
 	if ((error = hil_registry_rack_load(&rack, rack_path, diag)) == 0 &&
-	    (error = hil_plan_build(&plan, s, rack, 0, diag)) == 0)
+	    (error = hil_plan_build(&plan, s, rack, 0, diag)) == 0 &&
+	    (error = hil_preflight(plan, allow_irreversible, diag)) == 0)
 		printf("%s: ok (campaign %s: %zu board(s) x %zu cell(s) x %u run(s) on rack %s)\n",
 		       path, s->campaign, plan->board_count, plan->cell_count, plan->repeat, rack->name);
 	hil_plan_free(plan);
@@ -71,16 +78,20 @@ int hil_cli_check(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "rack", required_argument, NULL, 'r' },
+		{ "allow-irreversible", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *rack = hil_rack_default_path();
 	int c, status = HIL_EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "r:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:Ih", options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			rack = optarg;
+			break;
+		case 'I':
+			allow_irreversible = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);

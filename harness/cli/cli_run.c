@@ -6,6 +6,7 @@
 #include "harness/util/error.h"
 #include "harness/util/stop.h"
 #include "harness/engine/interlock.h"
+#include "harness/engine/preflight.h"
 #include "harness/transcript/outcome.h"
 #include "harness/config/plan.h"
 #include "harness/config/rack.h"
@@ -221,7 +222,7 @@ int hil_cli_run(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		if (hil_scenario_load(&scen[i], argv[optind + i], &diag) == 0 && rack)
 			bad |= hil_plan_build(&plans[i], scen[i], rack, (unsigned)a.repeat, &diag) < 0 ||
-			       (!a.dry_run && hil_interlock_check(plans[i], a.allow_irreversible, &diag) < 0);
+			       hil_preflight(plans[i], a.allow_irreversible, &diag) < 0;
 		else
 			bad = 1;
 	if (!bad && a.time_scale >= 0 && a.time_scale < 1 && !hil_rack_is_simulated(rack)) {

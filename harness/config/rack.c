@@ -225,6 +225,8 @@ static void load_programmer(struct hil_ycheck *c, struct hil_rack *rack,
 	const struct hil_ynode *v;
 	unsigned long timeout = 180;
 
+	rack->programmer_line = node->line;
+	rack->programmer_col = node->col;
 	if (!hil_ycheck_map(c, node, "programmer", programmer_keys) && node->kind != HIL_YNODE_MAP)
 		return;
 	if ((v = hil_ycheck_require(c, node, "driver", "programmer")))

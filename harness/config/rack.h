@@ -74,6 +74,7 @@ struct hil_rack {
 	char *programmer_driver;   /* "sim", "cubeprog" */
 	unsigned programmer_timeout_s; /* default deadline of an operation */
 	void *programmer_cfg;      /* the programmer backend's settings (path, ...); opaque */
+	unsigned programmer_line, programmer_col; /* of `programmer:` */
 	char *probe_driver;        /* "sim", "stlink_usb" */
 	void *probe_cfg;           /* the probe backend's settings; opaque, NULL today */
 	char *lock_dir;            /* NULL: default */

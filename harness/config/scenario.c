@@ -216,14 +216,25 @@ static void load_step(struct hil_ycheck *c, const struct hil_scenario *s,
 	st->line = node->line;
 	st->col = node->col;
 	const struct hil_ynode *irr = hil_ymap_get(node, "irreversible");
+	const struct hil_ynode *rev = hil_ymap_get(node, "reversible");
 	if (irr)
 		hil_ycheck_bool(c, irr, "irreversible", &st->irreversible);
-	if (node->kind != HIL_YNODE_MAP || node->count != 1u + (irr != NULL) ||
-	    (irr && node->entries[0].value == irr)) {
+	if (node->kind != HIL_YNODE_MAP || node->count != 1u + (irr != NULL) + (rev != NULL) ||
+	    (irr && node->entries[0].value == irr) || (rev && node->entries[0].value == rev)) {
 		hil_ycheck_error(c, node, "a step must be a mapping with one key (expected one of: "
 				 "power, sfi_install, read_ob, verify_flash, wait, reset, expect_console; "
-				 "optionally with irreversible: true after it)");
+				 "optionally with irreversible: true, or for sfi_install reversible: "
+				 "REASON, after it)");
 		return;
+	}
+	if (rev && hil_ycheck_str(c, rev, "reversible", &st->reversible)) {
+		if (!st->reversible[0] || strcmp(node->entries[0].key->text, "sfi_install") != 0)
+			hil_ycheck_error(c, rev, "reversible: expected the reason an sfi_install's image "
+					 "cannot lock the board for good (it vouches for option bytes the "
+					 "interlock cannot read)");
+		if (st->irreversible)
+			hil_ycheck_error(c, rev, "reversible and irreversible: true on one step "
+					 "(expected one of them)");
 	}
 	if (!hil_ycheck_enum(c, node->entries[0].key, "step", step_names, &kind))
 		return;
@@ -593,6 +604,7 @@ void hil_scenario_free(struct hil_scenario *s)
 		free(st->verify_nonce);
 		free(st->expect_file);
 		free(st->pattern);
+		free(st->reversible);
 		for (size_t k = 0; k < st->ob_expect_count; k++)
 			free(st->ob_expect[k].name);
 		free(st->ob_expect);

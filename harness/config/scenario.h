@@ -69,6 +69,10 @@ struct hil_step {
 	/* declared permanent: runs only with --allow-irreversible, on
 	 * sacrificial boards (harness/interlock.c) */
 	bool irreversible;
+	/* sfi_install only: why the image is known to be reversible although
+	 * the interlock cannot read its option bytes (no key, another key...);
+	 * NULL: unreadable option bytes count as possibly irreversible. */
+	char *reversible;
 };
 
 struct hil_matrix_param {

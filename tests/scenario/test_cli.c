@@ -206,8 +206,18 @@ Test(cli, the_interlock_refuses_an_rdp2_image_before_touching_any_board)
 	cr_assert(strstr(out, "--allow-irreversible"), "%s", out);
 	cr_assert(access(results, F_OK) != 0, "nothing was touched");
 	free(out);
+	/* one pre-flight: the dry run and check refuse it with the same message */
 	char *dry[] = { HIL_BINARY, "run", "--dry-run", "--rack", rack, scen, NULL };
-	cr_assert_eq(test_spawn(dry, &out), 0, "%s", out);
+	cr_assert_eq(test_spawn(dry, &out), 2, "%s", out);
+	cr_assert(strstr(out, "refused: step 2 (sfi_install) on board 'spare'"), "%s", out);
+	free(out);
+	char *check[] = { HIL_BINARY, "check", "--rack", rack, scen, NULL };
+	cr_assert_eq(test_spawn(check, &out), 2, "%s", out);
+	cr_assert(strstr(out, "refused: step 2 (sfi_install) on board 'spare'"), "%s", out);
+	free(out);
+	char *dry_allowed[] = { HIL_BINARY, "run", "--dry-run", "--allow-irreversible", "--rack", rack,
+				scen, NULL };
+	cr_assert_eq(test_spawn(dry_allowed, &out), 0, "%s", out);
 	cr_assert(strstr(out, "IRREVERSIBLE: step 2 sfi_install"), "%s", out);
 	free(out);
 	char *allowed[] = { HIL_BINARY, "run", "--allow-irreversible", "--rack", rack, "--out", results,
@@ -242,7 +252,8 @@ Test(cli, option_bytes_the_scenario_marks_irreversible_are_refused_too)
 	cr_assert(strstr(out, "on board 'keeper' cannot be undone: its image sets SECURITY=0x1: lab rule 7"),
 		  "%s", out);
 	free(out);
-	char *dry[] = { HIL_BINARY, "run", "--dry-run", "--rack", rack, scen, NULL };
+	char *dry[] = { HIL_BINARY, "run", "--dry-run", "--allow-irreversible", "--rack", rack, scen,
+			NULL };
 	cr_assert_eq(test_spawn(dry, &out), 0, "%s", out);
 	cr_assert(strstr(out, "IRREVERSIBLE: step 2 sfi_install: its image sets SECURITY=0x1"), "%s", out);
 	free(out);

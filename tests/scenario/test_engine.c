@@ -73,6 +73,8 @@ static char *scenario(unsigned repeat)
 	char *text = NULL, *path;
 
 	cr_assert(asprintf(&text, "campaign: engine\nrepeat: %u\nseed: 7\nmatrix: {image: [a, b]}\n"
+			   "sfi_key: {key: " HIL_SOURCE_DIR "/fixtures/keys/test-key.hex, nonce: "
+			   HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\n"
 			   "steps:\n  - power: cycle\n"
 			   "  - sfi_install: {image: " HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi, "
 			   "license: {hsm_slot: 1}}\n", repeat) > 0);

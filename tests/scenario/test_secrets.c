@@ -167,7 +167,9 @@ Test(secrets, no_key_nonce_or_licence_in_any_output)
 	char *rack = test_write(dir, "rack.yaml", rack_text);
 	cr_assert(asprintf(&cache, "%s/licences", dir) > 0);
 	cr_assert(asprintf(&scen_text,
-			   "campaign: secrets\nboards: all\nrepeat: 2\nsteps:\n  - power: cycle\n"
+			   "campaign: secrets\nboards: all\nrepeat: 2\n"
+			   "sfi_key: {key: " HIL_SOURCE_DIR "/fixtures/keys/test-key.hex, nonce: "
+			   HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\nsteps:\n  - power: cycle\n"
 			   "  - sfi_install: {image: " HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi, "
 			   "license: {hsm_slot: 1, cache: %s}}\n"
 			   "  - verify_flash:\n      image: " HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi\n"

@@ -1,6 +1,7 @@
 /* Hostile and broken input to the sfi-harness binary: every case gets a
  * positioned error and exit 2, in bounded memory and time (the suite's
  * timeout is the hang check). docs/reliability.md lists the cases. */
+#include "harness/util/fileutil.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -155,15 +156,24 @@ Test(bad_input, root_widens_the_campaign_directory)
 
 	cr_assert(asprintf(&sub, "%s/campaign", dir) > 0);
 	cr_assert_eq(mkdir(sub, 0755), 0);
-	free(test_write(dir, "shared.sfi", "x"));
+	char *image = NULL;
+	size_t image_len = 0;
+	cr_assert_eq(hil_read_file(&image, &image_len, HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi",
+				   1 << 20), 0);
+	char *shared = NULL;
+	cr_assert(asprintf(&shared, "%s/shared.sfi", dir) > 0);
+	FILE *f = fopen(shared, "wb");
+	cr_assert(f && fwrite(image, 1, image_len, f) == image_len && fclose(f) == 0);
+	free(image);
+	free(shared);
 	char *scen = test_write(sub, "s.yaml", "campaign: c\nsteps:\n  - sfi_install: {image: "
-				"../shared.sfi, license: {hsm_slot: 1}}\n");
+				"../shared.sfi, license: {hsm_slot: 1}}\n    reversible: a test image\n");
 	char *argv[] = { HIL_BINARY, "check", scen, NULL };
 	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
 	cr_assert(strstr(out, "climbs out"), "%s", out);
 	free(out);
 	free(test_write(sub, "s.yaml", "campaign: c\nroot: ..\nsteps:\n  - sfi_install: {image: "
-			"../shared.sfi, license: {hsm_slot: 1}}\n"));
+			"../shared.sfi, license: {hsm_slot: 1}}\n    reversible: a test image\n"));
 	cr_assert_eq(test_spawn(argv, &out), 0, "root: .. takes the parent in: %s", out);
 	free(out);
 	free(scen);

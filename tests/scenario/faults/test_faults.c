@@ -61,7 +61,7 @@ static char *scenario(unsigned repeat)
 	char *text = NULL;
 
 	cr_assert(asprintf(&text,
-			   "campaign: faults\nboards: all\nrepeat: %u\nsteps:\n  - power: cycle\n"
+			   "campaign: faults\nboards: all\nrepeat: %u\n" SFI_KEY "steps:\n  - power: cycle\n"
 			   "  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, "
 			   "license: {hsm_slot: 1}, timeout_s: 60}\n"
 			   "  - expect_console: {pattern: SBSFU, timeout_s: 5}\n"
@@ -318,7 +318,7 @@ Test(faults, an_rss_version_that_cannot_be_read_makes_the_installs_errors_not_pa
 	setenv("FAKE_CUBEPROG_FAULT_OP", "rss", 1);
 	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: cubeprog, path: " HIL_FAKE_CLI ", timeout_s: 30}", "0");
 	char *text = NULL, *out = out_dir(), *output = NULL;
-	cr_assert(asprintf(&text, "campaign: faults\nboards: all\nrepeat: 2\nsteps:\n  - power: cycle\n"
+	cr_assert(asprintf(&text, "campaign: faults\nboards: all\nrepeat: 2\n" SFI_KEY "steps:\n  - power: cycle\n"
 			   "  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, "
 			   "license: {hsm_slot: 1}, timeout_s: 60}\n"
 			   "expect:\n  - when: {rss_version: \"9.9.9\"}\n    result: fail\n"
@@ -480,7 +480,7 @@ Test(faults, a_full_disk_during_the_read_back_is_an_error_not_a_device_verdict)
 {
 	char *rack = rack_with(GOOD_BOARD BANNER, "{driver: sim, timeout_s: 30}", "0");
 	char *text = NULL, *out = out_dir(), *output = NULL;
-	cr_assert(asprintf(&text, "campaign: faults\nboards: all\nrepeat: 2\nsteps:\n  - power: cycle\n"
+	cr_assert(asprintf(&text, "campaign: faults\nboards: all\nrepeat: 2\n" SFI_KEY "steps:\n  - power: cycle\n"
 			   "  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, "
 			   "license: {hsm_slot: 1}, timeout_s: 60}\n"
 			   "  - verify_flash: {expect: %s/fixtures/images/sbsfu.bin, address: 0x08000000}\n",
