@@ -307,3 +307,29 @@ Test(cli, an_unknown_board_lists_the_rack_s_boards)
 	cr_assert(strstr(out, "expected one of: dk-bl90, custom-bl91, custom-bl92"), "%s", out);
 	free(out);
 }
+
+Test(cli, a_programmer_path_that_does_not_exist_is_a_pre_flight_error_of_check_and_run)
+{
+	char *dir = test_tmpdir(), *out = NULL, *results = NULL;
+	char *rack = test_write(dir, "rack.yaml",
+		"rack: r\nprogrammer: {driver: cubeprog, path: /nonexistent/STM32_Programmer_CLI}\n"
+		"power:\n  - {id: p, driver: sim}\nboards:\n"
+		"  - {name: b, kind: k, probe: {serial: '01'}, power: {controller: p, pin: 0},"
+		" sacrificial: true, sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n");
+	const char *scen = HIL_SOURCE_DIR "/scenarios/nightly.yaml";
+	char *check[] = { HIL_BINARY, "check", "--rack", rack, (char *)scen, NULL };
+
+	cr_assert(asprintf(&results, "%s/results", dir) > 0);
+	char *run[] = { HIL_BINARY, "run", "--rack", rack, "--out", results, (char *)scen, NULL };
+	cr_assert_eq(test_spawn(check, &out), 2, "%s", out);
+	cr_assert(strstr(out, "programmer /nonexistent/STM32_Programmer_CLI: No such file"), "%s", out);
+	free(out);
+	cr_assert_eq(test_spawn(run, &out), 2, "%s", out);
+	cr_assert(strstr(out, "programmer /nonexistent/STM32_Programmer_CLI: No such file"), "%s", out);
+	cr_assert(!strstr(out, "licence counter"), "%s", out);
+	cr_assert(access(results, F_OK) != 0, "run touched something");
+	free(out);
+	free(results);
+	free(rack);
+	free(dir);
+}
