@@ -40,10 +40,83 @@ static const char *skip_gui_prefix(const char *s)
 }
 
 /* CR, tabs, NULs and runs of spaces become single spaces; trimmed. */
+/* Length of the terminal escape sequence at @p (ESC already seen at p[0]),
+ * ECMA-48 §5.3-5.6: CSI (ESC [ params intermediates final, e.g. an SGR
+ * colour "ESC[31m"; AN5054 describes STM32CubeProgrammer's messages as
+ * green on success and red on error — unverified: which codes the CLI
+ * writes to a pipe, no captured log here shows), OSC and the other strings (ESC ] ... BEL
+ * or ESC \), and the short forms (ESC, intermediates 0x20-0x2F, a final
+ * byte). An unterminated sequence runs to the end of the line. */
+static size_t escape_len(const unsigned char *p)
+{
+	size_t n = 1;
+
+	if (p[1] == '[') { /* CSI */
+		for (n = 2; p[n] >= 0x30 && p[n] <= 0x3F; n++)
+			;
+		for (; p[n] >= 0x20 && p[n] <= 0x2F; n++)
+			;
+		return p[n] >= 0x40 && p[n] <= 0x7E ? n + 1 : n;
+	}
+	if (p[1] == ']' || p[1] == 'P' || p[1] == '^' || p[1] == '_' || p[1] == 'X') {
+		for (n = 2; p[n] && p[n] != 0x07 && !(p[n] == 0x1B && p[n + 1] == '\\'); n++)
+			;
+		return p[n] == 0x07 ? n + 1 : p[n] ? n + 2 : n;
+	}
+	for (; p[n] >= 0x20 && p[n] <= 0x2F; n++)
+		;
+	return p[n] >= 0x30 && p[n] <= 0x7E ? n + 1 : n;
+}
+
+/* The same for the C1 forms in UTF-8 (U+009B CSI, U+009D OSC): 2 bytes
+ * introduce them instead of ESC and one byte. */
+static size_t c1_escape_len(const unsigned char *p)
+{
+	size_t n;
+
+	if (p[0] != 0xC2 || (p[1] != 0x9B && p[1] != 0x9D))
+		return 0;
+	if (p[1] == 0x9B) {
+		for (n = 2; p[n] >= 0x30 && p[n] <= 0x3F; n++)
+			;
+		for (; p[n] >= 0x20 && p[n] <= 0x2F; n++)
+			;
+		return p[n] >= 0x40 && p[n] <= 0x7E ? n + 1 : n;
+	}
+	for (n = 2; p[n] && p[n] != 0x07 && !(p[n] == 0xC2 && p[n + 1] == 0x9C); n++)
+		;
+	return p[n] == 0x07 ? n + 1 : p[n] ? n + 2 : n;
+}
+
+/* Terminal controls out before anything is matched: a coloured log (a
+ * wrapper that keeps SGR in piped output, `script`, a CI log viewer's copy)
+ * must parse as the plain one. Backspace overstrikes the character before
+ * it, as on a terminal. */
+static void strip_terminal_controls(char *line)
+{
+	unsigned char *r = (unsigned char *)line, *w = r;
+
+	while (*r) {
+		size_t n = *r == 0x1B ? escape_len(r) : c1_escape_len(r);
+		if (n) {
+			r += n;
+		} else if (*r == '\b') {
+			if (w > (unsigned char *)line)
+				w--;
+			r++;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
 static void normalise(char *line)
 {
 	char *w = line;
 	bool space = true;
+
+	strip_terminal_controls(line);
 
 	for (char *r = line; *r; r++) {
 		unsigned char c = (unsigned char)*r;

@@ -206,6 +206,23 @@ static void collapse(struct hil_strbuf *b, const char *l, size_t n, size_t k)
 	hil_strbuf_putc(b, '\n');
 }
 
+/* As a terminal-colouring tool or wrapper writes it: the window title set
+ * (OSC), errors red, warnings yellow, everything else in bold green field
+ * names, each line reset at its end (SGR, ECMA-48), and a cursor move. */
+static void coloured(struct hil_strbuf *b, const char *l, size_t n, size_t k)
+{
+	if (k == 0)
+		hil_strbuf_puts(b, "\033]0;STM32CubeProgrammer\007");
+	if (n >= 6 && !strncmp(l, "Error:", 6))
+		hil_strbuf_printf(b, "\033[31m%.*s\033[0m\n", (int)n, l);
+	else if (n >= 8 && !strncmp(l, "Warning:", 8))
+		hil_strbuf_printf(b, "\033[1;33m%.*s\033[39;49m\n", (int)n, l);
+	else if (k % 5 == 3)
+		hil_strbuf_printf(b, "\033[2K\033[1G\033[32m%.*s\033[m\n", (int)n, l);
+	else
+		hil_strbuf_printf(b, "\033[01;32m%.*s\033[0m\n", (int)n, l);
+}
+
 static void same_meaning(const json_t *a, const json_t *b, const char *what, const char *name)
 {
 	static const char *const keys[] = { "class", "device", "sfi", "option_bytes", "errors" };
@@ -215,13 +232,14 @@ static void same_meaning(const json_t *a, const json_t *b, const char *what, con
 			  "%s with %s: '%s' differs", name, what, keys[i]);
 }
 
-Test(transcripts, prefixes_crlf_and_collapsed_whitespace_change_nothing)
+Test(transcripts, prefixes_crlf_colours_and_collapsed_whitespace_change_nothing)
 {
 	static const struct {
 		const char *what;
 		void (*fn)(struct hil_strbuf *, const char *, size_t, size_t);
 	} variants[] = { { "GUI prefixes", gui_prefix }, { "GUI prefixes with ms", gui_prefix_ms },
-			 { "CRLF", crlf }, { "collapsed whitespace", collapse } };
+			 { "CRLF", crlf }, { "collapsed whitespace", collapse },
+			 { "terminal colours", coloured } };
 	struct golden g[64];
 	size_t n = load_goldens(g, 64);
 
