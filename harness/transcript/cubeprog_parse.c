@@ -369,7 +369,8 @@ static bool parse_voltage(const char *v, unsigned *mv)
 		return false;
 	while (isdigit((unsigned char)*v))
 		v++;
-	if (*v == '.')
+	/* "3,30V" too: a decimal comma, as a localised tool prints it */
+	if (*v == '.' || *v == ',')
 		for (v++; isdigit((unsigned char)*v); v++)
 			if (digits++ < 3)
 				frac = frac * 10 + (unsigned)(*v - '0');
@@ -498,7 +499,15 @@ static void parse_line(struct parse_state *st, char *line)
 
 	find_markers(line, at);
 	if (at[M_STLINK_ERROR] || at[M_DEV_CONNECT_ERR])
-		t->saw_no_probe = true;
+		t->saw_probe_trouble = true;
+	/* `-l`: "=====  DFU Interface   =====" opens the DFU devices, whose
+	 * Device ID lines describe them, not the target; the next "=====" ends it */
+	if (!strncmp(line, "=====", 5)) {
+		st->in_dfu_list = strstr(line, "DFU Interface") != NULL;
+		return;
+	}
+	if (st->in_dfu_list)
+		return;
 	if (at[M_OB_BANK] || at[M_OB_AFTER_ABORT]) {
 		st->in_ob_dump = true;
 		return;
@@ -595,7 +604,7 @@ enum hil_class hil_cubeprog_classify(const struct hil_transcript *t, enum hil_pr
 		return HIL_CLASS_RECONNECT_FAIL;
 	if (t->saw_file_error)
 		return HIL_CLASS_FILE_ERROR;
-	if (t->saw_no_probe)
+	if (t->saw_no_probe || (t->saw_probe_trouble && !concluded(t, op)))
 		return HIL_CLASS_NO_PROBE;
 	if (t->saw_no_target)
 		return HIL_CLASS_NO_TARGET;

@@ -54,7 +54,7 @@ struct hil_transcript {
 	unsigned voltage_mv;        /* "Voltage : 3.28V": the target voltage the probe measures */
 	bool has_device_id, has_bl_version;
 	uint32_t device_id, bl_version;
-	char device_name[32];
+	char device_name[64];
 	char revision[16];          /* "Rev Z", "--", "" when not printed */
 	char rss_version[24];       /* "" when not printed */
 	int sfi_protocol, sfi_areas_total, sfi_image_version; /* -1: not printed */
@@ -88,6 +88,9 @@ struct hil_transcript {
 	/* What the error lines said, by class. */
 	bool saw_no_probe, saw_no_target, saw_security_state, saw_activation_fail,
 	     saw_license_error, saw_ob_error, saw_reconnect_fail, saw_file_error;
+	/* a probe error named outside an Error: line (a retried connect the
+	 * tool got past): no_probe only when the operation did not conclude */
+	bool saw_probe_trouble;
 };
 
 /* Parses @len bytes of @text into *out (which it resets first). */
@@ -98,6 +101,7 @@ struct hil_cubeprog_stream {
 	struct hil_transcript *t;
 	bool in_ob_dump;
 	bool in_probe_list;
+	bool in_dfu_list;           /* `-l`'s DFU section: its Device ID is not the target's */
 	int area;                   /* index into t->areas of the open "Parsing Area"; -1 */
 };
 void hil_cubeprog_stream_init(struct hil_cubeprog_stream *s, struct hil_transcript *out);

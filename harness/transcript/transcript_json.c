@@ -38,7 +38,8 @@ static json_t *messages(const char msgs[][HIL_TX_MSG_LEN], size_t count)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < count && i < HIL_TX_MAX_MSGS; i++)
-		json_array_append_new(a, hil_json_text(msgs[i]));
+		/* a bare "Warning:" is an empty message, not a missing one */
+		json_array_append_new(a, msgs[i][0] ? hil_json_text(msgs[i]) : json_string(""));
 	return a;
 }
 

@@ -1,6 +1,7 @@
 /* Transcript parser and classifier: the seed thread's real logs (when
  * ../shared is there), and the variations the real tool and GUI produce. */
 #include "harness/transcript/cubeprog_parse.h"
+#include "harness/transcript/transcript_json.h"
 #include "harness/util/fileutil.h"
 #include "support.h"
 
@@ -184,4 +185,58 @@ Test(parse, r32_dump_gives_the_words_in_address_order)
 	cr_assert_eq(classify("Reading 32-bit memory content\nError: failed to read memory\n",
 			      HIL_PROG_READ_WORDS, 1), HIL_CLASS_UNKNOWN_ERROR);
 	cr_assert_eq(tx.mem_word_count, 0);
+}
+
+Test(parse, a_decimal_comma_in_the_target_voltage)
+{
+	classify("Voltage     : 3,30V\n", HIL_PROG_IDENTIFY, 0);
+	cr_assert(tx.has_voltage);
+	cr_assert_eq(tx.voltage_mv, 3300);
+}
+
+Test(parse, a_long_device_name_is_kept_whole)
+{
+	classify("Device name : STM32H7A3xI/H7B3xI/H7B0xB-long-variant\n", HIL_PROG_IDENTIFY, 0);
+	cr_assert_str_eq(tx.device_name, "STM32H7A3xI/H7B3xI/H7B0xB-long-variant");
+}
+
+Test(parse, a_bare_warning_is_an_empty_message_not_a_null)
+{
+	classify("Warning:\nError: x\n", HIL_PROG_SFI_INSTALL, 1);
+	json_t *j = hil_transcript_json(&tx, HIL_CLASS_UNKNOWN_ERROR);
+	json_t *w = json_object_get(j, "warnings");
+	cr_assert_eq(json_array_size(w), 1);
+	cr_assert(json_is_string(json_array_get(w, 0)), "the bare warning became null");
+	cr_assert_str_eq(json_string_value(json_array_get(w, 0)), "");
+	json_decref(j);
+}
+
+Test(parse, a_dfu_device_s_id_in_a_listing_is_not_the_target_s)
+{
+	classify("=====  DFU Interface   =====\n"
+		 "Total number of available STM32 device in DFU mode: 1\n"
+		 "  Device Index           : USB1\n"
+		 "  Product ID             : DFU in FS Mode\n"
+		 "  Serial number          : 207F35A43130\n"
+		 "  Device ID              : 0x0480\n"
+		 "===== STLink Interface =====\n"
+		 "-------- Connected ST-LINK Probes List --------\n"
+		 "ST-Link Probe 0 :\n   ST-LINK SN  : 066DFF485750717867193015\n", HIL_PROG_LIST_PROBES, 0);
+	cr_assert(!tx.has_device_id, "the DFU device's ID was taken as the target's");
+	cr_assert_eq(tx.probe_count, 1);
+	cr_assert_str_eq(tx.probes[0].serial, "066DFF485750717867193015");
+}
+
+Test(parse, a_probe_error_the_tool_got_past_is_not_no_probe)
+{
+	/* a DEV_CONNECT_ERR the tool retried past, then the install's marker */
+	cr_assert_eq(classify("ST-LINK error (DEV_CONNECT_ERR)\nReconnected !\n"
+			      "SFI Process Finished!\nSFI file x.sfi Install Operation Success\n",
+			      HIL_PROG_SFI_INSTALL, 0), HIL_CLASS_SUCCESS);
+	/* without a conclusion it is the probe */
+	cr_assert_eq(classify("ST-LINK error (DEV_CONNECT_ERR)\n", HIL_PROG_SFI_INSTALL, 1),
+		     HIL_CLASS_NO_PROBE);
+	/* and said in an Error: line it is the probe whatever follows */
+	cr_assert_eq(classify("Error: ST-LINK error (DEV_CONNECT_ERR)\nSFI Process Finished!\n",
+			      HIL_PROG_SFI_INSTALL, 0), HIL_CLASS_NO_PROBE);
 }
