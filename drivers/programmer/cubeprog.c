@@ -104,6 +104,17 @@ static void connect_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		arg(a, hil_xasprintf("reset=%s", cfg->reset));
 }
 
+/* The tool starts in its own folder (below), so every path it is given is
+ * made absolute first: relative to the harness's working directory. */
+static char *abs_arg(const char *path)
+{
+	char cwd[4096];
+
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return hil_xstrdup(path ? path : "");
+	return hil_xasprintf("%s/%s", cwd, path);
+}
+
 static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		    const struct hil_prog_request *req)
 {
@@ -122,13 +133,13 @@ static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 	case HIL_PROG_SFI_INSTALL:
 		arg(a, hil_xstrdup("-sfi"));
 		arg(a, hil_xstrdup("protocol=static"));
-		arg(a, hil_xstrdup(req->image));
+		arg(a, abs_arg(req->image));
 		if (req->hsm_slot >= 0) {
 			arg(a, hil_xstrdup("hsm=1"));
 			arg(a, hil_xasprintf("slot=%d", req->hsm_slot));
 		} else {
 			arg(a, hil_xstrdup("hsm=0"));
-			arg(a, hil_xstrdup(req->license_file ? req->license_file : ""));
+			arg(a, abs_arg(req->license_file));
 		}
 		break;
 	case HIL_PROG_READ_OB:
@@ -139,7 +150,7 @@ static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		arg(a, hil_xstrdup("-u"));
 		arg(a, hil_xasprintf("0x%08X", req->address));
 		arg(a, hil_xasprintf("%u", req->size));
-		arg(a, hil_xstrdup(req->upload_path));
+		arg(a, abs_arg(req->upload_path));
 		break;
 	case HIL_PROG_READ_WORDS:
 		arg(a, hil_xstrdup("-r32"));
@@ -154,11 +165,11 @@ static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		break;
 	case HIL_PROG_GET_CERTIFICATE:
 		arg(a, hil_xstrdup("-gc"));
-		arg(a, hil_xstrdup(req->upload_path));
+		arg(a, abs_arg(req->upload_path));
 		break;
 	case HIL_PROG_HSM_GET_LICENSE:
 		arg(a, hil_xstrdup("-hsmgetlicense"));
-		arg(a, hil_xstrdup(req->upload_path));
+		arg(a, abs_arg(req->upload_path));
 		arg(a, hil_xasprintf("slot=%d", req->hsm_slot < 0 ? 1 : req->hsm_slot));
 		arg(a, hil_xstrdup("protocol=static"));
 		break;
@@ -177,15 +188,24 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 {
 	struct hil_subprocess_result res;
 	char salt[48], scale[48];
-	char *state = NULL;
-	char *env[] = { salt, NULL, NULL, NULL };
+	char *state = NULL, *dir = NULL, *tool = abs_arg(path);
+	/* LC_ALL=C: the messages the parser matches are the tool's English
+	 * ones, and numbers keep their decimal point */
+	char *env[] = { "LC_ALL=C", salt, NULL, NULL, NULL };
 	snprintf(salt, sizeof(salt), "HIL_OP_SALT=%llu", (unsigned long long)req->salt);
 	if (p->drv.ctx->sim_state_dir) {
-		state = hil_xasprintf("HIL_SIM_STATE_DIR=%s", p->drv.ctx->sim_state_dir);
+		char *abs = abs_arg(p->drv.ctx->sim_state_dir);
+		state = hil_xasprintf("HIL_SIM_STATE_DIR=%s", abs);
+		free(abs);
 		snprintf(scale, sizeof(scale), "HIL_TIME_SCALE=%g", hil_clock_scale());
-		env[1] = state;
-		env[2] = scale;
+		env[2] = state;
+		env[3] = scale;
 	}
+	/* Started from its own folder, as AN5054 runs it from bin/: the HSM
+	 * and ST-LINK libraries are loaded from there (the seed's log loads
+	 * the HSM library from ./). A bare name stays a PATH lookup. */
+	if (strchr(path, '/'))
+		dir = hil_xstrndup(tool, (size_t)(strrchr(tool, '/') - tool));
 	struct hil_subprocess_opts opts = {
 		.extra_env = env,
 		.argv = a->args,
@@ -194,14 +214,19 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 		.on_line = req->on_line,
 		.payload = req->payload,
 		.inherit_fd = req->lock_fd,
+		.cwd = dir && dir[0] ? dir : NULL,
 	};
 
 	memmove(a->args + 1, a->args, a->count * sizeof(char *));
-	a->args[0] = hil_xstrdup(path);
+	a->args[0] = strchr(path, '/') ? tool : hil_xstrdup(path);
+	if (a->args[0] != tool)
+		free(tool);
+	tool = NULL;
 	a->count++;
 	a->args[a->count] = NULL;
 	int error = hil_subprocess_run(&res, &opts);
 	free(state);
+	free(dir);
 	if (error < 0) {
 		out->start_failed = true;
 		snprintf(out->error, sizeof(out->error), "%s", hil_error_last());

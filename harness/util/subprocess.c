@@ -122,6 +122,8 @@ static void child_exec(const struct hil_subprocess_opts *opts, const char *path,
 	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
 		goto fail;
+	if (opts->cwd && chdir(opts->cwd) != 0)
+		goto fail;
 	if (opts->inherit_fd > 2) {
 		/* kept across exec: e.g. the board's lock, held while the tool lives */
 		int flags = fcntl(opts->inherit_fd, F_GETFD);

@@ -31,6 +31,8 @@ struct hil_subprocess_opts {
 	 * file, so the flock is held as long as the tool lives even when the
 	 * harness is gone; 0: none. */
 	int inherit_fd;
+	/* Optional: the folder the tool starts in (NULL: the harness's). */
+	const char *cwd;
 	/* Optional: called for each complete line (without its newline), and
 	 * for a last unterminated one. */
 	void (*on_line)(void *payload, const char *line, size_t len);

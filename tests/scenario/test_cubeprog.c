@@ -446,3 +446,40 @@ Test(cubeprog, a_second_campaign_in_the_process_does_not_see_the_first_ones_boar
 	free(first);
 	free(second);
 }
+
+Test(cubeprog, the_tool_starts_in_its_own_folder_with_lc_all_c_and_absolute_paths)
+{
+	/* a stand-in that reports where it runs, its locale and its arguments */
+	char *bin = NULL, *tool = NULL, *script = NULL;
+	struct hil_prog_output out;
+	struct hil_prog_request req = { .op = HIL_PROG_READ_FLASH, .probe_serial = "01",
+					.address = 0x08000000, .size = 16,
+					.upload_path = "relative/readback.bin", .timeout_s = 10 };
+	char real[4096];
+
+	cr_assert(asprintf(&bin, "%s/STM32CubeProgrammer/bin", dir) > 0);
+	cr_assert(asprintf(&tool, "%s/STM32_Programmer_CLI", bin) > 0);
+	cr_assert(asprintf(&script, "mkdir -p '%s' && cat > '%s' <<'X'\n#!/bin/sh\n"
+			   "echo \"cwd=$(pwd)\"\necho \"lc=$LC_ALL\"\nfor a; do echo \"arg=$a\"; done\n"
+			   "echo 'Data read successfully'\nX\nchmod +x '%s'", bin, tool, tool) > 0);
+	char *sh[] = { "/bin/sh", "-c", script, NULL };
+	char *o = NULL;
+	cr_assert_eq(test_spawn(sh, &o), 0, "%s", o);
+	free(o);
+	open_rack(tool, 10);
+	cr_assert_eq(hil_programmer_run(prog, &req, &out), 0);
+	cr_assert(realpath(bin, real));
+	char *want = NULL;
+	cr_assert(asprintf(&want, "cwd=%s\n", real) > 0);
+	cr_assert(strstr(out.transcript, want), "not started in its own folder:\n%s", out.transcript);
+	cr_assert(strstr(out.transcript, "lc=C\n"), "%s", out.transcript);
+	cr_assert(getcwd(real, sizeof(real)));
+	free(want);
+	cr_assert(asprintf(&want, "arg=%s/relative/readback.bin\n", real) > 0);
+	cr_assert(strstr(out.transcript, want), "the upload path is not absolute:\n%s", out.transcript);
+	hil_prog_output_clear(&out);
+	free(want);
+	free(script);
+	free(tool);
+	free(bin);
+}
