@@ -131,3 +131,21 @@ Test(docs, the_man_page_covers_every_command_and_option)
 	}
 	free(man);
 }
+
+Test(docs, the_udev_rules_keep_modemmanager_off_every_console)
+{
+	char *text = NULL, *save = NULL;
+	size_t len = 0, ttys = 0;
+
+	cr_assert_eq(hil_read_file(&text, &len, HIL_SOURCE_DIR "/drivers/udev/70-sfi-harness.rules",
+				   1 << 16), 0);
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || !strstr(line, "SUBSYSTEM==\"tty\""))
+			continue;
+		ttys++;
+		cr_assert(strstr(line, "ENV{ID_MM_DEVICE_IGNORE}=\"1\""), "ModemManager may probe: %s",
+			  line);
+	}
+	cr_assert_geq(ttys, 2, "a console rule is missing");
+	free(text);
+}
