@@ -8,6 +8,7 @@
 #include "harness/transcript/outcome.h"
 #include "harness/yaml/ycheck.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,11 +55,21 @@ static bool explain_message(const char *line, const char *prefix)
 	char title[HIL_TX_MSG_LEN + 32];
 
 	snprintf(title, sizeof(title), "%s%s", prefix, line);
-	if (e)
+	if (e) {
 		print_entry(title, e);
-	else
-		printf("%s\n  no catalogue entry for this message.\n\n", title);
-	return e != NULL;
+		return true;
+	}
+	printf("%s\n  no catalogue entry for this message.\n", title);
+	/* "explain 16" means the RSS value 0x16 more often than a message */
+	bool hex = line[0] != '\0' && !prefix[0];
+	for (const char *p = line; hex && *p; p++)
+		hex = isxdigit((unsigned char)*p);
+	if (hex && strlen(line) <= 8)
+		printf("  an RSS value is written in hex with 0x: sfi-harness explain 0x%s\n", line);
+	else if (!prefix[0])
+		printf("  sfi-harness explain --list shows every class, RSS value and message.\n");
+	printf("\n");
+	return false;
 }
 
 /* Every error and warning, every RSS value, then the outcome's class. */

@@ -215,6 +215,22 @@ static void load_step(struct hil_ycheck *c, const struct hil_scenario *s,
 
 	st->line = node->line;
 	st->col = node->col;
+	/* `- read_ob` alone: the step with nothing after it, as `- read_ob:` */
+	if (node->kind == HIL_YNODE_SCALAR && !node->quoted && node->text) {
+		for (size_t i = 0; step_names[i]; i++) {
+			if (strcmp(node->text, step_names[i]) != 0)
+				continue;
+			struct hil_ynode key = { .kind = HIL_YNODE_SCALAR, .line = node->line,
+						 .col = node->col, .text = node->text };
+			struct hil_ynode none = { .kind = HIL_YNODE_SCALAR, .line = node->line,
+						  .col = node->col, .text = "", .plain_empty = true };
+			struct hil_ymap_entry entry = { .key = &key, .value = &none };
+			struct hil_ynode map = { .kind = HIL_YNODE_MAP, .line = node->line,
+						 .col = node->col, .entries = &entry, .count = 1 };
+			load_step(c, s, &map, st);
+			return;
+		}
+	}
 	const struct hil_ynode *irr = hil_ymap_get(node, "irreversible");
 	const struct hil_ynode *rev = hil_ymap_get(node, "reversible");
 	if (irr)
@@ -480,6 +496,17 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 	const struct hil_ynode *v;
 	unsigned long n;
 
+	/* a rack or a board profile given where a scenario goes: one clear
+	 * message, not one per key it does not know */
+	if (root->kind == HIL_YNODE_MAP && !hil_ymap_get(root, "campaign") &&
+	    (hil_ymap_get(root, "rack") || hil_ymap_get(root, "profile"))) {
+		hil_diag_add(c->diag, c->file, 0, 0, "this is a %s, not a scenario (expected a file "
+			     "with campaign:; %s)", hil_ymap_get(root, "rack") ? "rack file" :
+			     "simulated board profile", hil_ymap_get(root, "rack")
+			     ? "give a rack with --rack RACK" : "a rack names it with sim: PATH");
+		c->errors++;
+		return;
+	}
 	if (!hil_ycheck_map(c, root, "scenario file", scenario_keys) && root->kind != HIL_YNODE_MAP)
 		return;
 	load_root(c, s, root);

@@ -333,3 +333,41 @@ Test(cli, a_programmer_path_that_does_not_exist_is_a_pre_flight_error_of_check_a
 	free(rack);
 	free(dir);
 }
+
+Test(cli, a_step_that_takes_nothing_may_be_written_alone)
+{
+	char *dir = test_tmpdir(), *out = NULL;
+	char *path = test_write(dir, "bare.yaml", "campaign: c\nsteps:\n  - power: on\n  - read_ob\n"
+				"  - reset\n");
+	char *argv[] = { HIL_BINARY, "check", path, NULL };
+
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	free(out);
+	free(path);
+	free(dir);
+}
+
+Test(cli, a_rack_given_as_the_scenario_says_so_once)
+{
+	char *out = NULL;
+	char *argv[] = { HIL_BINARY, "run", HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", NULL };
+
+	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
+	cr_assert(strstr(out, "this is a rack file, not a scenario") && strstr(out, "--rack RACK"),
+		  "%s", out);
+	size_t lines = 0;
+	for (const char *p = out; *p; p++)
+		lines += *p == '\n';
+	cr_assert_leq(lines, 2, "cascading errors:\n%s", out);
+	free(out);
+}
+
+Test(cli, explain_of_a_bare_hex_number_suggests_the_rss_value)
+{
+	char *out = NULL;
+	char *argv[] = { HIL_BINARY, "explain", "16", NULL };
+
+	cr_assert_eq(test_spawn(argv, &out), 1, "%s", out);
+	cr_assert(strstr(out, "sfi-harness explain 0x16"), "%s", out);
+	free(out);
+}
