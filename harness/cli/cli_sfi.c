@@ -180,6 +180,22 @@ static int add_ob_words(struct build_args *b)
 	return 0;
 }
 
+/* What `sfi inspect` would call INVALID is not written: the checker that
+ * inspect runs (addresses in the H7A/B's 2 MiB of flash, pairs, the C area)
+ * runs on the built image first. */
+static int refuse_invalid(const uint8_t *img, size_t len, const char *name)
+{
+	struct hil_sfi_image *parsed = NULL;
+	int error = hil_sfi_image_parse(&parsed, name, img, len);
+
+	if (error == 0 && hil_sfi_image_check(parsed, 0x08000000u, 2u << 20) > 0)
+		error = hil_error_set(HIL_ECONFIG, "the image would be invalid, not written: offset "
+				      "%zu: %s (sfi inspect checks the same)",
+				      parsed->problems[0].offset, parsed->problems[0].text);
+	hil_sfi_image_free(parsed);
+	return error;
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -221,6 +237,8 @@ static int cmd_build(int argc, char **argv)
 		error = hil_sfi_keys_load(&keys, b.key, b.nonce);
 	if (!error)
 		error = hil_sfi_build(&img, &len, &keys, b.areas, b.count);
+	if (!error)
+		error = refuse_invalid(img, len, b.out);
 	if (!error)
 		error = hil_write_file_atomic(b.out, img, len);
 	for (size_t i = 0; i < b.count; i++)

@@ -371,3 +371,20 @@ Test(cli, explain_of_a_bare_hex_number_suggests_the_rss_value)
 	cr_assert(strstr(out, "sfi-harness explain 0x16"), "%s", out);
 	free(out);
 }
+
+Test(cli, sfi_build_refuses_an_image_inspect_would_call_invalid)
+{
+	char *dir = test_tmpdir(), *out = NULL, *img = NULL;
+
+	cr_assert(asprintf(&img, "%s/outside.sfi", dir) > 0);
+	char *argv[] = { HIL_BINARY, "sfi", "build", "--key",
+			 HIL_SOURCE_DIR "/fixtures/keys/test-key.hex", "--nonce",
+			 HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex", "--area",
+			 "F:0x09000000:" HIL_SOURCE_DIR "/fixtures/images/sbsfu.bin", "-o", img, NULL };
+	cr_assert_eq(test_spawn(argv, &out), 2, "%s", out);
+	cr_assert(strstr(out, "is outside the flash"), "%s", out);
+	cr_assert(access(img, F_OK) != 0, "the invalid image was written");
+	free(out);
+	free(img);
+	free(dir);
+}
