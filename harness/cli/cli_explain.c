@@ -20,7 +20,7 @@ static const char usage[] =
 	"\n"
 	"Says what an outcome means, whose problem it is (board, image, licence,\n"
 	"lab), what to try next, where the fact comes from and how sure it is:\n"
-	"  sfi-harness explain rss_error           a class (DESIGN §4)\n"
+	"  sfi-harness explain rss_error           a class (docs/classes.md)\n"
 	"  sfi-harness explain 0x16                an RSS value\n"
 	"  sfi-harness explain 'SECURITY State Fail'   a tool message\n"
 	"  sfi-harness explain install.log         each error of a CLI log\n"
@@ -134,7 +134,24 @@ static void print_markdown(void)
 	       "Generated from `harness/transcript/catalogue.yaml` by `sfi-harness explain --markdown`;\n"
 	       "`tests/unit/test_catalogue.c` fails when the two differ. `whose`: board,\n"
 	       "image, licence, lab, harness or none. `sure`: confirmed (a primary source),\n"
-	       "likely (field reports agree, ST has not confirmed), unknown (no public source).\n");
+	       "likely (field reports agree, ST has not confirmed), unknown (no public source).\n"
+	       "\n"
+	       "Sources: ES0478 (STM32H7A3/B3/B0 errata), AN5054 (SFI with STM32CubeProgrammer),\n"
+	       "AN2606 (system bootloader), RM0455 (H7A/B reference manual), the seed (the ST\n"
+	       "community thread behind this project). `research/sfi.md §N` is a section of the\n"
+	       "project's research notes (`../shared/research/sfi.md` beside a checkout, not in\n"
+	       "the clone); its S-numbers are these public sources:\n"
+	       "\n"
+	       "| ref | source |\n|---|---|\n"
+	       "| S1 | ST AN5054, How to perform secure programming using STM32CubeProgrammer |\n"
+	       "| S4 | ST community: \"SFI : Error: RSS internal system error or License is invalid!\" (H7A/B, BL 0x91, CubeProgrammer 2.10.0, 2022) |\n"
+	       "| S5 | ST community: \"STM32H753 SFI error: Invalid state after SFI install\" (CubeProgrammer 2.20.0) |\n"
+	       "| S6 | ST community: \"Error: Execution of RSS CMD failed, returned value = 0xF5F5F5F5\" (STM32U535) |\n"
+	       "| S7 | ST community: \"SFI on STM32H533 terminates early\" |\n"
+	       "| S10 | ST community: \"Secure firmware install over USB on STM32H743\" |\n"
+	       "| S11 | ST community: \"SFI without TrustZone on STM32U5 is possible?\" |\n"
+	       "| S16 | ST community: \"STM32CubeProgrammer not clearing the Option Bytes on STM32H7B3i-DK\" |\n"
+	       "| S20 | `STM32_Programmer_CLI -l` transcripts (CubeProgrammer 2.2.0, 2.13.0, 2.17.0) |\n");
 	for (int k = HIL_CAT_CLASS; k <= HIL_CAT_MESSAGE; k++) {
 		printf("\n## %s\n", headings[k]);
 		for (size_t i = 0; (e = hil_catalogue_at((enum hil_catalogue_kind)k, i)); i++)

@@ -14,7 +14,7 @@ static const char usage[] =
 	"\n"
 	"Parses a STM32_Programmer_CLI log (a file, or - for standard input) and\n"
 	"prints what it says: tool, probe, device, SFI areas and parts, RSS values,\n"
-	"option bytes, errors, and the class (DESIGN §4). --json prints the parse\n"
+	"option bytes, errors, and the class (docs/classes.md). --json prints the parse\n"
 	"with the documented keys. --op says which operation the log is of, for its\n"
 	"success marker: sfi (default), connect, ob, upload, rss, list, hsm, abort,\n"
 	"certificate, license, read32.\n"
