@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/usbdevice_fs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -17,6 +18,7 @@ struct handler_ctx {
 	struct fake_dev *dev;
 	GQueue q;
 	GMutex qlock;
+	gulong latency_us;          /* FAKE_USB_LATENCY_US: a slow device (or a loaded machine) */
 };
 
 static void log_event(struct fake_dev *d, enum fake_event_kind kind, uint8_t a, uint8_t b)
@@ -125,6 +127,8 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
 	GError *err = NULL;
 
 	(void)base;
+	if (h->latency_us)
+		g_usleep(h->latency_us);
 	switch (req) {
 	case USBDEVFS_GET_CAPABILITIES: {
 		UMockdevIoctlData *d = umockdev_ioctl_data_resolve(arg, 0, sizeof(uint32_t), &err);
@@ -202,8 +206,10 @@ static UMockdevIoctlBase *handler_new(struct fake_dev *dev)
 {
 	UMockdevIoctlBase *b = umockdev_ioctl_base_new();
 	struct handler_ctx *h = g_new0(struct handler_ctx, 1);
+	const char *lat = getenv("FAKE_USB_LATENCY_US");
 
 	h->dev = dev;
+	h->latency_us = lat ? strtoul(lat, NULL, 10) : 0;
 	g_queue_init(&h->q);
 	g_mutex_init(&h->qlock);
 	g_signal_connect_data(b, "handle-ioctl", G_CALLBACK(on_ioctl), h, free_ctx, 0);
@@ -246,10 +252,16 @@ void fake_usb_add(UMockdevTestbed *tb, struct fake_dev *dev, unsigned devnum)
 		 "H: descriptors=%s\n",
 		 devnum, devnum, desc, devnum, devnum, devnum, dev->vid, dev->pid, dev->bcd, devnum,
 		 devnum, dev->pid, dev->vid, desc);
-	g_assert_true(umockdev_testbed_add_from_string(tb, text, &err));
+	/* The model listens before the device exists: a listing running in
+	 * another thread (a wait during a replug) must never see the device
+	 * without its ioctl socket. umockdev binds that socket and only then
+	 * listens; a libusb_open in between makes the preload exit(1)
+	 * ("Failed to connect to ioctl socket"), and an open before the socket
+	 * exists talks to a plain file. */
 	UMockdevIoctlBase *h = handler_new(dev);
 	g_assert_true(umockdev_testbed_attach_ioctl(tb, dev->devnode, h, &err));
 	g_object_unref(h);
+	g_assert_true(umockdev_testbed_add_from_string(tb, text, &err));
 	umockdev_testbed_uevent(tb, dev->syspath, "add");
 }
 
