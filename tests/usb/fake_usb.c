@@ -144,12 +144,16 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
 	case USBDEVFS_RESET:
 	case USBDEVFS_RESETEP:
 	case USBDEVFS_SETINTERFACE:
-	case USBDEVFS_SETCONFIGURATION:
-		if (h->dev->unplugged)
+	case USBDEVFS_SETCONFIGURATION: {
+		g_mutex_lock(&h->dev->lock);
+		bool gone = h->dev->unplugged;
+		g_mutex_unlock(&h->dev->lock);
+		if (gone)
 			umockdev_ioctl_client_complete(client, -1, ENODEV);
 		else
 			umockdev_ioctl_client_complete(client, 0, 0);
 		return TRUE;
+	}
 	case USBDEVFS_GETDRIVER:
 	case USBDEVFS_IOCTL: /* no kernel driver bound: detach -> not found */
 		umockdev_ioctl_client_complete(client, -1, ENODATA);
@@ -278,5 +282,22 @@ void fake_usb_clear(struct fake_dev *dev)
 {
 	g_mutex_lock(&dev->lock);
 	dev->n_events = 0;
+	g_mutex_unlock(&dev->lock);
+}
+
+void fake_usb_state(struct fake_dev *dev, struct fake_state *out)
+{
+	g_mutex_lock(&dev->lock);
+	out->pins = dev->pins;
+	out->n_events = dev->n_events;
+	memcpy(out->events, dev->events, sizeof(out->events));
+	out->unknown_ioctls = dev->unknown_ioctls;
+	g_mutex_unlock(&dev->lock);
+}
+
+void fake_usb_set_unplugged(struct fake_dev *dev, bool unplugged)
+{
+	g_mutex_lock(&dev->lock);
+	dev->unplugged = unplugged;
 	g_mutex_unlock(&dev->lock);
 }
