@@ -273,9 +273,12 @@ void fake_usb_remove(UMockdevTestbed *tb, struct fake_dev *dev)
 {
 	GError *err = NULL;
 
+	/* the mirror image of fake_usb_add: the device leaves sysfs before its
+	 * model stops listening, so a listing in another thread never opens a
+	 * node whose socket is gone */
 	umockdev_testbed_uevent(tb, dev->syspath, "remove");
-	umockdev_testbed_detach_ioctl(tb, dev->devnode, &err);
 	umockdev_testbed_remove_device(tb, dev->syspath);
+	umockdev_testbed_detach_ioctl(tb, dev->devnode, &err);
 }
 
 void fake_usb_clear(struct fake_dev *dev)

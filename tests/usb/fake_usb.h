@@ -1,7 +1,11 @@
 /* Emulated USB devices for the real libusb/libftdi code paths, on top of
  * umockdev's in-process ioctl handler (../shared/research/deps.md §3.4).
  * Test-only: run under umockdev-wrapper (LD_PRELOAD). The models record
- * what crosses the wire so tests can assert the exact bytes, in order. */
+ * what crosses the wire so tests can assert the exact bytes, in order.
+ *
+ * FAKE_USB_LATENCY_US=N makes every ioctl the models answer take N µs more:
+ * a slow device, or a loaded machine, for the runs of docs/reliability.md
+ * "Tests under load". No test may depend on the models being fast. */
 #ifndef HIL_TESTS_FAKE_USB_H
 #define HIL_TESTS_FAKE_USB_H
 
