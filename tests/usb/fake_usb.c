@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/usbdevice_fs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -17,6 +18,7 @@ struct handler_ctx {
 	struct fake_dev *dev;
 	GQueue q;
 	GMutex qlock;
+	gulong latency_us;          /* FAKE_USB_LATENCY_US: a slow device (or a loaded machine) */
 };
 
 static void log_event(struct fake_dev *d, enum fake_event_kind kind, uint8_t a, uint8_t b)
@@ -125,6 +127,8 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
 	GError *err = NULL;
 
 	(void)base;
+	if (h->latency_us)
+		g_usleep(h->latency_us);
 	switch (req) {
 	case USBDEVFS_GET_CAPABILITIES: {
 		UMockdevIoctlData *d = umockdev_ioctl_data_resolve(arg, 0, sizeof(uint32_t), &err);
@@ -140,12 +144,16 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client, g
 	case USBDEVFS_RESET:
 	case USBDEVFS_RESETEP:
 	case USBDEVFS_SETINTERFACE:
-	case USBDEVFS_SETCONFIGURATION:
-		if (h->dev->unplugged)
+	case USBDEVFS_SETCONFIGURATION: {
+		g_mutex_lock(&h->dev->lock);
+		bool gone = h->dev->unplugged;
+		g_mutex_unlock(&h->dev->lock);
+		if (gone)
 			umockdev_ioctl_client_complete(client, -1, ENODEV);
 		else
 			umockdev_ioctl_client_complete(client, 0, 0);
 		return TRUE;
+	}
 	case USBDEVFS_GETDRIVER:
 	case USBDEVFS_IOCTL: /* no kernel driver bound: detach -> not found */
 		umockdev_ioctl_client_complete(client, -1, ENODATA);
@@ -202,8 +210,10 @@ static UMockdevIoctlBase *handler_new(struct fake_dev *dev)
 {
 	UMockdevIoctlBase *b = umockdev_ioctl_base_new();
 	struct handler_ctx *h = g_new0(struct handler_ctx, 1);
+	const char *lat = getenv("FAKE_USB_LATENCY_US");
 
 	h->dev = dev;
+	h->latency_us = lat ? strtoul(lat, NULL, 10) : 0;
 	g_queue_init(&h->q);
 	g_mutex_init(&h->qlock);
 	g_signal_connect_data(b, "handle-ioctl", G_CALLBACK(on_ioctl), h, free_ctx, 0);
@@ -246,10 +256,16 @@ void fake_usb_add(UMockdevTestbed *tb, struct fake_dev *dev, unsigned devnum)
 		 "H: descriptors=%s\n",
 		 devnum, devnum, desc, devnum, devnum, devnum, dev->vid, dev->pid, dev->bcd, devnum,
 		 devnum, dev->pid, dev->vid, desc);
-	g_assert_true(umockdev_testbed_add_from_string(tb, text, &err));
+	/* The model listens before the device exists: a listing running in
+	 * another thread (a wait during a replug) must never see the device
+	 * without its ioctl socket. umockdev binds that socket and only then
+	 * listens; a libusb_open in between makes the preload exit(1)
+	 * ("Failed to connect to ioctl socket"), and an open before the socket
+	 * exists talks to a plain file. */
 	UMockdevIoctlBase *h = handler_new(dev);
 	g_assert_true(umockdev_testbed_attach_ioctl(tb, dev->devnode, h, &err));
 	g_object_unref(h);
+	g_assert_true(umockdev_testbed_add_from_string(tb, text, &err));
 	umockdev_testbed_uevent(tb, dev->syspath, "add");
 }
 
@@ -257,14 +273,34 @@ void fake_usb_remove(UMockdevTestbed *tb, struct fake_dev *dev)
 {
 	GError *err = NULL;
 
+	/* the mirror image of fake_usb_add: the device leaves sysfs before its
+	 * model stops listening, so a listing in another thread never opens a
+	 * node whose socket is gone */
 	umockdev_testbed_uevent(tb, dev->syspath, "remove");
-	umockdev_testbed_detach_ioctl(tb, dev->devnode, &err);
 	umockdev_testbed_remove_device(tb, dev->syspath);
+	umockdev_testbed_detach_ioctl(tb, dev->devnode, &err);
 }
 
 void fake_usb_clear(struct fake_dev *dev)
 {
 	g_mutex_lock(&dev->lock);
 	dev->n_events = 0;
+	g_mutex_unlock(&dev->lock);
+}
+
+void fake_usb_state(struct fake_dev *dev, struct fake_state *out)
+{
+	g_mutex_lock(&dev->lock);
+	out->pins = dev->pins;
+	out->n_events = dev->n_events;
+	memcpy(out->events, dev->events, sizeof(out->events));
+	out->unknown_ioctls = dev->unknown_ioctls;
+	g_mutex_unlock(&dev->lock);
+}
+
+void fake_usb_set_unplugged(struct fake_dev *dev, bool unplugged)
+{
+	g_mutex_lock(&dev->lock);
+	dev->unplugged = unplugged;
 	g_mutex_unlock(&dev->lock);
 }
