@@ -1,4 +1,6 @@
-/* Pass-rate trends; see trend.h. Runs are ordered by their start time. */
+/* Pass-rate trends; see trend.h. Runs are ordered by their start time.
+ * Each run's model is read from its journal without its installs (only
+ * the cells count), so memory grows with the cells, not the installs. */
 #include "reports/trend.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
@@ -6,6 +8,7 @@
 #include "harness/util/xalloc.h"
 #include "reports/results.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,33 +19,31 @@ static const char *or_q(const char *s)
 
 struct run {
 	char *dir;
-	json_t *res;
+	struct hil_results *res;
 };
 
 static int by_start(const void *a, const void *b)
 {
 	const struct run *x = a, *y = b;
 
-	return strcmp(or_q(json_string_value(json_object_get(x->res, "started"))),
-		      or_q(json_string_value(json_object_get(y->res, "started"))));
+	return strcmp(or_q(x->res->started), or_q(y->res->started));
 }
 
 /* "11-25T02:00": month, day and time of the run's start. */
 static const char *run_label(const struct run *r)
 {
-	const char *started = or_q(json_string_value(json_object_get(r->res, "started")));
+	const char *started = or_q(r->res->started);
 
 	return strlen(started) >= 16 ? started + 5 : started;
 }
 
-static char *cell_key(const json_t *cell)
+static char *cell_key(const struct hil_results *res, const struct hil_results_cell *cell)
 {
-	const char *label = json_string_value(json_object_get(cell, "cell"));
+	const char *label = cell->label;
 
 	/* not the bootloader: a board updated to a new one stays on its row,
 	 * so the update shows as a step */
-	return hil_xasprintf("%s%s%s", or_q(json_string_value(json_object_get(cell, "board"))),
-			     label && label[0] ? " " : "", label ? label : "");
+	return hil_xasprintf("%s%s%s", res->boards[cell->board].name, label[0] ? " " : "", label);
 }
 
 /* {cell key: [pass rate or null per run]} in first-seen order. */
@@ -51,10 +52,9 @@ static json_t *series(const struct run *runs, int n)
 	json_t *all = json_object();
 
 	for (int r = 0; r < n; r++) {
-		size_t i;
-		json_t *c;
-		json_array_foreach(json_object_get(runs[r].res, "cells"), i, c) {
-			char *key = cell_key(c);
+		for (size_t i = 0; i < runs[r].res->cell_count; i++) {
+			const struct hil_results_cell *c = &runs[r].res->cells[i];
+			char *key = cell_key(runs[r].res, c);
 			json_t *row = json_object_get(all, key);
 			if (!row) {
 				row = json_array();
@@ -62,8 +62,7 @@ static json_t *series(const struct run *runs, int n)
 					json_array_append_new(row, json_null());
 				json_object_set_new(all, key, row);
 			}
-			long runs_n = (long)json_integer_value(json_object_get(c, "runs"));
-			long fails = (long)json_integer_value(json_object_get(c, "failures"));
+			long runs_n = (long)c->runs, fails = (long)c->failures;
 			if (runs_n)
 				json_array_set_new(row, (size_t)r, json_real(1.0 - (double)fails / runs_n));
 			free(key);
@@ -129,7 +128,7 @@ static int write_html(const char *path, const struct run *runs, int n, const jso
 	}
 	hil_strbuf_puts(&b, "</svg><table border=\"1\" cellpadding=\"4\"><tr><th>cell</th>");
 	for (int r = 0; r < n; r++)
-		hil_strbuf_printf(&b, "<th>%s</th>", or_q(json_string_value(json_object_get(runs[r].res, "started"))));
+		hil_strbuf_printf(&b, "<th>%s</th>", or_q(runs[r].res->started));
 	hil_strbuf_puts(&b, "</tr>");
 	line = 0;
 	json_object_foreach((json_t *)all, key, row) {
@@ -156,7 +155,7 @@ int hil_report_trend(char *const dirs[], int count, FILE *out, const char *html_
 
 	for (int i = 0; i < count && !error; i++) {
 		char *path = hil_xasprintf("%s/journal.jsonl", dirs[i]);
-		if ((error = hil_results_load(&runs[n].res, path)) == 0)
+		if ((error = hil_results_load(&runs[n].res, path, false)) == 0)
 			runs[n++].dir = dirs[i];
 		free(path);
 	}
@@ -169,7 +168,7 @@ int hil_report_trend(char *const dirs[], int count, FILE *out, const char *html_
 		json_decref(all);
 	}
 	for (int i = 0; i < n; i++)
-		json_decref(runs[i].res);
+		hil_results_free(runs[i].res);
 	free(runs);
 	return error;
 }

@@ -1,10 +1,12 @@
-/* The campaign runner: executes a plan on the rack's drivers, writes the
- * journal as it goes, then renders the reports from the journal.
- * Boards run one after another (parallel workers come with the engine). */
+/* The campaign runner: executes a plan on the rack's drivers (one worker
+ * per board, up to --jobs at once) and writes the journal as it goes. It
+ * renders nothing: the CLI renders the reports from the journal afterwards
+ * (reports/ sits above the engine). */
 #ifndef HIL_HARNESS_RUNNER_H
 #define HIL_HARNESS_RUNNER_H
 
 #include "harness/config/plan.h"
+#include "harness/util/strset.h"
 
 #include <jansson.h>
 #include <signal.h>
@@ -20,9 +22,9 @@ struct hil_run_opts {
 	unsigned jobs;             /* boards worked on at once; 0: all of them */
 	unsigned shard, shards;    /* run shard K of N (1-based); shards 0: all */
 	unsigned wait_lock_s;      /* how long to wait for a board another run holds */
-	/* resume: the cases already in the journal ({"board\ncase": true});
+	/* resume: the cases already in the journal ("board\ncase" keys);
 	 * they are not run again and the journal is appended to. NULL: new. */
-	const json_t *done;
+	const struct hil_strset *done;
 	int junit_profile;         /* enum hil_junit_profile (reports/junit.h) */
 	FILE *events;              /* --json-events: one JSON line per step event; NULL: none */
 };
@@ -32,12 +34,13 @@ struct hil_run_opts {
 extern volatile sig_atomic_t hil_stop_requested;
 void hil_runner_install_signals(void);
 
-/* Runs @plan. On return the journal, junit.xml and summary.json are in
- * out_dir, *exit_code_out holds the DESIGN §5 code and *results_out (may
- * be NULL) the results model (decref it). Negative only when the harness
- * itself failed (cannot write the output folder, no driver). */
-int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
-	    int *exit_code_out, json_t **results_out);
+/* Runs @plan. On return out_dir holds the journal and logs/; render the
+ * reports from the journal (harness/cli: hil_cli_render). *incomplete_out
+ * (may be NULL) is true when a result could not be written and the
+ * campaign stopped for it (the exit code is then 3 unless something
+ * failed). Negative only when the harness itself failed (cannot write the
+ * output folder, no driver). */
+int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts, bool *incomplete_out);
 
 /* The most HSM licences @plan can draw (the guard's bound). */
 unsigned hil_hsm_planned(const struct hil_plan *plan);

@@ -56,6 +56,50 @@ int hil_write_file_replace(const char *path, const void *data, size_t len)
 	return write_replace(path, data, len, false);
 }
 
+int hil_atomic_open(struct hil_atomic_file *af, const char *path)
+{
+	af->tmp = hil_xasprintf("%s.tmp.%ld", path, (long)getpid());
+	af->path = hil_xstrdup(path);
+	if (!(af->f = fopen(af->tmp, "w"))) {
+		int error = hil_error_set(HIL_EIO, "%s: %s", af->tmp, strerror(errno));
+		free(af->tmp);
+		free(af->path);
+		return error;
+	}
+	return 0;
+}
+
+static void atomic_done(struct hil_atomic_file *af)
+{
+	free(af->tmp);
+	free(af->path);
+	af->f = NULL;
+	af->tmp = af->path = NULL;
+}
+
+int hil_atomic_commit(struct hil_atomic_file *af)
+{
+	int error = 0;
+
+	if (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) != 0)
+		error = hil_error_set(HIL_EIO, "%s: %s", af->tmp, strerror(errno));
+	if (fclose(af->f) != 0 && !error)
+		error = hil_error_set(HIL_EIO, "%s: %s", af->tmp, strerror(errno));
+	if (!error && rename(af->tmp, af->path) != 0)
+		error = hil_error_set(HIL_EIO, "%s: %s", af->path, strerror(errno));
+	if (error)
+		unlink(af->tmp);
+	atomic_done(af);
+	return error;
+}
+
+void hil_atomic_abort(struct hil_atomic_file *af)
+{
+	fclose(af->f);
+	unlink(af->tmp);
+	atomic_done(af);
+}
+
 int hil_mkdir_p(const char *path)
 {
 	char *copy = hil_xstrdup(path);
