@@ -35,18 +35,22 @@ static void flush_big(struct hil_strbuf *b, FILE *f)
 static void esc(struct hil_strbuf *b, const char *s)
 {
 	char *clean = hil_utf8_clean(s, strlen(s), true);
+	const char *p = clean;
 
-	for (const char *p = clean; *p; p++) {
+	for (;;) { /* the plain runs between special characters in one piece each */
+		size_t plain = strcspn(p, "&<>\"'");
+		hil_strbuf_put(b, p, plain);
+		p += plain;
 		switch (*p) {
+		case '\0': free(clean); return;
 		case '&': hil_strbuf_puts(b, "&amp;"); break;
 		case '<': hil_strbuf_puts(b, "&lt;"); break;
 		case '>': hil_strbuf_puts(b, "&gt;"); break;
 		case '"': hil_strbuf_puts(b, "&quot;"); break;
-		case '\'': hil_strbuf_puts(b, "&#39;"); break;
-		default: hil_strbuf_putc(b, *p);
+		default: hil_strbuf_puts(b, "&#39;"); break;
 		}
+		p++;
 	}
-	free(clean);
 }
 
 static const char style[] =
