@@ -289,6 +289,7 @@ int hil_cli_merge(int argc, char **argv)
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
+	bool out_existed = access(out, F_OK) == 0;
 	if (hil_mkdir_p(out) < 0 || hil_journal_open(&m.out, path) < 0) {
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
 		free(path);
@@ -301,6 +302,8 @@ int hil_cli_merge(int argc, char **argv)
 	if (error < 0) { /* a shard could not be read: no half-merged journal stays */
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
 		unlink(path);
+		if (!out_existed)
+			rmdir(out);
 		hil_results_free(m.results);
 		free(path);
 		return HIL_EXIT_USAGE;
