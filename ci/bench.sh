@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# ci/bench.sh — builds (Release) and runs the benchmarks B1-B5 under bench/
+# ci/bench.sh — builds (Release) and runs the benchmarks B1-B6 under bench/
 # (README "Performance"). Prints a table and writes bench/results.json.
-# Arguments go to sfi-bench: --runs N (default 5), --quick, --only B1,B4.
+# Arguments go to sfi-bench: --runs N (default 5), --quick, --only B1,B4 (B6: --only SCALE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh

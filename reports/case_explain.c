@@ -3,18 +3,14 @@
 
 #include <string.h>
 
-const struct hil_catalogue_entry *hil_case_explanation(const json_t *c)
+const struct hil_catalogue_entry *hil_case_explanation(const struct hil_results_case *c)
 {
-	const char *verdict = json_string_value(json_object_get(c, "verdict"));
-	const json_t *rss = json_object_get(c, "rss");
 	const char *values[16];
-	size_t n = 0, i;
-	json_t *v;
+	size_t n = 0;
 
-	if (!verdict || !strcmp(verdict, "pass") || !strcmp(verdict, "skip"))
+	if (!c->verdict[0] || !strcmp(c->verdict, "pass") || !strcmp(c->verdict, "skip"))
 		return NULL;
-	json_array_foreach(rss, i, v)
-		if (n < sizeof(values) / sizeof(*values))
-			values[n++] = json_string_value(v);
-	return hil_catalogue_outcome(json_string_value(json_object_get(c, "class")), values, n);
+	for (size_t i = 0; i < c->rss_count && n < sizeof(values) / sizeof(*values); i++)
+		values[n++] = c->rss[i];
+	return hil_catalogue_outcome(c->cls, values, n);
 }

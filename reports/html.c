@@ -2,10 +2,14 @@
  * matrix (rows board / bootloader / revision, columns the matrix cells,
  * colour by verdict with failure rate and 95 % interval), the classes seen,
  * a timeline of every board's steps (inline SVG, from the journal's wall
- * clock), and every install with links to its logs. */
+ * clock), and every install with links to its logs. The page is built in
+ * a buffer that goes to the file whenever it holds FLUSH_AT bytes, so a
+ * page of 100 000 installs never sits in memory whole; the installs are
+ * read from the model once per section that needs them. */
 #include "reports/html.h"
 #include "reports/case_explain.h"
-#include "reports/results.h"
+#include "harness/util/error.h"
+#include "harness/util/xalloc.h"
 #include "harness/util/fileutil.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/utf8.h"
@@ -15,29 +19,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
+#define FLUSH_AT (64 * 1024)
 
-	return s ? s : "";
+/* Writes what @b holds to @f once it is big; errors show at the end (ferror). */
+static void flush_big(struct hil_strbuf *b, FILE *f)
+{
+	if (b->len < FLUSH_AT)
+		return;
+	fwrite(b->buf, 1, b->len, f);
+	b->len = 0;
+	b->buf[0] = '\0';
 }
 
 /* Text for HTML: valid UTF-8, no control characters, & < > " ' escaped. */
 static void esc(struct hil_strbuf *b, const char *s)
 {
 	char *clean = hil_utf8_clean(s, strlen(s), true);
+	const char *p = clean;
 
-	for (const char *p = clean; *p; p++) {
+	for (;;) { /* the plain runs between special characters in one piece each */
+		size_t plain = strcspn(p, "&<>\"'");
+		hil_strbuf_put(b, p, plain);
+		p += plain;
 		switch (*p) {
+		case '\0': free(clean); return;
 		case '&': hil_strbuf_puts(b, "&amp;"); break;
 		case '<': hil_strbuf_puts(b, "&lt;"); break;
 		case '>': hil_strbuf_puts(b, "&gt;"); break;
 		case '"': hil_strbuf_puts(b, "&quot;"); break;
-		case '\'': hil_strbuf_puts(b, "&#39;"); break;
-		default: hil_strbuf_putc(b, *p);
+		default: hil_strbuf_puts(b, "&#39;"); break;
 		}
+		p++;
 	}
-	free(clean);
 }
 
 static const char style[] =
@@ -52,102 +65,92 @@ static const char style[] =
 	"text-transform:uppercase}.exit{font-weight:bold}.pill{display:inline-block;padding:2px 8px;"
 	"margin-right:6px;border-radius:9px}";
 
-static void header(struct hil_strbuf *b, const json_t *res)
+static void header(struct hil_strbuf *b, const struct hil_results *res)
 {
 	static const char *const meaning[] = { "all as expected", "a failure or an unexpected pass",
 					       "bad input", "infrastructure errors only" };
-	long code = (long)json_integer_value(json_object_get(res, "exit_code"));
-	const json_t *totals = json_object_get(res, "totals");
+	long code = res->exit_code;
 	static const char *const verdicts[] = { "pass", "fail", "xfail", "xpass", "error", "skip" };
 
 	hil_strbuf_puts(b, "<header><h1>");
-	esc(b, str(res, "campaign"));
+	esc(b, hil_results_text(res->campaign));
 	hil_strbuf_puts(b, "</h1><p class=\"muted\">rack ");
-	esc(b, str(res, "rack"));
+	esc(b, hil_results_text(res->rack));
 	hil_strbuf_puts(b, " · started ");
-	esc(b, str(res, "started"));
+	esc(b, hil_results_text(res->started));
 	hil_strbuf_puts(b, " UTC · finished ");
-	esc(b, str(res, "finished"));
+	esc(b, hil_results_text(res->finished));
 	hil_strbuf_printf(b, " UTC · seed %lld · HSM licences drawn %lld</p>",
-			  (long long)json_integer_value(json_object_get(res, "seed")),
-			  (long long)json_integer_value(json_object_get(res, "hsm_draws")));
+			  res->has_seed ? res->seed : 0LL, (long long)res->hsm_draws);
 	hil_strbuf_printf(b, "<p class=\"exit\" id=\"exit\">Exit code %ld: %s</p><p id=\"totals\">", code,
 			  code == 130 ? "interrupted" : code >= 0 && code <= 3 ? meaning[code] : "?");
 	for (size_t i = 0; i < 6; i++)
 		hil_strbuf_printf(b, "<span class=\"pill v-%s\">%s %lld</span>", verdicts[i], verdicts[i],
-				  (long long)json_integer_value(json_object_get(totals, verdicts[i])));
+				  (long long)res->totals[hil_verdict_from_name(verdicts[i])]);
 	hil_strbuf_puts(b, "</p></header>\n");
 }
 
-static const json_t *cell_for(const json_t *res, const char *board, const char *label)
+static const struct hil_results_cell *cell_for(const struct hil_results *res, size_t board,
+					       const char *label)
 {
-	size_t i;
-	json_t *c;
-
-	json_array_foreach(json_object_get(res, "cells"), i, c)
-		if (!strcmp(str(c, "board"), board) && !strcmp(str(c, "cell"), label))
-			return c;
+	for (size_t i = 0; i < res->cell_count; i++)
+		if (res->cells[i].board == board && !strcmp(res->cells[i].label, label))
+			return &res->cells[i];
 	return NULL;
 }
 
-static void matrix_cell(struct hil_strbuf *b, const json_t *c)
+static void matrix_cell(struct hil_strbuf *b, const struct hil_results_cell *c)
 {
-	const json_t *ci = json_object_get(c, "ci95"), *max = json_object_get(c, "max_failure_rate");
-
 	hil_strbuf_printf(b, "<td class=\"v-%s\" data-verdict=\"%s\"><span class=\"verdict\">%s</span><br>",
-			  str(c, "verdict"), str(c, "verdict"), str(c, "verdict"));
-	hil_strbuf_printf(b, "%lld of %lld failed", (long long)json_integer_value(json_object_get(c, "failures")),
-			  (long long)json_integer_value(json_object_get(c, "runs")));
-	if (json_integer_value(json_object_get(c, "runs")))
-		hil_strbuf_printf(b, "<br>rate %.1f%% (95%% CI %.1f–%.1f%%)",
-				  100 * json_number_value(json_object_get(c, "failure_rate")),
-				  100 * json_number_value(json_array_get(ci, 0)),
-				  100 * json_number_value(json_array_get(ci, 1)));
-	const char *cls;
-	json_t *n;
-	json_object_foreach((json_t *)json_object_get(c, "classes"), cls, n)
-		if (strcmp(cls, "success") && strcmp(cls, "none"))
-			hil_strbuf_printf(b, "<br>%s ×%lld", cls, (long long)json_integer_value(n));
-	if (json_is_number(max))
-		hil_strbuf_printf(b, "<br>limit %.1f%%", 100 * json_number_value(max));
-	if (json_is_integer(json_object_get(c, "more_runs")))
-		hil_strbuf_printf(b, "<br>~%lld more runs to settle",
-				  (long long)json_integer_value(json_object_get(c, "more_runs")));
+			  c->verdict, c->verdict, c->verdict);
+	hil_strbuf_printf(b, "%lld of %lld failed", (long long)c->failures, (long long)c->runs);
+	if (c->runs)
+		hil_strbuf_printf(b, "<br>rate %.1f%% (95%% CI %.1f–%.1f%%)", 100 * c->failure_rate,
+				  100 * c->ci_lo, 100 * c->ci_hi);
+	for (size_t i = 0; i < c->class_count; i++)
+		if (strcmp(c->class_names[i], "success") && strcmp(c->class_names[i], "none"))
+			hil_strbuf_printf(b, "<br>%s ×%lld", c->class_names[i], (long long)c->class_counts[i]);
+	if (c->has_max_rate)
+		hil_strbuf_printf(b, "<br>limit %.1f%%", 100 * c->max_rate);
+	if (c->has_more_runs)
+		hil_strbuf_printf(b, "<br>~%lld more runs to settle", (long long)c->more_runs);
 	hil_strbuf_puts(b, "</td>");
 }
 
-static void matrix(struct hil_strbuf *b, const json_t *res)
+static void matrix(struct hil_strbuf *b, const struct hil_results *res)
 {
-	json_t *labels = json_array(), *c, *board;
-	size_t i, k;
+	const char **labels = hil_xcalloc(res->cell_count + 1, sizeof(*labels));
+	size_t n = 0;
 
-	json_array_foreach(json_object_get(res, "cells"), i, c) {
+	for (size_t i = 0; i < res->cell_count; i++) {
 		bool seen = false;
-		json_t *l;
-		json_array_foreach(labels, k, l)
-			seen = seen || !strcmp(json_string_value(l), str(c, "cell"));
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = !strcmp(labels[k], res->cells[i].label);
 		if (!seen)
-			json_array_append_new(labels, json_string(str(c, "cell")));
+			labels[n++] = res->cells[i].label;
 	}
 	hil_strbuf_puts(b, "<section id=\"matrix\"><h2>Verdicts by board and bootloader</h2>"
 		       "<table class=\"matrix\"><thead><tr><th>board</th><th>bootloader</th>"
 		       "<th>revision</th>");
-	json_array_foreach(labels, k, c) {
+	for (size_t k = 0; k < n; k++) {
 		hil_strbuf_puts(b, "<th>");
-		esc(b, json_string_value(c)[0] ? json_string_value(c) : "install");
+		esc(b, labels[k][0] ? labels[k] : "install");
 		hil_strbuf_puts(b, "</th>");
 	}
 	hil_strbuf_puts(b, "</tr></thead><tbody>\n");
-	json_array_foreach(json_object_get(res, "boards"), i, board) {
-		hil_strbuf_printf(b, "<tr data-board=\"%s\"><th>", str(board, "board"));
-		esc(b, str(board, "board"));
+	for (size_t i = 0; i < res->board_count; i++) {
+		const struct hil_results_board *board = &res->boards[i];
+		const char *bl = hil_results_text(board->field[HIL_RB_BL_VERSION]);
+		const char *rev = hil_results_text(board->field[HIL_RB_REVISION]);
+		hil_strbuf_printf(b, "<tr data-board=\"%s\"><th>", board->name);
+		esc(b, board->name);
 		hil_strbuf_puts(b, "</th><td class=\"bl\">");
-		esc(b, str(board, "bl_version")[0] ? str(board, "bl_version") : "?");
+		esc(b, bl[0] ? bl : "?");
 		hil_strbuf_puts(b, "</td><td>");
-		esc(b, str(board, "revision")[0] ? str(board, "revision") : "?");
+		esc(b, rev[0] ? rev : "?");
 		hil_strbuf_puts(b, "</td>");
-		json_array_foreach(labels, k, c) {
-			const json_t *cell = cell_for(res, str(board, "board"), json_string_value(c));
+		for (size_t k = 0; k < n; k++) {
+			const struct hil_results_cell *cell = cell_for(res, i, labels[k]);
 			if (cell)
 				matrix_cell(b, cell);
 			else
@@ -156,33 +159,46 @@ static void matrix(struct hil_strbuf *b, const json_t *res)
 		hil_strbuf_puts(b, "</tr>\n");
 	}
 	hil_strbuf_puts(b, "</tbody></table></section>\n");
-	json_decref(labels);
+	free(labels);
 }
 
-static void classes(struct hil_strbuf *b, const json_t *res)
+static int classes(struct hil_strbuf *b, const struct hil_results *res)
 {
-	json_t *count = json_object(), *board, *c;
-	const char *key;
-	size_t i, k;
+	char **names = NULL;
+	unsigned long *counts = NULL;
+	size_t n = 0;
+	int rc = 0;
 
-	json_array_foreach(json_object_get(res, "boards"), i, board) {
-		json_t *cases = hil_results_board_cases(res, board);
-		json_array_foreach(cases, k, c) {
-			const char *cls = str(c, "class");
-			json_object_set_new(count, cls, json_integer(json_integer_value(
-				json_object_get(count, cls)) + 1));
+	for (size_t i = 0; i < res->board_count && rc >= 0; i++) {
+		struct hil_results_cursor *cur;
+		const struct hil_results_case *c;
+		hil_results_cases_open(&cur, res, i);
+		while ((rc = hil_results_cases_next(cur, &c)) > 0) {
+			size_t k = 0;
+			while (k < n && strcmp(names[k], c->cls))
+				k++;
+			if (k == n) {
+				names = hil_xrealloc(names, (n + 1) * sizeof(*names));
+				counts = hil_xrealloc(counts, (n + 1) * sizeof(*counts));
+				names[n] = hil_xstrdup(c->cls);
+				counts[n++] = 0;
+			}
+			counts[k]++;
 		}
-		json_decref(cases);
+		hil_results_cases_close(cur);
 	}
 	hil_strbuf_puts(b, "<section id=\"classes\"><h2>Outcome classes</h2><table><tr><th>class</th>"
 		       "<th>installs</th></tr>");
-	json_object_foreach(count, key, c) {
+	for (size_t k = 0; k < n; k++) {
 		hil_strbuf_puts(b, "<tr><td>");
-		esc(b, key);
-		hil_strbuf_printf(b, "</td><td>%lld</td></tr>", (long long)json_integer_value(c));
+		esc(b, names[k]);
+		hil_strbuf_printf(b, "</td><td>%lld</td></tr>", (long long)counts[k]);
+		free(names[k]);
 	}
 	hil_strbuf_puts(b, "</table></section>\n");
-	json_decref(count);
+	free(names);
+	free(counts);
+	return rc;
 }
 
 static const char *step_colour(const char *cls)
@@ -196,62 +212,72 @@ static const char *step_colour(const char *cls)
 	return "#e53935";
 }
 
-/* Every step as a bar on its board's row, on the wall clock. */
-static void timeline(struct hil_strbuf *b, const json_t *res)
+static int time_span(const struct hil_results *res, double *t_min, double *t_max)
 {
-	const json_t *boards = json_object_get(res, "boards");
-	double t_min = 1e300, t_max = 0, width = 960;
-	size_t i, k, s;
-	json_t *board, *c, *st;
+	int rc = 0;
 
-	json_array_foreach(boards, i, board) {
-		json_t *cases = hil_results_board_cases(res, board);
-		json_array_foreach(cases, k, c)
-			json_array_foreach(json_object_get(c, "steps"), s, st) {
-				double t0 = json_number_value(json_object_get(st, "t0"));
-				double t1 = json_number_value(json_object_get(st, "t1"));
-				if (t0 > 0 && t0 < t_min)
-					t_min = t0;
-				if (t1 > t_max)
-					t_max = t1;
+	for (size_t i = 0; i < res->board_count && rc >= 0; i++) {
+		struct hil_results_cursor *cur;
+		const struct hil_results_case *c;
+		hil_results_cases_open(&cur, res, i);
+		while ((rc = hil_results_cases_next(cur, &c)) > 0)
+			for (size_t s = 0; s < c->step_count; s++) {
+				double t0 = c->steps[s].t0, t1 = c->steps[s].t1;
+				if (t0 > 0 && t0 < *t_min)
+					*t_min = t0;
+				if (t1 > *t_max)
+					*t_max = t1;
 			}
-		json_decref(cases);
+		hil_results_cases_close(cur);
 	}
-	if (t_max <= t_min)
-		return;
+	return rc;
+}
+
+/* Every step as a bar on its board's row, on the wall clock. */
+static int timeline(struct hil_strbuf *b, FILE *f, const struct hil_results *res)
+{
+	double t_min = 1e300, t_max = 0, width = 960;
+	int rc = time_span(res, &t_min, &t_max);
+
+	if (rc < 0 || t_max <= t_min)
+		return rc;
 	hil_strbuf_printf(b, "<section id=\"timeline\"><h2>Timeline</h2><p class=\"muted\">%.1f s "
 			  "of wall-clock time; green: success, red: device failure, brown: "
 			  "infrastructure</p><svg width=\"%.0f\" "
 			  "height=\"%zu\" role=\"img\">", t_max - t_min, width + 130,
-			  json_array_size(boards) * 22 + 4);
-	json_array_foreach(boards, i, board) {
+			  res->board_count * 22 + 4);
+	for (size_t i = 0; i < res->board_count && rc >= 0; i++) {
+		struct hil_results_cursor *cur;
+		const struct hil_results_case *c;
 		hil_strbuf_printf(b, "<text x=\"0\" y=\"%zu\" font-size=\"12\">", i * 22 + 15);
-		esc(b, str(board, "board"));
+		esc(b, res->boards[i].name);
 		hil_strbuf_puts(b, "</text>");
-		json_t *cases = hil_results_board_cases(res, board);
-		json_array_foreach(cases, k, c)
-			json_array_foreach(json_object_get(c, "steps"), s, st) {
-				double t0 = json_number_value(json_object_get(st, "t0"));
-				double t1 = json_number_value(json_object_get(st, "t1"));
-				double x = 130 + (t0 - t_min) / (t_max - t_min) * width;
-				double w = (t1 - t0) / (t_max - t_min) * width;
+		hil_results_cases_open(&cur, res, i);
+		while ((rc = hil_results_cases_next(cur, &c)) > 0) {
+			for (size_t s = 0; s < c->step_count; s++) {
+				const struct hil_results_step *st = &c->steps[s];
+				double x = 130 + (st->t0 - t_min) / (t_max - t_min) * width;
+				double w = (st->t1 - st->t0) / (t_max - t_min) * width;
 				hil_strbuf_printf(b, "<rect x=\"%.1f\" y=\"%zu\" width=\"%.1f\" height=\"16\" "
 						  "fill=\"%s\"><title>", x, i * 22 + 3, w < 0.5 ? 0.5 : w,
-						  step_colour(str(st, "class")));
-				esc(b, str(c, "case"));
+						  step_colour(st->cls));
+				esc(b, c->name);
 				hil_strbuf_puts(b, ": ");
-				esc(b, str(st, "kind"));
+				esc(b, st->kind);
 				hil_strbuf_puts(b, " ");
-				esc(b, str(st, "class"));
+				esc(b, st->cls);
 				hil_strbuf_puts(b, "</title></rect>");
 			}
-		json_decref(cases);
+			flush_big(b, f);
+		}
+		hil_results_cases_close(cur);
 	}
 	hil_strbuf_puts(b, "</svg></section>\n");
+	return rc;
 }
 
 /* The catalogue's word on a failed, xfailed or errored install. */
-static void explanation(struct hil_strbuf *b, const json_t *c)
+static void explanation(struct hil_strbuf *b, const struct hil_results_case *c)
 {
 	const struct hil_catalogue_entry *e = hil_case_explanation(c);
 
@@ -270,63 +296,78 @@ static void explanation(struct hil_strbuf *b, const json_t *c)
 	hil_strbuf_puts(b, ")</span></div>");
 }
 
-static void installs(struct hil_strbuf *b, const json_t *res)
+static void install_row(struct hil_strbuf *b, const struct hil_results_case *c)
 {
-	size_t i, k, s;
-	json_t *board, *c, *st;
-
-	hil_strbuf_puts(b, "<section id=\"installs\"><h2>Installs</h2>");
-	json_array_foreach(json_object_get(res, "boards"), i, board) {
-		json_t *cases = hil_results_board_cases(res, board);
-		hil_strbuf_puts(b, "<details><summary>");
-		esc(b, str(board, "board"));
-		hil_strbuf_printf(b, " — %zu installs, probe ", json_array_size(cases));
-		esc(b, str(board, "probe_serial"));
-		hil_strbuf_puts(b, "</summary><table><tr><th>install</th><th>verdict</th><th>class</th>"
-			       "<th>time</th><th>message</th><th>logs</th></tr>");
-		json_array_foreach(cases, k, c) {
-			hil_strbuf_printf(b, "<tr class=\"v-%s\"><td>", str(c, "verdict"));
-			esc(b, str(c, "case"));
-			hil_strbuf_printf(b, "</td><td>%s</td><td>", str(c, "verdict"));
-			esc(b, str(c, "class"));
-			hil_strbuf_printf(b, "</td><td>%.3f s</td><td>",
-					  json_number_value(json_object_get(c, "duration_s")));
-			esc(b, str(c, "message"));
-			explanation(b, c);
-			hil_strbuf_puts(b, "</td><td>");
-			json_array_foreach(json_object_get(c, "steps"), s, st) {
-				if (!str(st, "log")[0])
-					continue;
-				hil_strbuf_puts(b, "<a href=\"");
-				esc(b, str(st, "log"));
-				hil_strbuf_puts(b, "\">");
-				esc(b, str(st, "kind"));
-				hil_strbuf_puts(b, "</a> ");
-			}
-			hil_strbuf_puts(b, "</td></tr>\n");
-		}
-		hil_strbuf_puts(b, "</table></details>\n");
-		json_decref(cases);
+	hil_strbuf_printf(b, "<tr class=\"v-%s\"><td>", c->verdict);
+	esc(b, c->name);
+	hil_strbuf_printf(b, "</td><td>%s</td><td>", c->verdict);
+	esc(b, c->cls);
+	hil_strbuf_printf(b, "</td><td>%.3f s</td><td>", c->duration_s);
+	esc(b, c->message);
+	explanation(b, c);
+	hil_strbuf_puts(b, "</td><td>");
+	for (size_t s = 0; s < c->step_count; s++) {
+		const struct hil_results_step *st = &c->steps[s];
+		if (!st->log[0])
+			continue;
+		hil_strbuf_puts(b, "<a href=\"");
+		esc(b, st->log);
+		hil_strbuf_puts(b, "\">");
+		esc(b, st->kind);
+		hil_strbuf_puts(b, "</a> ");
 	}
-	hil_strbuf_puts(b, "</section>\n");
+	hil_strbuf_puts(b, "</td></tr>\n");
 }
 
-int hil_report_html_write(const json_t *results, const char *path)
+static int installs(struct hil_strbuf *b, FILE *f, const struct hil_results *res)
+{
+	int rc = 0;
+
+	hil_strbuf_puts(b, "<section id=\"installs\"><h2>Installs</h2>");
+	for (size_t i = 0; i < res->board_count && rc >= 0; i++) {
+		const struct hil_results_board *board = &res->boards[i];
+		struct hil_results_cursor *cur;
+		const struct hil_results_case *c;
+		hil_strbuf_puts(b, "<details><summary>");
+		esc(b, board->name);
+		hil_strbuf_printf(b, " — %zu installs, probe ", board->case_count);
+		esc(b, hil_results_text(board->field[HIL_RB_PROBE_SERIAL]));
+		hil_strbuf_puts(b, "</summary><table><tr><th>install</th><th>verdict</th><th>class</th>"
+			       "<th>time</th><th>message</th><th>logs</th></tr>");
+		hil_results_cases_open(&cur, res, i);
+		while ((rc = hil_results_cases_next(cur, &c)) > 0) {
+			install_row(b, c);
+			flush_big(b, f);
+		}
+		hil_results_cases_close(cur);
+		hil_strbuf_puts(b, "</table></details>\n");
+	}
+	hil_strbuf_puts(b, "</section>\n");
+	return rc;
+}
+
+int hil_report_html_write(const struct hil_results *results, const char *path)
 {
 	struct hil_strbuf b = HIL_STRBUF_INIT;
+	struct hil_atomic_file af;
 	int error;
 
+	if ((error = hil_atomic_open(&af, path)) < 0)
+		return error;
 	hil_strbuf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-	esc(&b, str(results, "campaign"));
+	esc(&b, hil_results_text(results->campaign));
 	hil_strbuf_printf(&b, " — sfi-harness</title><style>%s</style></head><body>\n", style);
 	header(&b, results);
 	matrix(&b, results);
-	classes(&b, results);
-	timeline(&b, results);
-	installs(&b, results);
+	if ((error = classes(&b, results)) >= 0 && (error = timeline(&b, af.f, results)) >= 0)
+		error = installs(&b, af.f, results);
 	hil_strbuf_puts(&b, "<footer class=\"muted\"><p>Rendered by sfi-harness from journal.jsonl; "
 		       "junit.xml and summary.json sit beside this file.</p></footer></body></html>\n");
-	error = hil_write_file_atomic(path, b.buf, b.len);
+	fwrite(b.buf, 1, b.len, af.f);
 	hil_strbuf_free(&b);
-	return error;
+	if (error < 0) {
+		hil_atomic_abort(&af);
+		return error;
+	}
+	return hil_atomic_commit(&af);
 }

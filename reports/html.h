@@ -3,8 +3,10 @@
 #ifndef HIL_REPORTS_HTML_H
 #define HIL_REPORTS_HTML_H
 
-#include <jansson.h>
+#include "reports/results.h"
 
-int hil_report_html_write(const json_t *results, const char *path);
+/* Writes report.html to @path (atomically; streamed, memory does not
+ * grow with the installs). */
+int hil_report_html_write(const struct hil_results *results, const char *path);
 
 #endif

@@ -6,7 +6,7 @@
 #ifndef HIL_REPORTS_JUNIT_H
 #define HIL_REPORTS_JUNIT_H
 
-#include <jansson.h>
+#include "reports/results.h"
 
 /* The JUnit dialects CI systems read (../shared/research/hil-anchors.md §3):
  *  - jenkins: valid against Jenkins xUnit's junit-10.xsd, with Surefire's
@@ -25,6 +25,9 @@ enum hil_junit_profile {
 /* -1 when @name is not a profile. */
 int hil_junit_profile_from_name(const char *name);
 
-int hil_report_junit_write(const json_t *results, const char *path, enum hil_junit_profile profile);
+/* Writes junit.xml to @path (atomically; streamed, memory does not grow
+ * with the installs). */
+int hil_report_junit_write(const struct hil_results *results, const char *path,
+			   enum hil_junit_profile profile);
 
 #endif

@@ -1,393 +1,271 @@
-/* Journal -> results model: grouping, cell statistics, exit code. */
-#include "reports/results.h"
-#include "harness/util/error.h"
+/* The results model; see results.h. This file keeps the campaign's boards,
+ * counts each install into its cell and the totals as it is read, and at
+ * the end decides the cells (statistics, worst verdict) and the exit code.
+ * The records come in through results_journal.c; the installs are kept by
+ * results_store.c. */
+#include "reports/results_internal.h"
 #include "harness/journal/journal.h"
-#include "harness/transcript/outcome.h"
 #include "harness/util/stats.h"
-#include "reports/html.h"
-#include "reports/junit.h"
-#include "reports/summary_json.h"
+#include "harness/util/xalloc.h"
 
+#include <jansson.h>
 #include <stdio.h>
-
+#include <stdlib.h>
 #include <string.h>
 
-static const char *str(const json_t *o, const char *key)
+static char *dup_or_null(const char *s)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
+	return s ? hil_xstrdup(s) : NULL;
 }
 
-static json_t *find_by(json_t *array, const char *key, const char *value, const char *key2,
-		       const char *value2)
+struct hil_results *hil_results_new(bool keep_cases)
 {
-	size_t i;
-	json_t *item;
+	struct hil_results *r = hil_xcalloc(1, sizeof(*r));
 
-	json_array_foreach(array, i, item)
-		if (!strcmp(str(item, key), value) && (!key2 || !strcmp(str(item, key2), value2)))
-			return item;
-	return NULL;
+	r->keep_cases = keep_cases;
+	r->xpass_fails = true;
+	r->spill = hil_xcalloc(1, sizeof(*r->spill));
+	return r;
 }
 
-static json_t *board_entry(json_t *boards, const char *name)
+static void cell_free(struct hil_results_cell *c)
 {
-	json_t *b = find_by(boards, "board", name, NULL, NULL);
-
-	if (!b) {
-		b = json_pack("{s:s, s:[]}", "board", name, "cases");
-		json_array_append_new(boards, b);
+	for (size_t i = 0; i < c->param_count; i++) {
+		free(c->param_names[i]);
+		free(c->param_values[i]);
 	}
+	for (size_t i = 0; i < c->class_count; i++)
+		free(c->class_names[i]);
+	free(c->param_names);
+	free(c->param_values);
+	free(c->class_names);
+	free(c->class_counts);
+	free(c->label);
+	free(c->bl_version);
+}
+
+void hil_results_free(struct hil_results *r)
+{
+	if (!r)
+		return;
+	char **text[] = { &r->campaign, &r->scenario, &r->rack, &r->rack_file, &r->started,
+			  &r->host, &r->finished, &r->junit_profile };
+	for (size_t i = 0; i < sizeof(text) / sizeof(*text); i++)
+		free(*text[i]);
+	for (size_t i = 0; i < r->board_count; i++) {
+		struct hil_results_board *b = &r->boards[i];
+		for (size_t k = 0; k < HIL_RB_FIELD_COUNT; k++)
+			free(b->field[k]);
+		free(b->name);
+		hil_results_store_free(b->store);
+	}
+	for (size_t i = 0; i < r->cell_count; i++)
+		cell_free(&r->cells[i]);
+	if (r->spill->f)
+		fclose(r->spill->f);
+	free(r->spill);
+	free(r->boards);
+	free(r->cells);
+	free(r);
+}
+
+struct hil_results_spill *hil_results_spill_of(struct hil_results *r)
+{
+	return r->spill;
+}
+
+struct hil_results_board *hil_results_board_get(struct hil_results *r, const char *name)
+{
+	if (r->last_board < r->board_count && !strcmp(r->boards[r->last_board].name, name))
+		return &r->boards[r->last_board];
+	for (size_t i = 0; i < r->board_count; i++)
+		if (!strcmp(r->boards[i].name, name)) {
+			r->last_board = i;
+			return &r->boards[i];
+		}
+	if (r->board_count == r->board_cap) {
+		r->board_cap = r->board_cap ? 2 * r->board_cap : 8;
+		r->boards = hil_xrealloc(r->boards, r->board_cap * sizeof(*r->boards));
+	}
+	struct hil_results_board *b = &r->boards[r->board_count];
+	memset(b, 0, sizeof(*b));
+	b->name = hil_xstrdup(name);
+	b->store = hil_results_store_new();
+	r->last_board = r->board_count++;
 	return b;
 }
 
-/* The records that describe the campaign and its boards (not installs). */
-static void apply_meta(json_t *res, const json_t *rec, const char *type)
+static struct hil_results_cell *cell_get(struct hil_results *r, size_t board, const char *label,
+					 const char *const *names, const char *const *values,
+					 size_t param_count)
 {
-	json_t *boards = json_object_get(res, "boards");
-
-	if (!strcmp(type, "campaign")) {
-		/* boards in plan order, whatever order workers finished in */
-		size_t k;
-		json_t *name;
-		json_array_foreach(json_object_get(rec, "boards"), k, name)
-			board_entry(boards, json_string_value(name));
-		json_object_update_missing(res, (json_t *)rec);
-		json_object_del(res, "type");
-	} else if (!strcmp(type, "end")) {
-		json_object_set(res, "finished", json_object_get(rec, "finished"));
-		json_object_set(res, "interrupted", json_object_get(rec, "interrupted"));
-	} else if (!strcmp(type, "board")) {
-		json_t *b = board_entry(boards, str(rec, "board"));
-		json_object_update(b, (json_t *)rec);
-		json_object_del(b, "type");
-	} else if (!strcmp(type, "settings")) {
-		json_object_set(res, "junit_profile", json_object_get(rec, "junit_profile"));
-	} else if (!strcmp(type, "hsm_draw")) {
-		json_object_set_new(res, "hsm_draws", json_integer(
-			json_integer_value(json_object_get(res, "hsm_draws")) + 1));
+	for (size_t i = r->cell_count; i-- > 0;)
+		if (r->cells[i].board == board && !strcmp(r->cells[i].label, label))
+			return &r->cells[i];
+	if (r->cell_count == r->cell_cap) {
+		r->cell_cap = r->cell_cap ? 2 * r->cell_cap : 16;
+		r->cells = hil_xrealloc(r->cells, r->cell_cap * sizeof(*r->cells));
 	}
+	struct hil_results_cell *c = &r->cells[r->cell_count++];
+	memset(c, 0, sizeof(*c));
+	c->board = board;
+	c->label = hil_xstrdup(label);
+	c->bl_version = dup_or_null(r->boards[board].field[HIL_RB_BL_VERSION]);
+	c->param_count = param_count;
+	c->param_names = hil_xcalloc(param_count ? param_count : 1, sizeof(char *));
+	c->param_values = hil_xcalloc(param_count ? param_count : 1, sizeof(char *));
+	for (size_t i = 0; i < param_count; i++) {
+		c->param_names[i] = hil_xstrdup(names[i]);
+		c->param_values[i] = dup_or_null(values[i]);
+	}
+	return c;
 }
 
-/* Groups one board's step and case records, in journal order, into cases
- * with their steps: a case record takes the steps before it of the same
- * install out of @pending (so a later case of that name does not). */
-static void group_add(json_t *pending, json_t *cases, const json_t *rec, const char *type)
+static void count_class(struct hil_results_cell *c, const char *cls)
 {
-	if (!strcmp(type, "step")) {
-		json_array_append(pending, (json_t *)rec);
-		return;
-	}
-	if (strcmp(type, "case") != 0)
-		return;
-	json_t *c = json_deep_copy(rec), *steps = json_array();
-	json_object_del(c, "type");
-	for (size_t k = 0; k < json_array_size(pending);) {
-		json_t *st = json_array_get(pending, k);
-		if (strcmp(str(st, "case"), str(rec, "case")) != 0) {
-			k++;
-			continue;
+	for (size_t i = 0; i < c->class_count; i++)
+		if (!strcmp(c->class_names[i], cls)) {
+			c->class_counts[i]++;
+			return;
 		}
-		json_array_append(steps, st);
-		json_array_remove(pending, k);
-	}
-	json_object_set_new(c, "steps", steps);
-	json_array_append_new(cases, c);
+	c->class_names = hil_xrealloc(c->class_names, (c->class_count + 1) * sizeof(char *));
+	c->class_counts = hil_xrealloc(c->class_counts, (c->class_count + 1) * sizeof(unsigned long));
+	c->class_names[c->class_count] = hil_xstrdup(cls);
+	c->class_counts[c->class_count++] = 1;
 }
 
-/* Merges board, step and case records into boards[].cases[].steps[]. */
-static void group_records(json_t *res, const json_t *records)
+/* The RSS values of a cell's installs as the CLI summary prints them
+ * ("RSS 0x16,0x17"), built install by install in journal order. */
+static void add_rss_text(struct hil_results_cell *cell, const struct hil_results_case *c)
 {
-	json_t *boards = json_object_get(res, "boards"), *pending_by_board = json_object();
-	size_t i;
-	json_t *rec;
+	size_t used = strlen(cell->rss_text), size = sizeof(cell->rss_text);
 
-	json_array_foreach(records, i, rec) {
-		const char *type = str(rec, "type"), *board = str(rec, "board");
-		if (strcmp(type, "step") != 0 && strcmp(type, "case") != 0) {
-			apply_meta(res, rec, type);
-			continue;
-		}
-		json_t *pending = json_object_get(pending_by_board, board);
-		if (!pending) {
-			pending = json_array();
-			json_object_set_new(pending_by_board, board, pending);
-		}
-		group_add(pending, json_object_get(board_entry(boards, board), "cases"), rec, type);
+	for (size_t i = 0; i < c->rss_count; i++) {
+		const char *val = c->rss[i];
+		if (val && strcmp(val, "0x0") && !strstr(cell->rss_text, val) && used < size)
+			used += (size_t)snprintf(cell->rss_text + used, size - used, "%s%s",
+						 used ? "," : "RSS ", val);
 	}
-	json_decref(pending_by_board);
 }
 
-static void count_case(json_t *cell, const json_t *c)
+void hil_results_tally(struct hil_results *r, struct hil_results_board *b,
+		       const struct hil_results_case *c, const char *const *param_names,
+		       const char *const *param_values, size_t param_count, bool has_max_rate,
+		       double max_rate)
 {
-	const char *verdict = str(c, "verdict"), *cls = str(c, "class");
-	json_t *classes = json_object_get(cell, "classes");
+	struct hil_results_cell *cell = cell_get(r, (size_t)(b - r->boards), c->cell, param_names,
+						 param_values, param_count);
+	enum hil_verdict v = hil_verdict_from_name(c->verdict);
 
-	json_object_set_new(classes, cls, json_integer(json_integer_value(json_object_get(classes, cls)) + 1));
-	json_object_set_new(cell, verdict, json_integer(json_integer_value(json_object_get(cell, verdict)) + 1));
-	if (!strcmp(verdict, "error") || !strcmp(verdict, "skip"))
+	count_class(cell, c->cls);
+	add_rss_text(cell, c);
+	if (v != HIL_VERDICT_COUNT) {
+		if (!cell->verdicts[v]++)
+			cell->key_order[cell->key_count++] = (unsigned char)v;
+		r->totals[v]++;
+	}
+	if (!strcmp(c->verdict, "error") || !strcmp(c->verdict, "skip"))
 		return;
-	json_object_set_new(cell, "runs", json_integer(json_integer_value(json_object_get(cell, "runs")) + 1));
-	if (strcmp(cls, "success") != 0)
-		json_object_set_new(cell, "failures",
-				    json_integer(json_integer_value(json_object_get(cell, "failures")) + 1));
-	if (!json_object_get(cell, "max_failure_rate")) {
-		json_t *rate = json_object_get(json_object_get(c, "expected"), "max_failure_rate");
-		json_object_set_new(cell, "max_failure_rate", json_is_number(rate) ? json_copy(rate) : json_null());
+	cell->runs++;
+	if (strcmp(c->cls, "success") != 0)
+		cell->failures++;
+	if (!cell->max_rate_seen) {
+		cell->max_rate_seen = true;
+		cell->key_order[cell->key_count++] = HIL_RESULTS_KEY_MAX_RATE;
+		cell->has_max_rate = has_max_rate;
+		cell->max_rate = max_rate;
 	}
-}
-
-static long count_of(const json_t *cell, const char *verdict)
-{
-	return (long)json_integer_value(json_object_get(cell, verdict));
 }
 
 /* Cell verdict: statistical when max_failure_rate is set, else the worst
- * case verdict (fail > xpass > error > xfail > pass > skip). */
-static void decide_cell(json_t *cell)
+ * install verdict (fail > xpass > error > xfail > pass > skip). */
+static void decide_cell(struct hil_results_cell *c)
 {
-	static const char *const order[] = { "fail", "xpass", "error", "xfail", "pass", "skip" };
-	unsigned runs = (unsigned)count_of(cell, "runs"), fails = (unsigned)count_of(cell, "failures");
-	json_t *max = json_object_get(cell, "max_failure_rate");
-	double lo, hi;
-	const char *verdict = "skip";
+	static const enum hil_verdict order[] = { HIL_VERDICT_FAIL, HIL_VERDICT_XPASS,
+						  HIL_VERDICT_ERROR, HIL_VERDICT_XFAIL,
+						  HIL_VERDICT_PASS, HIL_VERDICT_SKIP };
+	unsigned runs = (unsigned)c->runs, fails = (unsigned)c->failures;
 
-	hil_wilson95(fails, runs, &lo, &hi);
-	json_object_set_new(cell, "failure_rate", runs ? json_real((double)fails / runs) : json_null());
-	json_object_set_new(cell, "ci95", json_pack("[f,f]", lo, hi));
-	if (json_is_number(max) && runs) {
+	hil_wilson95(fails, runs, &c->ci_lo, &c->ci_hi);
+	c->failure_rate = runs ? (double)fails / runs : 0;
+	c->has_more_runs = false;
+	if (c->has_max_rate && runs) {
 		unsigned more = 0;
-		enum hil_stat_verdict v = hil_stat_decide(fails, runs, json_number_value(max), &more);
-		json_object_set_new(cell, "verdict", json_string(hil_stat_verdict_name(v)));
-		json_object_set_new(cell, "more_runs", v == HIL_STAT_INCONCLUSIVE ? json_integer(more)
-							 : json_null());
+		enum hil_stat_verdict v = hil_stat_decide(fails, runs, c->max_rate, &more);
+		c->verdict = hil_stat_verdict_name(v);
+		c->has_more_runs = v == HIL_STAT_INCONCLUSIVE;
+		c->more_runs = more;
 		return;
 	}
-	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++) {
-		if (count_of(cell, order[i])) {
-			verdict = order[i];
-			break;
+	c->verdict = "skip";
+	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++)
+		if (c->verdicts[order[i]]) {
+			c->verdict = hil_verdict_name(order[i]);
+			return;
 		}
-	}
-	json_object_set_new(cell, "verdict", json_string(verdict));
-	json_object_set_new(cell, "more_runs", json_null());
 }
 
-static json_t *new_totals(void)
+/* DESIGN §5: 1 on fail / xpass (unless allowed), else 130 if interrupted,
+ * else 3 on errors, else 0. */
+static int exit_code(const struct hil_results *r)
 {
-	json_t *totals = json_object();
+	bool failed = false;
 
-	for (int v = 0; v < HIL_VERDICT_COUNT; v++)
-		json_object_set_new(totals, hil_verdict_name((enum hil_verdict)v), json_integer(0));
-	return totals;
-}
-
-/* Counts install @c of board @b into its cell (created on first sight)
- * and into @totals. */
-static void tally_case(json_t *cells, json_t *totals, const json_t *b, const json_t *c)
-{
-	const char *board = str(c, "board"), *label = str(c, "cell"), *v = str(c, "verdict");
-	json_t *cell = find_by(cells, "board", board, "cell", label);
-
-	if (!cell) {
-		cell = json_pack("{s:s, s:O, s:s, s:O, s:i, s:i, s:{}}", "board", board,
-				 "bl_version", json_object_get(b, "bl_version") ?
-				 json_object_get(b, "bl_version") : json_null(),
-				 "cell", label, "params", json_object_get(c, "params"),
-				 "runs", 0, "failures", 0, "classes");
-		json_array_append_new(cells, cell);
-	}
-	count_case(cell, c);
-	json_object_set_new(totals, v, json_integer(count_of(totals, v) + 1));
-}
-
-static void finish_cells(json_t *res, json_t *cells, json_t *totals)
-{
-	size_t i;
-	json_t *c;
-
-	json_array_foreach(cells, i, c)
-		decide_cell(c);
-	json_object_set_new(res, "cells", cells);
-	json_object_set_new(res, "totals", totals);
-}
-
-static void build_cells(json_t *res)
-{
-	json_t *cells = json_array(), *totals = new_totals();
-	size_t i, k;
-	json_t *b, *c;
-
-	json_array_foreach(json_object_get(res, "boards"), i, b)
-		json_array_foreach(json_object_get(b, "cases"), k, c)
-			tally_case(cells, totals, b, c);
-	finish_cells(res, cells, totals);
-}
-
-/* DESIGN §5: 1 on fail / xpass (unless allowed), else 3 on errors, 130 if
- * interrupted, else 0. */
-static int exit_code(const json_t *res)
-{
-	bool xpass_fails = !json_is_false(json_object_get(res, "xpass_fails"));
-	bool failed = false, errors = count_of(json_object_get(res, "totals"), "error") > 0;
-	size_t i;
-	json_t *c;
-
-	json_array_foreach(json_object_get(res, "cells"), i, c) {
-		const char *v = str(c, "verdict");
-		failed = failed || !strcmp(v, "fail") || (xpass_fails && !strcmp(v, "xpass"));
-		failed = failed || (xpass_fails && count_of(c, "xpass") > 0);
+	for (size_t i = 0; i < r->cell_count; i++) {
+		const struct hil_results_cell *c = &r->cells[i];
+		failed = failed || !strcmp(c->verdict, "fail") ||
+			 (r->xpass_fails && (!strcmp(c->verdict, "xpass") || c->verdicts[HIL_VERDICT_XPASS]));
 	}
 	if (failed)
 		return HIL_EXIT_FAIL;
-	if (json_is_true(json_object_get(res, "interrupted")))
+	if (r->interrupted)
 		return HIL_EXIT_INTERRUPTED;
-	return errors ? HIL_EXIT_INFRA : HIL_EXIT_OK;
+	return r->totals[HIL_VERDICT_ERROR] ? HIL_EXIT_INFRA : HIL_EXIT_OK;
 }
 
-int hil_results_build(json_t **out, const json_t *records)
+void hil_results_finish(struct hil_results *r)
 {
-	json_t *res = json_pack("{s:[], s:i}", "boards", "hsm_draws", 0);
+	struct hil_results_cell *sorted = hil_xcalloc(r->cell_count ? r->cell_count : 1, sizeof(*sorted));
+	size_t n = 0;
 
-	group_records(res, records);
-	build_cells(res);
-	json_object_set_new(res, "exit_code", json_integer(exit_code(res)));
-	*out = res;
-	return 0;
+	/* cells in board order, then first sight */
+	for (size_t b = 0; b < r->board_count; b++)
+		for (size_t i = 0; i < r->cell_count; i++)
+			if (r->cells[i].board == b)
+				sorted[n++] = r->cells[i];
+	free(r->cells);
+	r->cells = sorted;
+	r->cell_cap = r->cell_count;
+	for (size_t i = 0; i < r->cell_count; i++)
+		decide_cell(&r->cells[i]);
+	r->exit_code = exit_code(r);
 }
 
-/* hil_results_load: one pass over the journal keeps the campaign, the
- * boards, the cell counts and, per board, the offsets of its step and case
- * lines; the installs themselves are read back a board at a time
- * (hil_results_board_cases), so memory does not grow with the journal. */
-struct stream_load {
-	json_t *res, *cells, *totals;
-	json_t *index;     /* {board: [offset, ...]} of step and case lines */
-};
-
-static int load_record(json_t *rec, long offset, void *payload)
+static int read_record(json_t *rec, long offset, void *payload)
 {
-	struct stream_load *st = payload;
-	const char *type = str(rec, "type");
+	int error = hil_results_add(payload, rec);
 
-	if (strcmp(type, "step") != 0 && strcmp(type, "case") != 0) {
-		apply_meta(st->res, rec, type);
-	} else {
-		const char *board = str(rec, "board");
-		json_t *b = board_entry(json_object_get(st->res, "boards"), board);
-		json_t *offsets = json_object_get(st->index, board);
-		if (!offsets) {
-			offsets = json_array();
-			json_object_set_new(st->index, board, offsets);
-		}
-		json_array_append_new(offsets, json_integer(offset));
-		if (!strcmp(type, "case"))
-			tally_case(st->cells, st->totals, b, rec);
-	}
+	(void)offset;
 	json_decref(rec);
-	return 0;
+	return error;
 }
 
-static size_t board_position(const json_t *boards, const char *name)
+int hil_results_read(struct hil_results *r, const char *path)
 {
-	size_t i;
-	json_t *b;
-
-	json_array_foreach(boards, i, b)
-		if (!strcmp(str(b, "board"), name))
-			return i;
-	return (size_t)-1;
+	return hil_journal_walk_from(path, &r->journal_offset, read_record, r);
 }
 
-/* Cells in board order (then first sight), as hil_results_build makes them. */
-static json_t *cells_in_board_order(const json_t *boards, json_t *cells)
+int hil_results_load(struct hil_results **out, const char *journal_path, bool keep_cases)
 {
-	json_t *sorted = json_array(), *c;
-	size_t i, k;
-
-	for (i = 0; i < json_array_size(boards); i++)
-		json_array_foreach(cells, k, c)
-			if (board_position(boards, str(c, "board")) == i)
-				json_array_append(sorted, c);
-	json_array_foreach(cells, k, c)
-		if (board_position(boards, str(c, "board")) == (size_t)-1)
-			json_array_append(sorted, c);
-	json_decref(cells);
-	return sorted;
-}
-
-int hil_results_load(json_t **out, const char *journal_path)
-{
-	struct stream_load st = { json_pack("{s:[], s:i}", "boards", "hsm_draws", 0), json_array(),
-				  new_totals(), json_object() };
+	struct hil_results *r = hil_results_new(keep_cases);
 	int error;
 
 	*out = NULL;
-	if ((error = hil_journal_walk(journal_path, load_record, &st)) < 0) {
-		json_decref(st.res);
-		json_decref(st.cells);
-		json_decref(st.totals);
-		json_decref(st.index);
+	if ((error = hil_results_read(r, journal_path)) < 0) {
+		hil_results_free(r);
 		return error;
 	}
-	/* boards created by the walk carry an empty "cases": the index has them */
-	size_t i;
-	json_t *b;
-	json_array_foreach(json_object_get(st.res, "boards"), i, b)
-		json_object_del(b, "cases");
-	finish_cells(st.res, cells_in_board_order(json_object_get(st.res, "boards"), st.cells),
-		     st.totals);
-	json_object_set_new(st.res, "_journal", json_string(journal_path));
-	json_object_set_new(st.res, "_index", st.index);
-	json_object_set_new(st.res, "exit_code", json_integer(exit_code(st.res)));
-	*out = st.res;
+	hil_results_finish(r);
+	*out = r;
 	return 0;
-}
-
-json_t *hil_results_board_cases(const json_t *results, const json_t *board)
-{
-	json_t *cases = json_object_get(board, "cases");
-	const json_t *offsets = json_object_get(json_object_get(results, "_index"), str(board, "board"));
-	json_t *pending, *off;
-	size_t i;
-	FILE *f;
-
-	if (cases)
-		return json_incref(cases);
-	cases = json_array();
-	if (!offsets || !(f = fopen(str(results, "_journal"), "r")))
-		return cases;
-	pending = json_array();
-	json_array_foreach(offsets, i, off) {
-		json_t *rec = hil_journal_record_at(f, (long)json_integer_value(off));
-		if (rec)
-			group_add(pending, cases, rec, str(rec, "type"));
-		json_decref(rec);
-	}
-	fclose(f);
-	json_decref(pending);
-	return cases;
-}
-
-int hil_reports_write_all(const json_t *results, const char *dir, int junit_profile)
-{
-	char path[4096];
-	int error;
-
-	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	if ((error = hil_report_junit_write(results, path, (enum hil_junit_profile)junit_profile)) < 0)
-		return error;
-	snprintf(path, sizeof(path), "%s/report.html", dir);
-	if ((error = hil_report_html_write(results, path)) < 0)
-		return error;
-	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	return hil_report_summary_write(results, path);
-}
-
-int hil_results_junit_profile(const json_t *results)
-{
-	int p = hil_junit_profile_from_name(json_string_value(json_object_get(results, "junit_profile")));
-
-	return p < 0 ? HIL_JUNIT_JENKINS : p;
 }

@@ -1,4 +1,5 @@
-/* summary.json writer; see summary_json.h. */
+/* summary.json writer; see summary_json.h. Text the journal did not have
+ * (or had as null) is null here. */
 #include "reports/summary_json.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
@@ -6,41 +7,101 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *board_identities(const json_t *results)
+static json_t *text(const char *s)
 {
-	json_t *boards = json_array(), *b;
-	size_t i;
+	return s ? json_string(s) : json_null();
+}
 
-	json_array_foreach(json_object_get(results, "boards"), i, b) {
-		json_t *id = json_deep_copy(b);
-		json_object_del(id, "cases");
+static json_t *board_identities(const struct hil_results *r)
+{
+	static const char *const keys[HIL_RB_FIELD_COUNT] = {
+		[HIL_RB_KIND] = "kind", [HIL_RB_PROBE_SERIAL] = "probe_serial",
+		[HIL_RB_DEVICE_ID] = "device_id", [HIL_RB_BL_VERSION] = "bl_version",
+		[HIL_RB_REVISION] = "revision", [HIL_RB_RSS_VERSION] = "rss_version",
+		[HIL_RB_CHIP_UID] = "chip_uid", [HIL_RB_POWER_CHECK] = "power_check",
+		[HIL_RB_CLASS] = "class", [HIL_RB_MESSAGE] = "message",
+	};
+	json_t *boards = json_array();
+
+	for (size_t i = 0; i < r->board_count; i++) {
+		const struct hil_results_board *b = &r->boards[i];
+		json_t *id = json_pack("{s:s}", "board", b->name);
+		for (size_t k = 0; k < b->order_count; k++)
+			json_object_set_new(id, keys[b->order[k]], text(b->field[b->order[k]]));
 		json_array_append_new(boards, id);
 	}
 	return boards;
 }
 
-int hil_report_summary_write(const json_t *results, const char *path)
+static json_t *totals(const unsigned long *counts)
 {
-	json_t *summary = json_object();
-	char *text;
+	json_t *t = json_object();
+
+	for (int v = 0; v < HIL_VERDICT_COUNT; v++)
+		json_object_set_new(t, hil_verdict_name((enum hil_verdict)v), json_integer((json_int_t)counts[v]));
+	return t;
+}
+
+static json_t *cell_json(const struct hil_results *r, const struct hil_results_cell *c)
+{
+	json_t *cell = json_object(), *params = json_object(), *classes = json_object();
+
+	for (size_t i = 0; i < c->param_count; i++)
+		json_object_set_new(params, c->param_names[i], text(c->param_values[i]));
+	for (size_t i = 0; i < c->class_count; i++)
+		json_object_set_new(classes, c->class_names[i], json_integer((json_int_t)c->class_counts[i]));
+	json_object_set_new(cell, "board", json_string(r->boards[c->board].name));
+	json_object_set_new(cell, "bl_version", text(c->bl_version));
+	json_object_set_new(cell, "cell", json_string(c->label));
+	json_object_set_new(cell, "params", params);
+	json_object_set_new(cell, "runs", json_integer((json_int_t)c->runs));
+	json_object_set_new(cell, "failures", json_integer((json_int_t)c->failures));
+	json_object_set_new(cell, "classes", classes);
+	/* verdict counts and max_failure_rate in the order the installs brought them */
+	for (size_t i = 0; i < c->key_count; i++) {
+		unsigned k = c->key_order[i];
+		if (k == HIL_RESULTS_KEY_MAX_RATE)
+			json_object_set_new(cell, "max_failure_rate",
+					    c->has_max_rate ? json_real(c->max_rate) : json_null());
+		else
+			json_object_set_new(cell, hil_verdict_name((enum hil_verdict)k),
+					    json_integer((json_int_t)c->verdicts[k]));
+	}
+	json_object_set_new(cell, "failure_rate", c->runs ? json_real(c->failure_rate) : json_null());
+	json_object_set_new(cell, "ci95", json_pack("[f,f]", c->ci_lo, c->ci_hi));
+	json_object_set_new(cell, "verdict", json_string(c->verdict));
+	json_object_set_new(cell, "more_runs", c->has_more_runs ? json_integer(c->more_runs) : json_null());
+	return cell;
+}
+
+json_t *hil_report_summary_json(const struct hil_results *r)
+{
+	json_t *cells = json_array();
+
+	for (size_t i = 0; i < r->cell_count; i++)
+		json_array_append_new(cells, cell_json(r, &r->cells[i]));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:i}",
+			 "campaign", text(r->campaign), "scenario", text(r->scenario),
+			 "rack", text(r->rack), "started", text(r->started),
+			 "finished", text(r->finished),
+			 "seed", r->has_seed ? json_integer(r->seed) : json_null(),
+			 "hsm_draws", (json_int_t)r->hsm_draws, "totals", totals(r->totals),
+			 "cells", cells, "boards", board_identities(r), "exit_code", r->exit_code);
+}
+
+int hil_report_summary_write(const struct hil_results *results, const char *path)
+{
+	json_t *summary = hil_report_summary_json(results);
+	char *out;
 	int error;
 
-	static const char *const copied[] = { "campaign", "scenario", "rack", "started",
-					      "finished", "seed", "hsm_draws", "totals", "cells" };
-
-	for (size_t i = 0; i < sizeof(copied) / sizeof(*copied); i++) {
-		json_t *v = json_object_get(results, copied[i]);
-		json_object_set(summary, copied[i], v ? v : json_null());
-	}
-	json_object_set_new(summary, "boards", board_identities(results));
-	json_object_set(summary, "exit_code", json_object_get(results, "exit_code"));
-	text = json_dumps(summary, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	out = json_dumps(summary, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(summary);
-	if (!text)
+	if (!out)
 		return hil_error_set(HIL_ENOMEM, "summary.json: cannot encode");
-	size_t len = strlen(text);
-	text[len] = '\n';
-	error = hil_write_file_atomic(path, text, len + 1);
-	free(text);
+	size_t len = strlen(out);
+	out[len] = '\n';
+	error = hil_write_file_atomic(path, out, len + 1);
+	free(out);
 	return error;
 }

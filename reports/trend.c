@@ -1,4 +1,6 @@
-/* Pass-rate trends; see trend.h. Runs are ordered by their start time. */
+/* Pass-rate trends; see trend.h. Runs are ordered by their start time.
+ * Each run's model is read from its journal without its installs (only
+ * the cells count), so memory grows with the cells, not the installs. */
 #include "reports/trend.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
@@ -16,77 +18,97 @@ static const char *or_q(const char *s)
 
 struct run {
 	char *dir;
-	json_t *res;
+	struct hil_results *res;
 };
 
 static int by_start(const void *a, const void *b)
 {
 	const struct run *x = a, *y = b;
 
-	return strcmp(or_q(json_string_value(json_object_get(x->res, "started"))),
-		      or_q(json_string_value(json_object_get(y->res, "started"))));
+	return strcmp(or_q(x->res->started), or_q(y->res->started));
 }
 
 /* "11-25T02:00": month, day and time of the run's start. */
 static const char *run_label(const struct run *r)
 {
-	const char *started = or_q(json_string_value(json_object_get(r->res, "started")));
+	const char *started = or_q(r->res->started);
 
 	return strlen(started) >= 16 ? started + 5 : started;
 }
 
-static char *cell_key(const json_t *cell)
+static char *cell_key(const struct hil_results *res, const struct hil_results_cell *cell)
 {
-	const char *label = json_string_value(json_object_get(cell, "cell"));
+	const char *label = cell->label;
 
 	/* not the bootloader: a board updated to a new one stays on its row,
 	 * so the update shows as a step */
-	return hil_xasprintf("%s%s%s", or_q(json_string_value(json_object_get(cell, "board"))),
-			     label && label[0] ? " " : "", label ? label : "");
+	return hil_xasprintf("%s%s%s", res->boards[cell->board].name, label[0] ? " " : "", label);
 }
 
-/* {cell key: [pass rate or null per run]} in first-seen order. */
-static json_t *series(const struct run *runs, int n)
-{
-	json_t *all = json_object();
+/* One plotted line: a cell's pass rate in each run (has[r] false: the
+ * cell did not run then). */
+struct row {
+	char *key;
+	double *rate;
+	bool *has;
+};
 
+struct series {
+	struct row *rows; /* first-seen order */
+	size_t count;
+};
+
+static struct row *row_for(struct series *all, const char *key, int n)
+{
+	for (size_t i = 0; i < all->count; i++)
+		if (!strcmp(all->rows[i].key, key))
+			return &all->rows[i];
+	all->rows = hil_xrealloc(all->rows, (all->count + 1) * sizeof(*all->rows));
+	struct row *row = &all->rows[all->count++];
+	row->key = hil_xstrdup(key);
+	row->rate = hil_xcalloc((size_t)n + 1, sizeof(*row->rate));
+	row->has = hil_xcalloc((size_t)n + 1, sizeof(*row->has));
+	return row;
+}
+
+static void series(struct series *all, const struct run *runs, int n)
+{
 	for (int r = 0; r < n; r++) {
-		size_t i;
-		json_t *c;
-		json_array_foreach(json_object_get(runs[r].res, "cells"), i, c) {
-			char *key = cell_key(c);
-			json_t *row = json_object_get(all, key);
-			if (!row) {
-				row = json_array();
-				for (int k = 0; k < n; k++)
-					json_array_append_new(row, json_null());
-				json_object_set_new(all, key, row);
+		for (size_t i = 0; i < runs[r].res->cell_count; i++) {
+			const struct hil_results_cell *c = &runs[r].res->cells[i];
+			char *key = cell_key(runs[r].res, c);
+			struct row *row = row_for(all, key, n);
+			if (c->runs) {
+				row->rate[r] = 1.0 - (double)c->failures / (double)c->runs;
+				row->has[r] = true;
 			}
-			long runs_n = (long)json_integer_value(json_object_get(c, "runs"));
-			long fails = (long)json_integer_value(json_object_get(c, "failures"));
-			if (runs_n)
-				json_array_set_new(row, (size_t)r, json_real(1.0 - (double)fails / runs_n));
 			free(key);
 		}
 	}
-	return all;
 }
 
-static void table(FILE *f, const struct run *runs, int n, const json_t *all)
+static void series_free(struct series *all)
 {
-	const char *key;
-	json_t *row;
+	for (size_t i = 0; i < all->count; i++) {
+		free(all->rows[i].key);
+		free(all->rows[i].rate);
+		free(all->rows[i].has);
+	}
+	free(all->rows);
+}
 
+static void table(FILE *f, const struct run *runs, int n, const struct series *all)
+{
 	fprintf(f, "%-52s", "pass rate per run (oldest first, UTC start)");
 	for (int r = 0; r < n; r++)
 		fprintf(f, " %11.11s", run_label(&runs[r]));
 	fprintf(f, "\n");
-	json_object_foreach((json_t *)all, key, row) {
-		fprintf(f, "%-52.52s", key);
+	for (size_t i = 0; i < all->count; i++) {
+		const struct row *row = &all->rows[i];
+		fprintf(f, "%-52.52s", row->key);
 		for (int r = 0; r < n; r++) {
-			json_t *v = json_array_get(row, (size_t)r);
-			if (json_is_number(v))
-				fprintf(f, " %10.0f%%", 100 * json_number_value(v));
+			if (row->has[r])
+				fprintf(f, " %10.0f%%", 100 * row->rate[r]);
 			else
 				fprintf(f, " %11s", "-");
 		}
@@ -94,14 +116,12 @@ static void table(FILE *f, const struct run *runs, int n, const json_t *all)
 	}
 }
 
-static int write_html(const char *path, const struct run *runs, int n, const json_t *all)
+static int write_html(const char *path, const struct run *runs, int n, const struct series *all)
 {
 	static const char *const colours[] = { "#1565c0", "#c62828", "#2e7d32", "#ef6c00",
 					       "#6a1b9a", "#00838f", "#5d4037", "#ad1457" };
 	struct hil_strbuf b = HIL_STRBUF_INIT;
 	double w = 720, h = 240, x0 = 50, step = n > 1 ? w / (n - 1) : 0;
-	const char *key;
-	json_t *row;
 	size_t line = 0;
 	int error;
 
@@ -113,31 +133,29 @@ static int write_html(const char *path, const struct run *runs, int n, const jso
 			  "y2=\"%.0f\" stroke=\"#999\"/><text x=\"0\" y=\"16\" font-size=\"11\">100%%</text>"
 			  "<text x=\"0\" y=\"%.0f\" font-size=\"11\">0%%</text>", w + x0 + 20, h + 30, x0,
 			  x0, h + 10, x0, h + 10, w + x0, h + 10, h + 10);
-	json_object_foreach((json_t *)all, key, row) {
+	for (size_t i = 0; i < all->count; i++) {
+		const struct row *row = &all->rows[i];
 		hil_strbuf_printf(&b, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"",
 				  colours[line % 8]);
-		for (int r = 0; r < n; r++) {
-			json_t *v = json_array_get(row, (size_t)r);
-			if (json_is_number(v))
-				hil_strbuf_printf(&b, "%.1f,%.1f ", x0 + r * step,
-						  10 + (1 - json_number_value(v)) * h);
-		}
+		for (int r = 0; r < n; r++)
+			if (row->has[r])
+				hil_strbuf_printf(&b, "%.1f,%.1f ", x0 + r * step, 10 + (1 - row->rate[r]) * h);
 		hil_strbuf_puts(&b, "\"><title>");
-		hil_strbuf_puts(&b, key);
+		hil_strbuf_puts(&b, row->key);
 		hil_strbuf_puts(&b, "</title></polyline>");
 		line++;
 	}
 	hil_strbuf_puts(&b, "</svg><table border=\"1\" cellpadding=\"4\"><tr><th>cell</th>");
 	for (int r = 0; r < n; r++)
-		hil_strbuf_printf(&b, "<th>%s</th>", or_q(json_string_value(json_object_get(runs[r].res, "started"))));
+		hil_strbuf_printf(&b, "<th>%s</th>", or_q(runs[r].res->started));
 	hil_strbuf_puts(&b, "</tr>");
 	line = 0;
-	json_object_foreach((json_t *)all, key, row) {
-		hil_strbuf_printf(&b, "<tr><td style=\"color:%s\">%s</td>", colours[line++ % 8], key);
+	for (size_t i = 0; i < all->count; i++) {
+		const struct row *row = &all->rows[i];
+		hil_strbuf_printf(&b, "<tr><td style=\"color:%s\">%s</td>", colours[line++ % 8], row->key);
 		for (int r = 0; r < n; r++) {
-			json_t *v = json_array_get(row, (size_t)r);
-			if (json_is_number(v))
-				hil_strbuf_printf(&b, "<td>%.0f%%</td>", 100 * json_number_value(v));
+			if (row->has[r])
+				hil_strbuf_printf(&b, "<td>%.0f%%</td>", 100 * row->rate[r]);
 			else
 				hil_strbuf_puts(&b, "<td>-</td>");
 		}
@@ -156,20 +174,21 @@ int hil_report_trend(char *const dirs[], int count, FILE *out, const char *html_
 
 	for (int i = 0; i < count && !error; i++) {
 		char *path = hil_xasprintf("%s/journal.jsonl", dirs[i]);
-		if ((error = hil_results_load(&runs[n].res, path)) == 0)
+		if ((error = hil_results_load(&runs[n].res, path, false)) == 0)
 			runs[n++].dir = dirs[i];
 		free(path);
 	}
 	if (!error) {
 		qsort(runs, (size_t)n, sizeof(*runs), by_start);
-		json_t *all = series(runs, n);
-		table(out, runs, n, all);
+		struct series all = { NULL, 0 };
+		series(&all, runs, n);
+		table(out, runs, n, &all);
 		if (html_path)
-			error = write_html(html_path, runs, n, all);
-		json_decref(all);
+			error = write_html(html_path, runs, n, &all);
+		series_free(&all);
 	}
 	for (int i = 0; i < n; i++)
-		json_decref(runs[i].res);
+		hil_results_free(runs[i].res);
 	free(runs);
 	return error;
 }

@@ -1,6 +1,8 @@
 /* Test helpers; see support.h. */
 #include "support.h"
+#include "harness/cli/cli.h"
 #include "reports/results.h"
+#include "reports/summary_json.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
 
@@ -146,13 +148,65 @@ void test_validate_xml(const char *xml, const char *xsd_name)
 	free(xsd);
 }
 
-void test_load_cases(json_t *results)
+/* Journal text may be anything a tool printed (not UTF-8): kept as is. */
+static json_t *text(const char *s)
 {
-	size_t i;
-	json_t *b;
+	return s ? json_string_nocheck(s) : json_null();
+}
 
-	json_array_foreach(json_object_get(results, "boards"), i, b)
-		json_object_set_new(b, "cases", hil_results_board_cases(results, b));
+static json_t *case_json(const struct hil_results_case *c)
+{
+	json_t *rss = json_array(), *steps = json_array(), *attempts = json_null();
+
+	for (size_t i = 0; i < c->rss_count; i++)
+		json_array_append_new(rss, text(c->rss[i]));
+	for (size_t i = 0; i < c->step_count; i++) {
+		const struct hil_results_step *st = &c->steps[i];
+		json_array_append_new(steps, json_pack("{s:s, s:s, s:o, s:s, s:f, s:f, s:f}", "kind",
+						       st->kind, "class", st->cls, "message", text(st->message),
+						       "log", st->log, "duration_s", st->duration_s,
+						       "t0", st->t0, "t1", st->t1));
+	}
+	if (c->attempt_count) {
+		attempts = json_array();
+		for (size_t i = 0; i < c->attempt_count; i++)
+			json_array_append_new(attempts, json_pack("{s:s, s:o}", "class", c->attempts[i].cls,
+								  "message", text(c->attempts[i].message)));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:{s:s, s:o}, s:f, s:o, s:o}",
+			 "board", c->board, "case", c->name, "cell", c->cell, "verdict", c->verdict,
+			 "class", c->cls, "message", text(c->message), "rss", rss, "expected", "result",
+			 c->expected_result, "class", text(c->expected_class), "duration_s",
+			 c->duration_s, "attempts", attempts, "steps", steps);
+}
+
+json_t *test_results_json(const struct hil_results *r)
+{
+	json_t *res = hil_report_summary_json(r);
+
+	for (size_t i = 0; i < r->board_count; i++) {
+		struct hil_results_cursor *cur;
+		const struct hil_results_case *c;
+		json_t *cases = json_array();
+		cr_assert_eq(hil_results_cases_open(&cur, r, i), 0);
+		while (hil_results_cases_next(cur, &c) > 0)
+			json_array_append_new(cases, case_json(c));
+		hil_results_cases_close(cur);
+		json_object_set_new(json_array_get(json_object_get(res, "boards"), i), "cases", cases);
+	}
+	return res;
+}
+
+int test_run_plan(const struct hil_plan *plan, const struct hil_run_opts *opts, int *code,
+		  json_t **res_out)
+{
+	struct hil_results *r = hil_results_new(true);
+	int error = hil_cli_run_plan(plan, opts, r, code);
+
+	if (res_out)
+		*res_out = error ? NULL : test_results_json(r);
+	hil_results_free(r);
+	return error;
 }
 
 int test_run_summary(char *const argv[], const char *out_dir, json_t **summary, char **output)

@@ -43,9 +43,18 @@ pid_t test_spawn_quiet(char *const argv[]);
 /* The same with stdout and stderr into the file @output. */
 pid_t test_spawn_to(char *const argv[], const char *output);
 
-/* Reads every board's installs back into @results (boards[].cases), as
- * hil_results_load leaves them in the journal. */
-void test_load_cases(json_t *results);
+/* The results model as JSON for assertions: summary.json's keys, and each
+ * board with its "cases" (each with "steps" and "attempts", null when none). */
+struct hil_results;
+json_t *test_results_json(const struct hil_results *r);
+
+/* Runs @plan as `sfi-harness run` does (the engine, then the reports from
+ * the journal: hil_cli_run_plan) and returns its error; *res_out (may be
+ * NULL) gets test_results_json() of the model. */
+struct hil_plan;
+struct hil_run_opts;
+int test_run_plan(const struct hil_plan *plan, const struct hil_run_opts *opts, int *code,
+		  json_t **res_out);
 
 /* Runs argv (sfi-harness run ... --out @out_dir) and loads its
  * summary.json into *summary (the test fails without one); *output (may be

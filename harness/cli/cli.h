@@ -2,7 +2,9 @@
 #ifndef HIL_HARNESS_CLI_H
 #define HIL_HARNESS_CLI_H
 
-#include <jansson.h>
+#include "harness/engine/runner.h"
+#include "reports/results.h"
+
 #include <stdio.h>
 
 int hil_cli_main(int argc, char **argv);
@@ -19,7 +21,15 @@ int hil_cli_merge(int argc, char **argv);
 int hil_cli_explain(int argc, char **argv);
 
 /* The per-board/cell verdict table and report paths printed after a run. */
-void hil_cli_print_summary(FILE *f, const json_t *results, const char *out_dir);
+void hil_cli_print_summary(FILE *f, const struct hil_results *results, const char *out_dir);
+
+/* Runs @plan (hil_run), then reads what it journaled into @results (a new
+ * model, or for resume one that read the journal so far), finishes it and
+ * renders junit.xml, report.html and summary.json into opts->out_dir.
+ * *exit_code_out: the DESIGN §5 code. Negative when the harness itself
+ * failed (as hil_run), or the reports could not be written. */
+int hil_cli_run_plan(const struct hil_plan *plan, const struct hil_run_opts *opts,
+		     struct hil_results *results, int *exit_code_out);
 
 /* Prints "sfi-harness CMD: <message>" and a hint to --help; returns 2. */
 int hil_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -2,7 +2,10 @@
  * reports, `resume DIR` finishes a campaign that was killed, `merge DIR...
  * --out DIR` joins shards (or any campaigns of one scenario) into one set
  * of reports. The journal is the only input, so each renders exactly what
- * a live run renders. */
+ * a live run renders. Each reads every record once, into the typed results
+ * model (reports/results.h): resume reads the journal before it runs and
+ * then only what it appended; merge hands the model each record it
+ * copies. */
 #include "harness/cli/cli.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
@@ -16,8 +19,11 @@
 #include "harness/engine/runner.h"
 #include "harness/config/scenario.h"
 #include "harness/util/xalloc.h"
-#include "reports/results.h"
+#include "harness/util/strset.h"
 #include "reports/trend.h"
+#include "reports/write_all.h"
+
+#include <jansson.h>
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -45,12 +51,12 @@ static const char merge_usage[] =
 	"Joins the journals of several result folders (the shards of one campaign,\n"
 	"--shard K/N) into OUT/journal.jsonl and renders one set of reports.\n";
 
-static int finish(const char *dir, json_t *results)
+static int finish(const char *dir, struct hil_results *results)
 {
-	int code = (int)json_integer_value(json_object_get(results, "exit_code"));
+	int code = results->exit_code;
 
 	hil_cli_print_summary(stdout, results, dir);
-	json_decref(results);
+	hil_results_free(results);
 	return code;
 }
 
@@ -81,7 +87,7 @@ static int report_history(int argc, char **argv)
 
 int hil_cli_report(int argc, char **argv)
 {
-	json_t *results = NULL;
+	struct hil_results *results = NULL;
 	char *path;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
@@ -91,10 +97,10 @@ int hil_cli_report(int argc, char **argv)
 	if (argc != 2)
 		return hil_cli_usage_error("report", "give one results folder");
 	path = journal_of(argv[1]);
-	if (hil_results_load(&results, path) < 0 ||
+	if (hil_results_load(&results, path, true) < 0 ||
 	    hil_reports_write_all(results, argv[1], hil_results_junit_profile(results)) < 0) {
 		fprintf(stderr, "sfi-harness report: %s\n", hil_error_last());
-		json_decref(results);
+		hil_results_free(results);
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
@@ -102,45 +108,43 @@ int hil_cli_report(int argc, char **argv)
 	return finish(argv[1], results);
 }
 
-/* {"board\ncase": true} for every install the journal finished. */
-static json_t *done_cases(const json_t *records)
+/* "board\ncase" of every install the journal finished, whole. */
+static int done_cases(struct hil_strset *done, const struct hil_results *r)
 {
-	json_t *done = json_object(), *rec;
-	size_t i;
+	int rc = 0;
 
-	json_array_foreach(records, i, rec) {
-		const char *type = json_string_value(json_object_get(rec, "type"));
-		if (!type || strcmp(type, "case"))
-			continue;
-		char *key = hil_xasprintf("%s\n%s", json_string_value(json_object_get(rec, "board")),
-					  json_string_value(json_object_get(rec, "case")));
-		json_object_set_new(done, key, json_true());
-		free(key);
+	for (size_t i = 0; i < r->board_count && rc >= 0; i++) {
+		struct hil_results_cursor *cur;
+		const struct hil_results_case *c;
+		hil_results_cases_open(&cur, r, i);
+		while ((rc = hil_results_cases_next(cur, &c)) > 0) {
+			char *key = hil_xasprintf("%s\n%s", c->board, c->name);
+			hil_strset_add(done, key);
+			free(key);
+		}
+		hil_results_cases_close(cur);
 	}
-	return done;
+	return rc;
 }
 
-static int resume_campaign(const char *dir, const json_t *campaign, const json_t *done,
-			   unsigned jobs, int profile, json_t **results)
+static int resume_campaign(const char *dir, struct hil_results *prev, const struct hil_strset *done,
+			   unsigned jobs)
 {
 	struct hil_diag d = { 0 };
 	struct hil_scenario *s = NULL;
 	struct hil_rack *rack = NULL;
 	struct hil_plan *plan = NULL;
-	const char *scen = json_string_value(json_object_get(campaign, "scenario"));
-	const char *rack_file = json_string_value(json_object_get(campaign, "rack_file"));
 	int code = HIL_EXIT_USAGE, error = HIL_ECONFIG;
 
-	if (scen && rack_file && hil_scenario_load(&s, scen, &d) == 0 &&
-	    hil_registry_rack_load(&rack, rack_file, &d) == 0 &&
-	    hil_plan_build(&plan, s, rack, (unsigned)json_integer_value(json_object_get(campaign, "repeat")),
-			   &d) == 0) {
+	if (prev->scenario && prev->rack_file && hil_scenario_load(&s, prev->scenario, &d) == 0 &&
+	    hil_registry_rack_load(&rack, prev->rack_file, &d) == 0 &&
+	    hil_plan_build(&plan, s, rack, (unsigned)prev->repeat, &d) == 0) {
 		struct hil_run_opts opts = { .out_dir = dir, .progress = stdout, .done = done, .jobs = jobs,
-					     .junit_profile = profile,
-					     .seed = (uint64_t)json_integer_value(json_object_get(campaign, "seed")) };
-		hil_clock_set_scale(json_number_value(json_object_get(campaign, "time_scale")));
+					     .junit_profile = hil_results_junit_profile(prev),
+					     .seed = (uint64_t)prev->seed };
+		hil_clock_set_scale(prev->time_scale);
 		hil_stop_install_signals();
-		error = hil_run(plan, &opts, &code, results);
+		error = hil_cli_run_plan(plan, &opts, prev, &code);
 	}
 	hil_diag_print(&d, stderr);
 	hil_diag_clear(&d);
@@ -160,7 +164,8 @@ int hil_cli_resume(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	json_t *records = NULL, *results = NULL;
+	struct hil_strset done = HIL_STRSET_INIT;
+	struct hil_results *prev = NULL;
 	unsigned jobs = 0;
 	char *path;
 	int c, code;
@@ -176,72 +181,87 @@ int hil_cli_resume(int argc, char **argv)
 	if (optind != argc - 1)
 		return hil_cli_usage_error("resume", "give one results folder");
 	path = journal_of(argv[optind]);
-	if (hil_journal_repair(path) < 0 || hil_journal_read(&records, path) < 0 ||
-	    !json_array_size(records)) {
+	prev = hil_results_new(true);
+	if (hil_journal_repair(path) < 0 || hil_results_read(prev, path) < 0 || !prev->record_count ||
+	    done_cases(&done, prev) < 0) {
 		fprintf(stderr, "sfi-harness resume: %s\n", hil_error_last()[0] ? hil_error_last()
 			: "empty journal");
-		json_decref(records);
+		hil_results_free(prev);
+		hil_strset_clear(&done);
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
-	json_t *done = done_cases(records);
-	json_t *prev = NULL;
-	hil_results_build(&prev, records);
-	code = resume_campaign(argv[optind], json_array_get(records, 0), done, jobs,
-			       hil_results_junit_profile(prev), &results);
-	json_decref(prev);
-	json_decref(done);
-	json_decref(records);
+	code = resume_campaign(argv[optind], prev, &done, jobs);
+	hil_results_free(prev);
+	hil_strset_clear(&done);
 	free(path);
-	return results ? (json_decref(results), code) : code;
+	return code;
 }
 
-/* Every record of every journal, one campaign record first and one end
- * record last; step logs keep pointing at their shard's folder. */
-static json_t *merged_records(char **dirs, int n)
-{
-	json_t *all = json_array(), *end = NULL, *rec;
-	bool interrupted = false;
+/* merge: every record of every journal, one campaign record first and one
+ * end record last; step logs keep pointing at their shard's folder. Each
+ * record is read once, written to the merged journal and handed to the
+ * model. */
+struct merge {
+	struct hil_journal *out;
+	struct hil_results *results;
+	json_t *end;
+	const char *abs;        /* the shard's folder */
+	bool first, interrupted;
+	int error;
+};
 
-	for (int d = 0; d < n; d++) {
+static int merge_record(json_t *rec, long offset, void *payload)
+{
+	struct merge *m = payload;
+	const char *type = json_string_value(json_object_get(rec, "type"));
+	int error;
+
+	(void)offset;
+	if (type && !strcmp(type, "end")) {
+		m->interrupted = m->interrupted || json_is_true(json_object_get(rec, "interrupted"));
+		json_decref(m->end);
+		m->end = rec;
+		return 0;
+	}
+	if (type && (!strcmp(type, "campaign") || !strcmp(type, "resume")) &&
+	    (!m->first || strcmp(type, "campaign"))) {
+		json_decref(rec);
+		return 0;
+	}
+	const char *log = json_string_value(json_object_get(rec, "log"));
+	if (log && log[0] != '/' && m->abs) {
+		char *full = hil_xasprintf("%s/%s", m->abs, log);
+		json_object_set_new(rec, "log", json_string(full));
+		free(full);
+	}
+	if ((error = hil_results_add(m->results, rec)) < 0 ||
+	    (error = hil_journal_append_async(m->out, json_incref(rec))) < 0) {
+		json_decref(rec);
+		return error;
+	}
+	json_decref(rec);
+	return 0;
+}
+
+static int merge_journals(struct merge *m, char **dirs, int n)
+{
+	int error = 0;
+
+	for (int d = 0; d < n && !error; d++) {
 		char *path = journal_of(dirs[d]), *abs = realpath(dirs[d], NULL);
-		json_t *records = NULL;
-		size_t i;
-		if (hil_journal_read(&records, path) < 0) {
-			fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
-			json_decref(all);
-			free(path);
-			free(abs);
-			return NULL;
-		}
-		json_array_foreach(records, i, rec) {
-			const char *type = json_string_value(json_object_get(rec, "type"));
-			if (type && !strcmp(type, "end")) {
-				interrupted = interrupted || json_is_true(json_object_get(rec, "interrupted"));
-				json_decref(end);
-				end = json_incref(rec);
-				continue;
-			}
-			if (type && (!strcmp(type, "campaign") || !strcmp(type, "resume")) &&
-			    (d > 0 || strcmp(type, "campaign")))
-				continue;
-			const char *log = json_string_value(json_object_get(rec, "log"));
-			if (log && log[0] != '/' && abs) {
-				char *full = hil_xasprintf("%s/%s", abs, log);
-				json_object_set_new(rec, "log", json_string(full));
-				free(full);
-			}
-			json_array_append(all, rec);
-		}
-		json_decref(records);
+		m->abs = abs;
+		m->first = d == 0;
+		error = hil_journal_walk(path, merge_record, m);
 		free(path);
 		free(abs);
 	}
-	if (end) {
-		json_object_set_new(end, "interrupted", json_boolean(interrupted));
-		json_array_append_new(all, end);
+	if (!error && m->end) {
+		json_object_set_new(m->end, "interrupted", json_boolean(m->interrupted));
+		if ((error = hil_results_add(m->results, m->end)) == 0)
+			error = hil_journal_append(m->out, json_incref(m->end));
 	}
-	return all;
+	return error;
 }
 
 int hil_cli_merge(int argc, char **argv)
@@ -252,10 +272,8 @@ int hil_cli_merge(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL;
-	json_t *records, *results = NULL, *rec;
-	struct hil_journal *j = NULL;
-	size_t i;
-	int c;
+	struct merge m = { 0 };
+	int c, error;
 
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		if (c == 'o')
@@ -273,26 +291,31 @@ int hil_cli_merge(int argc, char **argv)
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
-	if (!(records = merged_records(argv + optind, argc - optind))) {
-		free(path);
-		return HIL_EXIT_USAGE;
-	}
-	if (hil_mkdir_p(out) < 0 || hil_journal_open(&j, path) < 0) {
+	bool out_existed = access(out, F_OK) == 0;
+	if (hil_mkdir_p(out) < 0 || hil_journal_open(&m.out, path) < 0) {
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
-		json_decref(records);
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
-	json_array_foreach(records, i, rec)
-		hil_journal_append(j, json_incref(rec));
-	hil_journal_close(j);
-	hil_results_build(&results, records);
-	json_decref(records);
+	m.results = hil_results_new(true);
+	error = merge_journals(&m, argv + optind, argc - optind);
+	hil_journal_close(m.out);
+	json_decref(m.end);
+	if (error < 0) { /* a shard could not be read: no half-merged journal stays */
+		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
+		unlink(path);
+		if (!out_existed)
+			rmdir(out);
+		hil_results_free(m.results);
+		free(path);
+		return HIL_EXIT_USAGE;
+	}
 	free(path);
-	if (hil_reports_write_all(results, out, hil_results_junit_profile(results)) < 0) {
+	hil_results_finish(m.results);
+	if (hil_reports_write_all(m.results, out, hil_results_junit_profile(m.results)) < 0) {
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
-		json_decref(results);
+		hil_results_free(m.results);
 		return HIL_EXIT_INFRA;
 	}
-	return finish(out, results);
+	return finish(out, m.results);
 }

@@ -1,6 +1,6 @@
 /* `sfi-harness run SCENARIO...`: load, validate and plan everything first
  * (nothing runs if any input is bad), then run each campaign into its own
- * results folder. */
+ * results folder and render its reports from its journal (cli_render.c). */
 #include "harness/cli/cli.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
@@ -252,19 +252,19 @@ int hil_cli_run(int argc, char **argv)
 					     .jobs = (unsigned)a.jobs, .shard = a.shard, .shards = a.shards,
 					     .wait_lock_s = (unsigned)a.wait_lock,
 					     .junit_profile = a.junit_profile, .events = events };
-		json_t *results = NULL;
+		struct hil_results *results = hil_results_new(true);
 		int code, rc;
 
 		if (a.dry_run) {
 			print_plan(plans[i], (unsigned)a.jobs);
-		} else if ((rc = hil_run(plans[i], &opts, &code, &results)) < 0) {
+		} else if ((rc = hil_cli_run_plan(plans[i], &opts, results, &code)) < 0) {
 			fprintf(stderr, "sfi-harness run: %s\n", hil_error_last());
 			status = combine(status, rc == HIL_EREFUSED ? HIL_EXIT_USAGE : HIL_EXIT_INFRA);
 		} else {
 			hil_cli_print_summary(stdout, results, out);
 			status = combine(status, code);
 		}
-		json_decref(results);
+		hil_results_free(results);
 		free(out);
 	}
 	if (events && events != stdout)

@@ -247,12 +247,12 @@ bool hil_case_wanted(const struct hil_run_state *run, size_t index, size_t k)
 
 bool hil_case_done(const struct hil_run_state *run, const char *board, const char *name)
 {
-	char key[512];
-
 	if (!run->opts->done)
 		return false;
-	snprintf(key, sizeof(key), "%s\n%s", board, name);
-	return json_object_get(run->opts->done, key) != NULL;
+	char *key = hil_xasprintf("%s\n%s", board, name); /* whole: names can be long */
+	bool done = hil_strset_has(run->opts->done, key);
+	free(key);
+	return done;
 }
 
 /* The folder name of an install's logs: its name made file-safe, and

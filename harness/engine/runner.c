@@ -1,8 +1,8 @@
 /* Campaign runner: opens the drivers and the journal, then runs the
  * plan's boards on worker threads (at most opts->jobs at once; board.c
  * runs one board's pre-flight and installs). Every finished step and
- * case goes to the journal first; reports are rendered from the journal
- * at the end. */
+ * case goes to the journal; the CLI renders the reports from the journal
+ * once the run is over. */
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
@@ -19,7 +19,6 @@
 #include "harness/engine/hsm_guard.h"
 #include "harness/engine/runner.h"
 #include "harness/util/xalloc.h"
-#include "reports/results.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -167,17 +166,15 @@ static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
 	return 0;
 }
 
-int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
-	    int *exit_code_out, json_t **results_out)
+int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts, bool *incomplete_out)
 {
 	struct hil_run_state run = { .plan = plan, .opts = opts, .lock = PTHREAD_MUTEX_INITIALIZER };
-	char *journal_path = hil_xasprintf("%s/journal.jsonl", opts->out_dir);
 	char finished[32];
-	json_t *results = NULL;
 	unsigned hsm_planned = 0;
 	int error;
 
-	*exit_code_out = HIL_EXIT_INFRA;
+	if (incomplete_out)
+		*incomplete_out = false;
 	/* Everything that can refuse the campaign comes before any board is touched. */
 	if ((!opts->done && (error = out_dir_is_fresh(opts)) < 0) ||
 	    (error = open_drivers(&run, opts->seed ? opts->seed : plan->scenario->seed)) < 0 ||
@@ -190,23 +187,10 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
 	hil_clock_utc_iso(finished);
 	hil_runner_journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
 				"interrupted", (int)hil_stop_requested()));
-	hil_journal_close(run.journal);
-	run.journal = NULL;
-	if ((error = hil_results_load(&results, journal_path)) < 0)
-		goto out;
-	if (run.write_failed && json_integer_value(json_object_get(results, "exit_code")) != HIL_EXIT_FAIL)
-		/* incomplete for want of space, not interrupted by the user */
-		json_object_set_new(results, "exit_code", json_integer(HIL_EXIT_INFRA));
-	if ((error = hil_reports_write_all(results, opts->out_dir, opts->junit_profile)) < 0)
-		goto out;
-	*exit_code_out = (int)json_integer_value(json_object_get(results, "exit_code"));
+	if (incomplete_out)
+		*incomplete_out = run.write_failed;
 out:
 	close_drivers(&run);
 	hil_journal_close(run.journal);
-	free(journal_path);
-	if (results_out && !error)
-		*results_out = results;
-	else
-		json_decref(results);
 	return error;
 }

@@ -6,11 +6,14 @@
  * Inside the engine, calls go one way: runner.c (the campaign) -> board.c
  * (a board's worker) -> case.c (an install) -> steps.c (a step) ->
  * identity.c / license.c, with progress.c, hsm_guard.c and run_state.c
- * (the journal and events every file writes to) beside them. */
+ * (the journal and events every file writes to) beside them. It renders
+ * nothing: the CLI renders the reports from the journal afterwards
+ * (reports/ sits above the engine). */
 #ifndef HIL_HARNESS_RUNNER_H
 #define HIL_HARNESS_RUNNER_H
 
 #include "harness/config/plan.h"
+#include "harness/util/strset.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -25,9 +28,9 @@ struct hil_run_opts {
 	unsigned jobs;             /* boards worked on at once; 0: all of them */
 	unsigned shard, shards;    /* run shard K of N (1-based); shards 0: all */
 	unsigned wait_lock_s;      /* how long to wait for a board another run holds */
-	/* resume: the cases already in the journal ({"board\ncase": true});
+	/* resume: the cases already in the journal ("board\ncase" keys);
 	 * they are not run again and the journal is appended to. NULL: new. */
-	const json_t *done;
+	const struct hil_strset *done;
 	int junit_profile;         /* enum hil_junit_profile (reports/junit.h) */
 	FILE *events;              /* --json-events: one JSON line per step event; NULL: none */
 };
@@ -36,12 +39,13 @@ struct hil_run_opts {
  * new starts, reports are written for what finished, exit code 130; a
  * second signal also ends the running tools at once. */
 
-/* Runs @plan. On return the journal, junit.xml and summary.json are in
- * out_dir, *exit_code_out holds the DESIGN §5 code and *results_out (may
- * be NULL) the results model (decref it). Negative only when the harness
- * itself failed (cannot write the output folder, no driver). */
-int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts,
-	    int *exit_code_out, json_t **results_out);
+/* Runs @plan. On return out_dir holds the journal and logs/; render the
+ * reports from the journal (harness/cli: hil_cli_render). *incomplete_out
+ * (may be NULL) is true when a result could not be written and the
+ * campaign stopped for it (the exit code is then 3 unless something
+ * failed). Negative only when the harness itself failed (cannot write the
+ * output folder, no driver). */
+int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts, bool *incomplete_out);
 
 /* The most HSM licences @plan can draw (the guard's bound; hsm_guard.c). */
 unsigned hil_hsm_planned(const struct hil_plan *plan);

@@ -177,29 +177,43 @@ void hil_journal_close(struct hil_journal *j)
 	free(j);
 }
 
-int hil_journal_walk(const char *path, int (*fn)(json_t *rec, long offset, void *payload),
-		     void *payload)
+/* Lines parsed into records by this process (tests: each once per command). */
+static unsigned long parse_count;
+
+unsigned long hil_journal_parse_count(void)
+{
+	return __atomic_load_n(&parse_count, __ATOMIC_RELAXED);
+}
+
+int hil_journal_walk_from(const char *path, long *offset,
+			  int (*fn)(json_t *rec, long offset, void *payload), void *payload)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	unsigned lineno = 0;
-	long offset = 0;
+	long at = *offset;
 	int error = 0;
 
 	if (!f)
 		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	if (at && fseek(f, at, SEEK_SET) != 0) {
+		fclose(f);
+		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	}
 	while (!error && (n = getline(&line, &cap, f)) >= 0) {
 		json_error_t jerr;
 		json_t *rec;
 		bool torn = n == 0 || line[n - 1] != '\n';
-		long at = offset;
 
 		lineno++;
-		offset += (long)n;
-		if (n <= 1)
+		if (n <= 1) {
+			if (!torn)
+				*offset = at += n;
 			continue;
+		}
+		__atomic_fetch_add(&parse_count, 1, __ATOMIC_RELAXED);
 		rec = json_loadb(line, (size_t)n, 0, &jerr);
 		if (!rec || !json_is_object(rec)) {
 			json_decref(rec);
@@ -209,24 +223,21 @@ int hil_journal_walk(const char *path, int (*fn)(json_t *rec, long offset, void 
 					      lineno, jerr.text);
 			break;
 		}
-		error = fn(rec, at, payload);
+		long start = at;
+		*offset = at += n;
+		error = fn(rec, start, payload);
 	}
 	free(line);
 	fclose(f);
 	return error < 0 ? error : 0;
 }
 
-json_t *hil_journal_record_at(FILE *f, long offset)
+int hil_journal_walk(const char *path, int (*fn)(json_t *rec, long offset, void *payload),
+		     void *payload)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	json_t *rec = NULL;
+	long offset = 0;
 
-	if (fseek(f, offset, SEEK_SET) == 0 && (n = getline(&line, &cap, f)) > 0)
-		rec = json_loadb(line, (size_t)n, 0, NULL);
-	free(line);
-	return rec;
+	return hil_journal_walk_from(path, &offset, fn, payload);
 }
 
 static int append_record(json_t *rec, long offset, void *records)

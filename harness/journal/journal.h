@@ -35,8 +35,15 @@ void hil_journal_close(struct hil_journal *j);
  * returning < 0 stops the walk with that error. Memory: one record. */
 int hil_journal_walk(const char *path, int (*fn)(json_t *rec, long offset, void *payload),
 		     void *payload);
-/* The record whose line starts at @offset of @f; NULL when there is none. */
-json_t *hil_journal_record_at(FILE *f, long offset);
+/* The same from byte @offset of the file on: *offset moves past each record
+ * handed to @fn, so a later call reads only what was appended since
+ * (resume: the records of the installs it ran). */
+int hil_journal_walk_from(const char *path, long *offset,
+			  int (*fn)(json_t *rec, long offset, void *payload), void *payload);
+
+/* How many lines this process has parsed into records (the tests check
+ * that each command parses every record once). */
+unsigned long hil_journal_parse_count(void);
 
 /* Reads every record of @path into a new array. A torn last line (crash
  * while writing) is ignored; any other bad line is an error that names

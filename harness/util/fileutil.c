@@ -118,6 +118,56 @@ int hil_fsync_parent(const char *path)
 	return error;
 }
 
+int hil_atomic_open(struct hil_atomic_file *af, const char *path)
+{
+	int fd = open_temp(&af->tmp, path);
+
+	if (fd < 0)
+		return fd;
+	if (!(af->f = fdopen(fd, "w"))) {
+		int error = hil_error_set(HIL_EIO, "%s: %s", af->tmp, strerror(errno));
+		close(fd);
+		unlink(af->tmp);
+		free(af->tmp);
+		return error;
+	}
+	af->path = hil_xstrdup(path);
+	return 0;
+}
+
+static void atomic_done(struct hil_atomic_file *af)
+{
+	free(af->tmp);
+	free(af->path);
+	af->f = NULL;
+	af->tmp = af->path = NULL;
+}
+
+int hil_atomic_commit(struct hil_atomic_file *af)
+{
+	int error = 0;
+
+	if (fflush(af->f) != 0 || ferror(af->f) || fsync(fileno(af->f)) != 0)
+		error = hil_error_set(HIL_EIO, "%s: %s", af->tmp, strerror(errno));
+	if (fclose(af->f) != 0 && !error)
+		error = hil_error_set(HIL_EIO, "%s: %s", af->tmp, strerror(errno));
+	if (!error && rename(af->tmp, af->path) != 0)
+		error = hil_error_set(HIL_EIO, "%s: %s", af->path, strerror(errno));
+	if (error)
+		unlink(af->tmp);
+	else
+		error = hil_fsync_parent(af->path);
+	atomic_done(af);
+	return error;
+}
+
+void hil_atomic_abort(struct hil_atomic_file *af)
+{
+	fclose(af->f);
+	unlink(af->tmp);
+	atomic_done(af);
+}
+
 int hil_mkdir_p(const char *path)
 {
 	char *copy;

@@ -1,8 +1,10 @@
-/* Small file-system helpers: atomic writes and directory creation. */
+/* Small file-system helpers: atomic writes (whole or in pieces) and
+ * directory creation. */
 #ifndef HIL_HARNESS_FILEUTIL_H
 #define HIL_HARNESS_FILEUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Writes @len bytes to @path through a temporary file in the same
  * directory (a unique name, created O_EXCL|O_NOFOLLOW), fsync, rename and
@@ -14,6 +16,22 @@ int hil_write_file_atomic(const char *path, const void *data, size_t len);
  * a later fsync does not depend on: the step transcripts, written once per
  * step, where the journal's one fsync per install is what counts. */
 int hil_write_file_replace(const char *path, const void *data, size_t len);
+
+/* A file too big to build in memory (junit.xml, report.html of 100 000
+ * installs), written in pieces through a temporary file beside @path:
+ * hil_atomic_commit() checks the writes, fsyncs and renames it over @path
+ * and fsyncs the folder (readers see the old file or the new one, as
+ * hil_write_file_atomic);
+ * hil_atomic_abort() removes it. Either one is called once, after open
+ * returned 0. */
+struct hil_atomic_file {
+	FILE *f;
+	char *tmp, *path;
+};
+int hil_atomic_open(struct hil_atomic_file *af, const char *path);
+int hil_atomic_commit(struct hil_atomic_file *af);
+void hil_atomic_abort(struct hil_atomic_file *af);
+
 
 /* fsync of a directory (after a create or rename in it), or of the
  * directory that holds @path. */

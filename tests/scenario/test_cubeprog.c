@@ -271,8 +271,7 @@ static json_t *campaign(const char *rack_text, const char *out_name)
 	cr_assert_eq(hil_plan_build(&plan, s, r, 4, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/%s", dir, out_name) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
-	cr_assert_eq(hil_run(plan, &opts, &code, &res), 0);
-	test_load_cases(res);
+	cr_assert_eq(test_run_plan(plan, &opts, &code, &res), 0);
 	json_array_foreach(json_object_get(res, "boards"), i, b)
 		json_array_foreach(json_object_get(b, "cases"), k, c)
 			json_array_append_new(cases, json_pack("{s:O,s:O,s:O,s:O}", "case",
@@ -374,7 +373,7 @@ static int licence_campaign(const char *cache, unsigned repeat, unsigned reserve
 	cr_assert_eq(hil_plan_build(&plan, s, r, 0, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/%s", dir, out_name) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
-	error = hil_run(plan, &opts, &code, res);
+	error = test_run_plan(plan, &opts, &code, res);
 	hil_plan_free(plan);
 	hil_rack_free(r);
 	hil_scenario_free(s);

@@ -41,8 +41,7 @@ static json_t *run(const char *scenario, const char *rack_path, unsigned repeat,
 	cr_assert_eq(hil_plan_build(&plan, s, rack, repeat, &d), 0, "%s", test_diag_text(&d));
 	cr_assert(asprintf(&out, "%s/out", dir) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
-	cr_assert_eq(hil_run(plan, &opts, code, &res), 0, "%s", "run failed");
-	test_load_cases(res);
+	cr_assert_eq(test_run_plan(plan, &opts, code, &res), 0, "%s", "run failed");
 	hil_plan_free(plan);
 	hil_rack_free(rack);
 	hil_scenario_free(s);

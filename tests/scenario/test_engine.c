@@ -97,7 +97,7 @@ static json_t *run_in(const char *rack_path, const char *scen, const char *out, 
 	cr_assert_eq(hil_plan_build(&plan, s, rack, 0, &d), 0, "%s", test_diag_text(&d));
 	hil_clock_set_scale(rack->time_scale);
 	struct hil_run_opts opts = { .out_dir = out, .shard = shard, .shards = shards };
-	cr_assert_eq(hil_run(plan, &opts, code, &res), 0, "%s", "run");
+	cr_assert_eq(test_run_plan(plan, &opts, code, &res), 0, "%s", "run");
 	hil_plan_free(plan);
 	hil_rack_free(rack);
 	hil_scenario_free(s);

@@ -43,7 +43,7 @@ static char *errata_report(void)
 	cr_assert_eq(hil_plan_build(&plan, s, rack, 0, &d), 0);
 	cr_assert(asprintf(&out, "%s/errata", dir) > 0);
 	struct hil_run_opts opts = { .out_dir = out };
-	cr_assert_eq(hil_run(plan, &opts, &code, &res), 0);
+	cr_assert_eq(test_run_plan(plan, &opts, &code, &res), 0);
 	json_decref(res);
 	hil_plan_free(plan);
 	hil_rack_free(rack);

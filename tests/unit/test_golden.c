@@ -16,11 +16,11 @@
 
 #define GOLDEN HIL_SOURCE_DIR "/tests/data/golden"
 
-static json_t *results(void)
+static struct hil_results *results(void)
 {
-	json_t *res = NULL;
+	struct hil_results *res = NULL;
 
-	cr_assert_eq(hil_results_load(&res, GOLDEN "/journal.jsonl"), 0);
+	cr_assert_eq(hil_results_load(&res, GOLDEN "/journal.jsonl", true), 0);
 	return res;
 }
 
@@ -57,7 +57,7 @@ Test(golden, junit_profiles_match_and_validate)
 		{ HIL_JUNIT_GITLAB, "junit-gitlab.xml", "junit-10.xsd" },
 		{ HIL_JUNIT_STRICT, "junit-strict.xml", "windyroad-junit.xsd" },
 	};
-	json_t *res = results();
+	struct hil_results *res = results();
 
 	for (size_t i = 0; i < 3; i++) {
 		char *path = out_path(profiles[i].file);
@@ -66,12 +66,12 @@ Test(golden, junit_profiles_match_and_validate)
 		test_validate_xml(path, profiles[i].xsd);
 		free(path);
 	}
-	json_decref(res);
+	hil_results_free(res);
 }
 
 Test(golden, strict_profile_has_no_extra_elements)
 {
-	json_t *res = results();
+	struct hil_results *res = results();
 	char *path = out_path("strict.xml"), *xml = NULL;
 	size_t len;
 
@@ -79,21 +79,21 @@ Test(golden, strict_profile_has_no_extra_elements)
 	cr_assert_eq(hil_read_file(&xml, &len, path, 1 << 24), 0);
 	cr_assert_null(strstr(xml, "flakyError"));
 	cr_assert_null(strstr(xml, "<testsuites name"));
-	json_decref(res);
+	hil_results_free(res);
 	free(xml);
 	free(path);
 }
 
 Test(golden, summary_and_html_match)
 {
-	json_t *res = results();
+	struct hil_results *res = results();
 	char *s = out_path("summary.json"), *h = out_path("report.html");
 
 	cr_assert_eq(hil_report_summary_write(res, s), 0);
 	compare(s, "summary.json");
 	cr_assert_eq(hil_report_html_write(res, h), 0);
 	compare(h, "report.html");
-	json_decref(res);
+	hil_results_free(res);
 	free(s);
 	free(h);
 }

@@ -117,8 +117,7 @@ static int run_console_scenario(const char *pattern, json_t **res_out)
 	struct hil_run_opts opts = { .out_dir = out };
 	hil_clock_set_scale(1); /* the pty is real time */
 	pthread_create(&t, NULL, print_banner, NULL);
-	cr_assert_eq(hil_run(plan, &opts, &code, res_out), 0);
-	test_load_cases(*res_out);
+	cr_assert_eq(test_run_plan(plan, &opts, &code, res_out), 0);
 	pthread_join(t, NULL);
 	hil_plan_free(plan);
 	hil_rack_free(rack);
