@@ -7,6 +7,7 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <sys/file.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -343,6 +344,24 @@ Test(faults, an_rss_version_that_cannot_be_read_makes_the_installs_errors_not_pa
 	free(rack);
 }
 
+/* Whether @pid still has open files (stdin, stdout...): a process that is
+ * exiting drops them before it becomes a zombie. */
+static bool holds_files(pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *e;
+	bool any = false;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
+	if (!(d = opendir(path)))
+		return false;
+	while (!any && (e = readdir(d)))
+		any = e->d_name[0] != '.';
+	closedir(d);
+	return any;
+}
+
 static bool running(pid_t pid)
 {
 	char path[64], state = 0;
@@ -399,8 +418,11 @@ Test(faults, a_harness_killed_mid_install_takes_its_programmer_and_its_children_
 	/* the board stays locked for as long as its tool lives */
 	bool free_while_alive = false;
 	for (int i = 0; i < 500 && (running((pid_t)tool) || running((pid_t)helper)); i++) {
-		if (running((pid_t)tool) && flock(lock_fd, LOCK_SH | LOCK_NB) == 0) {
-			free_while_alive = running((pid_t)tool);
+		/* a process that still has its files can still drive the board; one
+		 * that is exiting has closed them (and with them the lock) first */
+		if (flock(lock_fd, LOCK_SH | LOCK_NB) == 0) {
+			free_while_alive = free_while_alive || holds_files((pid_t)tool) ||
+					   holds_files((pid_t)helper);
 			flock(lock_fd, LOCK_UN);
 		}
 		usleep(1000);
