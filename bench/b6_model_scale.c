@@ -41,7 +41,7 @@ static struct bench_proc timed(char *const argv[], const char *what, unsigned in
 
 	bench_spawn(sync_argv, NULL, NULL, &p);
 	if (bench_spawn(argv, NULL, NULL, &p) < 0 || p.exit_code != 0)
-		fprintf(stderr, "sfi-bench: SCALE %s of %u installs exited %d\n", what, installs,
+		bench_failures++, fprintf(stderr, "sfi-bench: SCALE %s of %u installs exited %d\n", what, installs,
 			p.exit_code);
 	return p;
 }

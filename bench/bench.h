@@ -28,6 +28,10 @@ struct bench_proc {
 double bench_now(void);
 /* Runs argv (no shell) with stdout/stderr to @log (NULL: /dev/null) and
  * waits. @env_extra: NULL-terminated "K=V" added to the environment. */
+/* Measured runs that failed (a benchmark counts its own): when any did,
+ * sfi-bench says so and exits 1, since a failed run's time measures nothing. */
+extern unsigned bench_failures;
+
 int bench_spawn(char *const argv[], char *const env_extra[], const char *log,
 		struct bench_proc *out);
 

@@ -129,13 +129,19 @@ char *bench_rack(const struct bench_opts *o, const char *name, unsigned boards,
 	return path;
 }
 
+unsigned bench_failures;
+
 char *bench_scenario(const struct bench_opts *o, const char *name, unsigned repeat,
 		     const char *steps)
 {
 	char *text = NULL, *path;
 
+	/* the images' key: the interlock reads their option bytes (it refuses
+	 * an install whose option bytes it cannot read) */
 	if (asprintf(&text, "campaign: bench\nrepeat: %u\nquarantine_after: 0\n"
-		     "steps:\n%s", repeat, steps) < 0)
+		     "limits: {runs: 10000000, installs: 100000000}\n"
+		     "sfi_key: {key: %s/fixtures/keys/test-key.hex, nonce: %s/fixtures/keys/test-nonce.hex}\n"
+		     "steps:\n%s", repeat, o->source_dir, o->source_dir, steps) < 0)
 		abort();
 	path = bench_write(o->work_dir, name, text);
 	free(text);

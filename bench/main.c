@@ -97,5 +97,10 @@ int main(int argc, char **argv)
 	printf("\nwrote %s\n", out);
 	free(tmp);
 	json_decref(res);
+	if (bench_failures) {
+		fprintf(stderr, "sfi-bench: %u measured run(s) failed (see above): those figures are "
+			"not measurements\n", bench_failures);
+		return 1;
+	}
 	return 0;
 }
