@@ -7,6 +7,7 @@
  * then only what it appended; merge hands the model each record it
  * copies. */
 #include "harness/cli/cli.h"
+#include "harness/journal/campaign_dir.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/util/stop.h"
@@ -127,8 +128,8 @@ static int done_cases(struct hil_strset *done, const struct hil_results *r)
 	return rc;
 }
 
-static int resume_campaign(const char *dir, struct hil_results *prev, const struct hil_strset *done,
-			   unsigned jobs)
+static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct hil_results *prev,
+			   const struct hil_strset *done, unsigned jobs)
 {
 	struct hil_diag d = { 0 };
 	struct hil_scenario *s = NULL;
@@ -139,7 +140,8 @@ static int resume_campaign(const char *dir, struct hil_results *prev, const stru
 	if (prev->scenario && prev->rack_file && hil_scenario_load(&s, prev->scenario, &d) == 0 &&
 	    hil_registry_rack_load(&rack, prev->rack_file, &d) == 0 &&
 	    hil_plan_build(&plan, s, rack, (unsigned)prev->repeat, &d) == 0) {
-		struct hil_run_opts opts = { .out_dir = dir, .progress = stdout, .done = done, .jobs = jobs,
+		struct hil_run_opts opts = { .out_dir = dir, .dir = cd, .progress = stdout, .done = done,
+					     .jobs = jobs,
 					     .junit_profile = hil_results_junit_profile(prev),
 					     .seed = (uint64_t)prev->seed };
 		hil_clock_set_scale(prev->time_scale);
@@ -155,6 +157,14 @@ static int resume_campaign(const char *dir, struct hil_results *prev, const stru
 	hil_scenario_free(s);
 	return error < 0 ? (error == HIL_EREFUSED || error == HIL_ECONFIG ? HIL_EXIT_USAGE : HIL_EXIT_INFRA)
 			 : code;
+}
+
+/* A results folder another run, resume or merge is writing: exit 3, the
+ * holder named (like a busy board); the user's own mistakes: exit 2. */
+static int dir_refused(const char *cmd, int error)
+{
+	fprintf(stderr, "sfi-harness %s: %s\n", cmd, hil_error_last());
+	return error == HIL_EBUSY || error == HIL_EIO ? HIL_EXIT_INFRA : HIL_EXIT_USAGE;
 }
 
 int hil_cli_resume(int argc, char **argv)
@@ -180,6 +190,12 @@ int hil_cli_resume(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return hil_cli_usage_error("resume", "give one results folder");
+	/* locked before anything is read: two resumes never both run what the
+	 * journal lacks */
+	struct hil_campaign_dir *cd = NULL;
+	int error = hil_campaign_dir_open(&cd, argv[optind], HIL_CAMPAIGN_APPEND, NULL);
+	if (error < 0)
+		return dir_refused("resume", error);
 	path = journal_of(argv[optind]);
 	prev = hil_results_new(true);
 	if (hil_journal_repair(path) < 0 || hil_results_read(prev, path) < 0 || !prev->record_count ||
@@ -188,12 +204,14 @@ int hil_cli_resume(int argc, char **argv)
 			: "empty journal");
 		hil_results_free(prev);
 		hil_strset_clear(&done);
+		hil_campaign_dir_close(cd);
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
-	code = resume_campaign(argv[optind], prev, &done, jobs);
+	code = resume_campaign(argv[optind], cd, prev, &done, jobs);
 	hil_results_free(prev);
 	hil_strset_clear(&done);
+	hil_campaign_dir_close(cd);
 	free(path);
 	return code;
 }
@@ -204,6 +222,8 @@ int hil_cli_resume(int argc, char **argv)
  * model. */
 struct merge {
 	struct hil_journal *out;
+	struct hil_strset installs; /* "board\ncase": each install once */
+	const char *shard;
 	struct hil_results *results;
 	json_t *end;
 	const char *abs;        /* the shard's folder */
@@ -229,6 +249,21 @@ static int merge_record(json_t *rec, long offset, void *payload)
 		json_decref(rec);
 		return 0;
 	}
+	if (type && !strcmp(type, "case")) {
+		char *key = hil_xasprintf("%s\n%s", json_string_value(json_object_get(rec, "board")),
+					  json_string_value(json_object_get(rec, "case")));
+		bool fresh = hil_strset_add(&m->installs, key);
+		free(key);
+		if (!fresh) {
+			error = hil_error_set(HIL_ECONFIG, "%s: install '%s' of board %s is already in "
+					      "another folder given (the same shard twice?): nothing "
+					      "was merged", m->shard,
+					      json_string_value(json_object_get(rec, "case")),
+					      json_string_value(json_object_get(rec, "board")));
+			json_decref(rec);
+			return error;
+		}
+	}
 	const char *log = json_string_value(json_object_get(rec, "log"));
 	if (log && log[0] != '/' && m->abs) {
 		char *full = hil_xasprintf("%s/%s", m->abs, log);
@@ -251,6 +286,7 @@ static int merge_journals(struct merge *m, char **dirs, int n)
 	for (int d = 0; d < n && !error; d++) {
 		char *path = journal_of(dirs[d]), *abs = realpath(dirs[d], NULL);
 		m->abs = abs;
+		m->shard = dirs[d];
 		m->first = d == 0;
 		error = hil_journal_walk(path, merge_record, m);
 		free(path);
@@ -285,15 +321,14 @@ int hil_cli_merge(int argc, char **argv)
 	}
 	if (!out || optind >= argc)
 		return hil_cli_usage_error("merge", "give the result folders and --out DIR");
-	char *path = journal_of(out);
-	if (access(path, F_OK) == 0) {
-		fprintf(stderr, "sfi-harness merge: %s already exists; choose another --out\n", path);
-		free(path);
-		return HIL_EXIT_USAGE;
-	}
 	bool out_existed = access(out, F_OK) == 0;
-	if (hil_mkdir_p(out) < 0 || hil_journal_open(&m.out, path) < 0) {
+	struct hil_campaign_dir *cd = NULL;
+	if ((error = hil_campaign_dir_open(&cd, out, HIL_CAMPAIGN_NEW, NULL)) < 0)
+		return dir_refused("merge", error);
+	char *path = journal_of(out);
+	if (hil_campaign_dir_create_journal(cd) < 0 || hil_journal_open(&m.out, path) < 0) {
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
+		hil_campaign_dir_close(cd);
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
@@ -301,9 +336,14 @@ int hil_cli_merge(int argc, char **argv)
 	error = merge_journals(&m, argv + optind, argc - optind);
 	hil_journal_close(m.out);
 	json_decref(m.end);
+	hil_strset_clear(&m.installs);
 	if (error < 0) { /* a shard could not be read: no half-merged journal stays */
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
 		unlink(path);
+		char *lock = hil_xasprintf("%s/.lock", out);
+		unlink(lock);
+		free(lock);
+		hil_campaign_dir_close(cd);
 		if (!out_existed)
 			rmdir(out);
 		hil_results_free(m.results);
@@ -315,7 +355,9 @@ int hil_cli_merge(int argc, char **argv)
 	if (hil_reports_write_all(m.results, out, hil_results_junit_profile(m.results)) < 0) {
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
 		hil_results_free(m.results);
+		hil_campaign_dir_close(cd);
 		return HIL_EXIT_INFRA;
 	}
+	hil_campaign_dir_close(cd);
 	return finish(out, m.results);
 }

@@ -21,6 +21,8 @@
 
 #include <pthread.h>
 
+struct hil_campaign_dir;
+
 #define HIL_STEP_MAX_RSS 16
 #define HIL_PROBE_WAIT_MS 15000u
 
@@ -34,6 +36,7 @@ struct hil_run_state {
 	const struct hil_run_opts *opts;
 	struct hil_driver_ctx ctx;
 	struct hil_journal *journal;
+	struct hil_campaign_dir *dir;    /* the results folder, locked (journal/campaign_dir.h) */
 	struct hil_programmer *programmer;
 	struct hil_probe *probe;
 	struct hil_power **power;        /* one per rack controller, opened lazily */

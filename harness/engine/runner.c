@@ -18,6 +18,7 @@
 #include "harness/engine/board.h"
 #include "harness/engine/hsm_guard.h"
 #include "harness/engine/runner.h"
+#include "harness/journal/campaign_dir.h"
 #include "harness/util/xalloc.h"
 
 #include <stdarg.h>
@@ -107,16 +108,24 @@ static void close_drivers(struct hil_run_state *run)
 	hil_driver_ctx_fini(&run->ctx);
 }
 
-static int out_dir_is_fresh(const struct hil_run_opts *opts)
+/* The results folder, through the campaign directory (one writer at a
+ * time, a symlink or a file refused, the journal created O_EXCL and the
+ * folder fsync'ed); unless the caller opened it already. */
+static int open_out_dir(struct hil_run_state *run, struct hil_campaign_dir **own)
 {
-	char *path = hil_xasprintf("%s/journal.jsonl", opts->out_dir);
-	int error = 0;
+	const struct hil_run_opts *opts = run->opts;
+	struct hil_campaign_dir *cd = opts->dir;
+	int error;
 
-	if (access(path, F_OK) == 0)
-		error = hil_error_set(HIL_EREFUSED, "%s already holds a campaign (journal.jsonl); "
-				      "choose another --out", opts->out_dir);
-	free(path);
-	return error;
+	*own = NULL;
+	if (!cd) {
+		if ((error = hil_campaign_dir_open(&cd, opts->out_dir, opts->done ? HIL_CAMPAIGN_APPEND
+						   : HIL_CAMPAIGN_NEW, run->plan->scenario->campaign)) < 0)
+			return error;
+		*own = cd;
+	}
+	run->dir = cd;
+	return 0;
 }
 
 static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
@@ -126,7 +135,9 @@ static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
 	char started[32], host[256] = "localhost";
 	int error;
 
-	if ((error = hil_mkdir_p(run->opts->out_dir)) < 0) {
+	/* a new campaign's journal: created O_EXCL, its folder fsync'ed, only
+	 * now that nothing can refuse the campaign any more */
+	if (!run->opts->done && (error = hil_campaign_dir_create_journal(run->dir)) < 0) {
 		free(path);
 		return error;
 	}
@@ -171,12 +182,13 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts, bool *
 	struct hil_run_state run = { .plan = plan, .opts = opts, .lock = PTHREAD_MUTEX_INITIALIZER };
 	char finished[32];
 	unsigned hsm_planned = 0;
+	struct hil_campaign_dir *own_dir = NULL;
 	int error;
 
 	if (incomplete_out)
 		*incomplete_out = false;
 	/* Everything that can refuse the campaign comes before any board is touched. */
-	if ((!opts->done && (error = out_dir_is_fresh(opts)) < 0) ||
+	if ((error = open_out_dir(&run, &own_dir)) < 0 ||
 	    (error = open_drivers(&run, opts->seed ? opts->seed : plan->scenario->seed)) < 0 ||
 	    (error = hil_hsm_guard(&run, &hsm_planned)) < 0 ||
 	    (error = start_journal(&run, hsm_planned)) < 0)
@@ -192,5 +204,6 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts, bool *
 out:
 	close_drivers(&run);
 	hil_journal_close(run.journal);
+	hil_campaign_dir_close(own_dir);
 	return error;
 }

@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct hil_campaign_dir;
+
 struct hil_run_opts {
 	const char *out_dir;       /* created; must not hold a journal already */
 	FILE *progress;            /* progress output; NULL for none */
@@ -33,6 +35,10 @@ struct hil_run_opts {
 	const struct hil_strset *done;
 	int junit_profile;         /* enum hil_junit_profile (reports/junit.h) */
 	FILE *events;              /* --json-events: one JSON line per step event; NULL: none */
+	/* Optional: out_dir already opened (and locked) by the caller, who
+	 * keeps the lock until its reports are written; NULL: hil_run opens
+	 * out_dir itself, for as long as it runs (journal/campaign_dir.h). */
+	struct hil_campaign_dir *dir;
 };
 
 /* A stop (SIGINT, SIGTERM, SIGHUP: harness/util/stop.h) means nothing

@@ -55,6 +55,14 @@ static int take_lock(struct hil_campaign_dir *cd, const char *campaign)
 	return error;
 }
 
+/* The journal's size; -1 when there is none. */
+static long long journal_size(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
 /* READ: is a writer there now? A shared lock that cannot be had says so. */
 static void probe_writer(struct hil_campaign_dir *cd)
 {
@@ -97,13 +105,19 @@ int hil_campaign_dir_open(struct hil_campaign_dir **out, const char *path,
 	}
 	/* decided under the lock, so two runs racing for one folder cannot both
 	 * find it free */
-	if (how == HIL_CAMPAIGN_NEW && access(cd->journal, F_OK) == 0) {
+	if (how == HIL_CAMPAIGN_NEW && journal_size(cd->journal) > 0) {
 		error = hil_error_set(HIL_ECONFIG, "%s already holds a campaign: `sfi-harness resume "
 				      "%s` continues it, or give a new folder", path, path);
 		goto fail;
 	}
-	if (how != HIL_CAMPAIGN_NEW && access(cd->journal, F_OK) != 0) {
+	if (how != HIL_CAMPAIGN_NEW && journal_size(cd->journal) < 0) {
 		error = hil_error_set(HIL_ECONFIG, "%s: no journal.jsonl: not a results folder", path);
+		goto fail;
+	}
+	if (how == HIL_CAMPAIGN_APPEND && journal_size(cd->journal) == 0) {
+		error = hil_error_set(HIL_ECONFIG, "%s: the journal is empty: the campaign stopped "
+				      "before it recorded anything; run it again with --out %s", path,
+				      path);
 		goto fail;
 	}
 	*out = cd;
@@ -135,6 +149,10 @@ const char *hil_campaign_dir_journal(const struct hil_campaign_dir *cd)
 
 int hil_campaign_dir_create_journal(struct hil_campaign_dir *cd)
 {
+	/* an empty journal of a run that stopped before its first record is
+	 * taken over (under the lock); anything else was never ours */
+	if (journal_size(cd->journal) == 0 && unlink(cd->journal) != 0)
+		return hil_error_set(HIL_EIO, "%s: %s", cd->journal, strerror(errno));
 	int fd = open(cd->journal, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 
 	if (fd < 0)

@@ -31,6 +31,11 @@ Test(campaign_dir, a_new_folder_gets_its_journal_once)
 	cr_assert_eq(hil_campaign_dir_open(&cd, out, HIL_CAMPAIGN_NEW, "c"), 0, "%s", hil_error_last());
 	cr_assert_eq(hil_campaign_dir_create_journal(cd), 0, "%s", hil_error_last());
 	cr_assert_eq(stat(hil_campaign_dir_journal(cd), &st), 0);
+	/* an empty journal (nothing recorded yet) may be taken over; one with a
+	 * record never */
+	cr_assert_eq(hil_campaign_dir_create_journal(cd), 0, "%s", hil_error_last());
+	FILE *f = fopen(hil_campaign_dir_journal(cd), "a");
+	cr_assert(f && fputs("{\"type\":\"campaign\"}\n", f) >= 0 && fclose(f) == 0);
 	cr_assert_eq(hil_campaign_dir_create_journal(cd), HIL_ECONFIG, "O_EXCL: never twice");
 	hil_campaign_dir_close(cd);
 	cr_assert_eq(hil_campaign_dir_open(&cd, out, HIL_CAMPAIGN_NEW, "c"), HIL_ECONFIG);
