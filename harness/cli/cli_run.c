@@ -259,7 +259,7 @@ int hil_cli_run(int argc, char **argv)
 			print_plan(plans[i], (unsigned)a.jobs);
 		} else if ((rc = hil_cli_run_plan(plans[i], &opts, results, &code)) < 0) {
 			fprintf(stderr, "sfi-harness run: %s\n", hil_error_last());
-			status = combine(status, rc == HIL_EREFUSED ? HIL_EXIT_USAGE : HIL_EXIT_INFRA);
+			status = combine(status, rc == HIL_EREFUSED || rc == HIL_ECONFIG ? HIL_EXIT_USAGE : HIL_EXIT_INFRA);
 		} else {
 			hil_cli_print_summary(stdout, results, out);
 			status = combine(status, code);

@@ -1,0 +1,151 @@
+/* The results folder has one writer at a time (journal/campaign_dir.c),
+ * through the binary: a resume or a second run into a folder a live run
+ * is writing is refused at once, naming the holder, and adds nothing; an
+ * --out that is a file or a symlink is refused with exit 2 and never
+ * written through; merge refuses the same shard twice. */
+#include "harness/util/fileutil.h"
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *dir, *rack, *scen;
+
+static void init(void)
+{
+	test_isolate_locks();
+	dir = test_tmpdir();
+	rack = test_write(dir, "rack.yaml",
+		"rack: lockrack\ntime_scale: 0.05\nprogrammer: {driver: sim}\npower:\n  - {id: p, driver: sim}\n"
+		"boards:\n  - {name: b, kind: k, probe: {serial: '01'}, power: {controller: p, pin: 0},"
+		" sacrificial: true, sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n");
+	scen = test_write(dir, "s.yaml",
+		"campaign: lock\nrepeat: 6\nsfi_key: {key: " HIL_SOURCE_DIR "/fixtures/keys/test-key.hex,"
+		" nonce: " HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\nsteps:\n  - power: cycle\n"
+		"  - sfi_install: {image: " HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi,"
+		" license: {hsm_slot: 1}}\n");
+}
+
+TestSuite(campaign_lock, .init = init, .timeout = 180);
+
+static size_t cases_in(const char *out)
+{
+	char *path = NULL, *text = NULL;
+	size_t len = 0, n = 0;
+
+	cr_assert(asprintf(&path, "%s/journal.jsonl", out) > 0);
+	if (hil_read_file(&text, &len, path, 16 << 20) == 0)
+		for (char *p = text; (p = strstr(p, "\"type\":\"case\"")); p++)
+			n++;
+	free(text);
+	free(path);
+	return n;
+}
+
+Test(campaign_lock, a_resume_or_a_second_run_into_a_live_folder_is_refused_and_adds_nothing)
+{
+	char *out = NULL, *output = NULL, *journal = NULL;
+	int status;
+
+	cr_assert(asprintf(&out, "%s/live", dir) > 0);
+	cr_assert(asprintf(&journal, "%s/journal.jsonl", out) > 0);
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
+	pid_t live = test_spawn_quiet(run);
+	struct stat st;
+	for (int i = 0; i < 3000 && !(stat(journal, &st) == 0 && st.st_size > 0); i++)
+		usleep(2000);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 3, "%s", output);
+	cr_assert(strstr(output, "is busy: held by") && strstr(output, "\"campaign\":\"lock\""),
+		  "the holder is named: %s", output);
+	free(output);
+	cr_assert_eq(test_spawn(run, &output), 3, "%s", output);
+	cr_assert(strstr(output, "is busy: held by"), "%s", output);
+	free(output);
+	cr_assert_eq(waitpid(live, &status, 0), live);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the live run's exit: %d", status);
+	cr_assert_eq(cases_in(out), 6, "every install once, none added by the refused commands");
+	free(journal);
+	free(out);
+}
+
+Test(campaign_lock, two_resumes_at_once_run_the_missing_installs_once)
+{
+	char *out = NULL, *output = NULL, *journal = NULL;
+	int status, sa, sb;
+
+	cr_assert(asprintf(&out, "%s/killed", dir) > 0);
+	cr_assert(asprintf(&journal, "%s/journal.jsonl", out) > 0);
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
+	pid_t pid = test_spawn_quiet(run);
+	for (int i = 0; i < 5000 && cases_in(out) < 2; i++)
+		usleep(2000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	pid_t a = test_spawn_quiet(resume), b = test_spawn_quiet(resume);
+	waitpid(a, &sa, 0);
+	waitpid(b, &sb, 0);
+	cr_assert(WIFEXITED(sa) && WIFEXITED(sb));
+	cr_assert(WEXITSTATUS(sa) == 0 || WEXITSTATUS(sb) == 0, "neither resume finished: %d %d",
+		  WEXITSTATUS(sa), WEXITSTATUS(sb));
+	/* the one that lost the race was refused (3) or found it complete (0) */
+	if (cases_in(out) < 6) {
+		cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
+		free(output);
+	}
+	cr_assert_eq(cases_in(out), 6, "installs duplicated or lost by two resumes");
+	free(journal);
+	free(out);
+}
+
+Test(campaign_lock, an_out_that_is_a_file_or_a_symlink_is_refused_with_exit_2)
+{
+	char *file = test_write(dir, "not-a-folder", "x"), *link = NULL, *real = NULL, *output = NULL;
+	char *victim = NULL, *text = NULL;
+	size_t len;
+
+	char *to_file[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", file, scen, NULL };
+	cr_assert_eq(test_spawn(to_file, &output), 2, "%s", output);
+	cr_assert(strstr(output, "is not a folder"), "%s", output);
+	free(output);
+	cr_assert(asprintf(&real, "%s/elsewhere", dir) > 0 && asprintf(&link, "%s/link", dir) > 0);
+	cr_assert_eq(mkdir(real, 0755), 0);
+	victim = test_write(real, "summary.json", "{\"precious\": true}");
+	cr_assert_eq(symlink(real, link), 0);
+	char *to_link[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", link, scen, NULL };
+	cr_assert_eq(test_spawn(to_link, &output), 2, "%s", output);
+	cr_assert(strstr(output, "symbolic link"), "%s", output);
+	cr_assert_eq(hil_read_file(&text, &len, victim, 1 << 10), 0);
+	cr_assert_str_eq(text, "{\"precious\": true}", "written through the link");
+	free(text);
+	free(output);
+	free(victim);
+	free(link);
+	free(real);
+	free(file);
+}
+
+Test(campaign_lock, merge_refuses_the_same_shard_twice)
+{
+	char *s1 = NULL, *merged = NULL, *output = NULL;
+
+	cr_assert(asprintf(&s1, "%s/shard1", dir) > 0 && asprintf(&merged, "%s/merged", dir) > 0);
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--time-scale", "0", "--shard", "1/2", "--rack",
+			rack, "--out", s1, scen, NULL };
+	cr_assert_eq(test_spawn(run, &output), 0, "%s", output);
+	free(output);
+	char *merge[] = { HIL_BINARY, "merge", s1, s1, "--out", merged, NULL };
+	cr_assert_eq(test_spawn(merge, &output), 2, "%s", output);
+	cr_assert(strstr(output, "already in another folder given"), "%s", output);
+	cr_assert(access(merged, F_OK) != 0, "a half-merged folder was left");
+	free(output);
+	free(merged);
+	free(s1);
+}
