@@ -60,6 +60,9 @@ enum hil_results_board_field {
 	HIL_RB_FIELD_COUNT
 };
 
+/* The journal's (and summary.json's) key of each board field. */
+extern const char *const hil_results_board_keys[HIL_RB_FIELD_COUNT];
+
 struct hil_results_store;
 
 struct hil_results_board {

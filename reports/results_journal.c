@@ -54,15 +54,17 @@ static void apply_campaign(struct hil_results *r, const json_t *rec, bool *seen)
 	r->time_scale = json_number_value(json_object_get(rec, "time_scale"));
 }
 
+const char *const hil_results_board_keys[HIL_RB_FIELD_COUNT] = {
+	[HIL_RB_KIND] = "kind", [HIL_RB_PROBE_SERIAL] = "probe_serial",
+	[HIL_RB_DEVICE_ID] = "device_id", [HIL_RB_BL_VERSION] = "bl_version",
+	[HIL_RB_REVISION] = "revision", [HIL_RB_RSS_VERSION] = "rss_version",
+	[HIL_RB_CHIP_UID] = "chip_uid", [HIL_RB_POWER_CHECK] = "power_check",
+	[HIL_RB_CLASS] = "class", [HIL_RB_MESSAGE] = "message",
+};
+
 static void apply_board(struct hil_results *r, const json_t *rec)
 {
-	static const char *const keys[HIL_RB_FIELD_COUNT] = {
-		[HIL_RB_KIND] = "kind", [HIL_RB_PROBE_SERIAL] = "probe_serial",
-		[HIL_RB_DEVICE_ID] = "device_id", [HIL_RB_BL_VERSION] = "bl_version",
-		[HIL_RB_REVISION] = "revision", [HIL_RB_RSS_VERSION] = "rss_version",
-		[HIL_RB_CHIP_UID] = "chip_uid", [HIL_RB_POWER_CHECK] = "power_check",
-		[HIL_RB_CLASS] = "class", [HIL_RB_MESSAGE] = "message",
-	};
+	const char *const *keys = hil_results_board_keys;
 	struct hil_results_board *b = hil_results_board_get(r, str(rec, "board"));
 	const char *key;
 	json_t *v;

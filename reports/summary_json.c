@@ -14,13 +14,7 @@ static json_t *text(const char *s)
 
 static json_t *board_identities(const struct hil_results *r)
 {
-	static const char *const keys[HIL_RB_FIELD_COUNT] = {
-		[HIL_RB_KIND] = "kind", [HIL_RB_PROBE_SERIAL] = "probe_serial",
-		[HIL_RB_DEVICE_ID] = "device_id", [HIL_RB_BL_VERSION] = "bl_version",
-		[HIL_RB_REVISION] = "revision", [HIL_RB_RSS_VERSION] = "rss_version",
-		[HIL_RB_CHIP_UID] = "chip_uid", [HIL_RB_POWER_CHECK] = "power_check",
-		[HIL_RB_CLASS] = "class", [HIL_RB_MESSAGE] = "message",
-	};
+	const char *const *keys = hil_results_board_keys;
 	json_t *boards = json_array();
 
 	for (size_t i = 0; i < r->board_count; i++) {

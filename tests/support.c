@@ -11,6 +11,7 @@
 #include <libxml/xmlschemas.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,22 @@ int test_spawn(char *const argv[], char **output_out)
 	free(log);
 	free(dir);
 	return status;
+}
+
+bool test_alive(pid_t pid)
+{
+	char path[64], state = 0;
+	FILE *f;
+
+	if (kill(pid, 0) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (!(f = fopen(path, "r")))
+		return false;
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 0;
+	fclose(f);
+	return state && state != 'Z';
 }
 
 pid_t test_spawn_quiet(char *const argv[])

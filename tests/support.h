@@ -40,6 +40,9 @@ int test_spawn(char *const argv[], char **output_out);
 /* Starts argv (no shell) with stdout and stderr to /dev/null; returns its
  * pid for the test to signal and wait for. */
 pid_t test_spawn_quiet(char *const argv[]);
+/* Whether @pid runs (exists and is not a zombie). */
+bool test_alive(pid_t pid);
+
 /* The same with stdout and stderr into the file @output. */
 pid_t test_spawn_to(char *const argv[], const char *output);
 

@@ -24,22 +24,6 @@ static int run(struct hil_subprocess_result *res, char *const argv[], unsigned t
 	return hil_subprocess_run(res, &opts);
 }
 
-/* Alive and not a zombie. */
-static bool alive(pid_t pid)
-{
-	char path[64], state = 0;
-	FILE *f;
-
-	if (kill(pid, 0) != 0)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if (!(f = fopen(path, "r")))
-		return false;
-	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
-		state = 0;
-	fclose(f);
-	return state && state != 'Z';
-}
 
 /* Reads "PID PID" from @file (waiting for it); false when it never came. */
 static bool read_pids(const char *file, long *a, long *b)
@@ -79,12 +63,12 @@ Test(subprocess, the_tool_and_its_children_die_with_a_harness_killed_by_sigkill)
 		_exit(0);
 	}
 	cr_assert(read_pids(pidfile, &tool, &child), "the tool never started");
-	cr_assert(alive((pid_t)tool) && alive((pid_t)child));
+	cr_assert(test_alive((pid_t)tool) && test_alive((pid_t)child));
 	kill(harness, SIGKILL);
 	waitpid(harness, NULL, 0);
-	for (int i = 0; i < 500 && (alive((pid_t)tool) || alive((pid_t)child)); i++)
+	for (int i = 0; i < 500 && (test_alive((pid_t)tool) || test_alive((pid_t)child)); i++)
 		usleep(10000);
-	bool tool_left = alive((pid_t)tool), child_left = alive((pid_t)child);
+	bool tool_left = test_alive((pid_t)tool), child_left = test_alive((pid_t)child);
 	kill((pid_t)tool, SIGKILL);
 	kill((pid_t)child, SIGKILL);
 	cr_assert(!tool_left, "the tool outlived the harness by 5 s");

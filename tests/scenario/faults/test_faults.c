@@ -344,6 +344,23 @@ Test(faults, an_rss_version_that_cannot_be_read_makes_the_installs_errors_not_pa
 	free(rack);
 }
 
+/* The stand-in CLI's "hang" fault writes "TOOL HELPER" to @pidfile once it
+ * hangs (FAKE_CUBEPROG_PIDFILE); waits for that. */
+static void wait_for_hang(const char *pidfile, long *tool, long *helper)
+{
+	*tool = *helper = 0;
+	for (int i = 0; i < 3000 && !*helper; i++) {
+		FILE *f = fopen(pidfile, "r");
+		if (f) {
+			if (fscanf(f, "%ld %ld", tool, helper) != 2)
+				*helper = 0;
+			fclose(f);
+		}
+		usleep(10000);
+	}
+	cr_assert_gt(*helper, 0, "the hanging install never started");
+}
+
 /* Whether @pid still has open files (stdin, stdout...): a process that is
  * exiting drops them before it becomes a zombie. */
 static bool holds_files(pid_t pid)
@@ -362,19 +379,6 @@ static bool holds_files(pid_t pid)
 	return any;
 }
 
-static bool running(pid_t pid)
-{
-	char path[64], state = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if (!(f = fopen(path, "r")))
-		return false;
-	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
-		state = 0;
-	fclose(f);
-	return state && state != 'Z';
-}
 
 Test(faults, a_harness_killed_mid_install_takes_its_programmer_and_its_children_with_it)
 {
@@ -393,16 +397,7 @@ Test(faults, a_harness_killed_mid_install_takes_its_programmer_and_its_children_
 	long tool = 0, helper = 0;
 	int status;
 
-	for (int i = 0; i < 3000 && !helper; i++) {
-		FILE *f = fopen(pidfile, "r");
-		if (f) {
-			if (fscanf(f, "%ld %ld", &tool, &helper) != 2)
-				helper = 0;
-			fclose(f);
-		}
-		usleep(10000);
-	}
-	cr_assert_gt(helper, 0, "the hanging install never started");
+	wait_for_hang(pidfile, &tool, &helper);
 	/* the board's lock, as a second run on the same simulated boards (the
 	 * campaign's sim-state, shared with the stand-in tool) would take it */
 	char *lock_path = NULL, *state = NULL, name[128];
@@ -417,7 +412,7 @@ Test(faults, a_harness_killed_mid_install_takes_its_programmer_and_its_children_
 	cr_assert(WIFSIGNALED(status), "the harness had ended by itself");
 	/* the board stays locked for as long as its tool lives */
 	bool free_while_alive = false;
-	for (int i = 0; i < 500 && (running((pid_t)tool) || running((pid_t)helper)); i++) {
+	for (int i = 0; i < 500 && (test_alive((pid_t)tool) || test_alive((pid_t)helper)); i++) {
 		/* a process that still has its files can still drive the board; one
 		 * that is exiting has closed them (and with them the lock) first */
 		if (flock(lock_fd, LOCK_SH | LOCK_NB) == 0) {
@@ -430,7 +425,7 @@ Test(faults, a_harness_killed_mid_install_takes_its_programmer_and_its_children_
 	close(lock_fd);
 	free(lock_path);
 	cr_assert(!free_while_alive, "another run could take the board while its tool still ran");
-	bool tool_left = running((pid_t)tool), helper_left = running((pid_t)helper);
+	bool tool_left = test_alive((pid_t)tool), helper_left = test_alive((pid_t)helper);
 	kill((pid_t)tool, SIGKILL);
 	kill((pid_t)helper, SIGKILL);
 	unsetenv("FAKE_CUBEPROG_FAULT");
@@ -459,16 +454,7 @@ Test(faults, a_second_sigint_ends_a_hung_tool_at_once_and_the_install_runs_again
 	long tool = 0, helper = 0;
 	int status = 0;
 
-	for (int i = 0; i < 3000 && !helper; i++) {
-		FILE *f = fopen(pidfile, "r");
-		if (f) {
-			if (fscanf(f, "%ld %ld", &tool, &helper) != 2)
-				helper = 0;
-			fclose(f);
-		}
-		usleep(10000);
-	}
-	cr_assert_gt(helper, 0, "the hanging install never started");
+	wait_for_hang(pidfile, &tool, &helper);
 	kill(harness, SIGINT);
 	usleep(200000);
 	kill(harness, SIGINT);
@@ -484,7 +470,7 @@ Test(faults, a_second_sigint_ends_a_hung_tool_at_once_and_the_install_runs_again
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
 	cr_assert_eq(hil_read_file(&text, &len, log, 1 << 20), 0);
 	cr_assert(strstr(text, "second stop signal"), "it says so: %s", text);
-	cr_assert(!running((pid_t)tool) && !running((pid_t)helper), "the tool was left running");
+	cr_assert(!test_alive((pid_t)tool) && !test_alive((pid_t)helper), "the tool was left running");
 	cr_assert_eq(whole_journal(out), 0, "the interrupted install was recorded");
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
