@@ -105,6 +105,8 @@ static bool one_fault(const char *op, unsigned nth)
 	cr_assert(asprintf(&journal, "%s/journal.jsonl", out) > 0);
 	snprintf(n, sizeof(n), "%u", nth);
 	setenv("LD_PRELOAD", HIL_INJECT_LIB, 1);
+	/* in the sanitizer build the shim comes before ASan's runtime */
+	setenv("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=1:abort_on_error=1", 1);
 	setenv("HIL_FAULT_DIR", out, 1);
 	setenv("HIL_FAULT_OP", op, 1);
 	setenv("HIL_FAULT_NTH", n, 1);
