@@ -1,5 +1,5 @@
 /* The journal boundary of the results model: one journal record (a json_t,
- * docs/journal.md) into typed form, once. Campaign, settings and end
+ * docs/reading-reports.md, "journal.jsonl records") into typed form, once. Campaign, settings and end
  * records fill the campaign; board records a board's identity; step
  * records wait in their board's store for their install's case record,
  * which is counted into its cell and stored with its steps. Nothing of
