@@ -261,7 +261,8 @@ int hil_cli_run(int argc, char **argv)
 			fprintf(stderr, "sfi-harness run: %s\n", hil_error_last());
 			status = combine(status, rc == HIL_EREFUSED || rc == HIL_ECONFIG ? HIL_EXIT_USAGE : HIL_EXIT_INFRA);
 		} else {
-			hil_cli_print_summary(stdout, results, out);
+			/* with --json-events -, standard output is the events' alone */
+			hil_cli_print_summary(events == stdout ? stderr : stdout, results, out);
 			status = combine(status, code);
 		}
 		hil_results_free(results);

@@ -1,12 +1,14 @@
 /* The sfi-harness binary as a user runs it: exit codes and messages. */
 #include "harness/util/error.h"
 #include "harness/util/lock.h"
+#include "harness/util/fileutil.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 TestSuite(cli, .init = test_isolate_locks, .timeout = 120);
@@ -386,5 +388,40 @@ Test(cli, sfi_build_refuses_an_image_inspect_would_call_invalid)
 	cr_assert(access(img, F_OK) != 0, "the invalid image was written");
 	free(out);
 	free(img);
+	free(dir);
+}
+
+Test(cli, json_events_on_stdout_leave_stdout_to_the_events)
+{
+	char *dir = test_tmpdir(), *outdir = NULL, *events = NULL, *text = NULL;
+	size_t len = 0;
+
+	cr_assert(asprintf(&outdir, "%s/r", dir) > 0 && asprintf(&events, "%s/events.out", dir) > 0);
+	char *argv[] = { HIL_BINARY, "run", "--time-scale", "0", "--repeat", "1", "--json-events", "-",
+			 "--out", outdir, HIL_SOURCE_DIR "/scenarios/nightly.yaml", NULL };
+	/* stdout alone into the file: stderr (the summary) to /dev/null */
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *o = freopen(events, "w", stdout), *e = freopen("/dev/null", "w", stderr);
+		(void)o;
+		(void)e;
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert_eq(hil_read_file(&text, &len, events, 16 << 20), 0);
+	size_t lines = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		json_t *j = json_loads(line, 0, NULL);
+		cr_assert_not_null(j, "not an event on stdout: %s", line);
+		json_decref(j);
+		lines++;
+	}
+	cr_assert_gt(lines, 3, "no events");
+	free(text);
+	free(events);
+	free(outdir);
 	free(dir);
 }
