@@ -2,6 +2,7 @@
  * (nothing runs if any input is bad), then run each campaign into its own
  * results folder and render its reports from its journal (cli_render.c). */
 #include "harness/cli/cli.h"
+#include "harness/util/fileutil.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/util/stop.h"
@@ -16,9 +17,11 @@
 #include "drivers/registry.h"
 #include "reports/junit.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char usage[] =
@@ -153,6 +156,18 @@ static char *out_dir_for(const struct run_args *a, const struct hil_scenario *s,
 		return several ? hil_xasprintf("%s/%s", a->out, s->campaign) : hil_xstrdup(a->out);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (a->dry_run || hil_mkdir_p("results") < 0)
+		return hil_xasprintf("results/%s-%s", s->campaign, stamp);
+	/* Two people starting the demo in the same second on one host: each
+	 * gets its own folder. mkdir is atomic, so the one that creates a name
+	 * owns it; the other takes the next suffix. */
+	for (unsigned k = 1; k < 1000; k++) {
+		char *dir = k == 1 ? hil_xasprintf("results/%s-%s", s->campaign, stamp)
+				   : hil_xasprintf("results/%s-%s-%u", s->campaign, stamp, k);
+		if (mkdir(dir, 0755) == 0 || errno != EEXIST)
+			return dir;
+		free(dir);
+	}
 	return hil_xasprintf("results/%s-%s", s->campaign, stamp);
 }
 

@@ -425,3 +425,23 @@ Test(cli, json_events_on_stdout_leave_stdout_to_the_events)
 	free(outdir);
 	free(dir);
 }
+
+Test(cli, two_runs_started_at_once_without_out_each_get_their_own_folder)
+{
+	/* two people starting the demo on one host in the same second */
+	char *dir = test_tmpdir(), *la = NULL, *lb = NULL;
+	int sa, sb;
+
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert(asprintf(&la, "%s/a.log", dir) > 0 && asprintf(&lb, "%s/b.log", dir) > 0);
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--repeat", "1", "--time-scale", "0",
+			 HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", NULL };
+	pid_t a = test_spawn_to(argv, la), b = test_spawn_to(argv, lb);
+	cr_assert_eq(waitpid(a, &sa, 0), a);
+	cr_assert_eq(waitpid(b, &sb, 0), b);
+	cr_assert(WIFEXITED(sa) && WEXITSTATUS(sa) == 0, "run a: %d", sa);
+	cr_assert(WIFEXITED(sb) && WEXITSTATUS(sb) == 0, "run b: %d", sb);
+	free(la);
+	free(lb);
+	free(dir);
+}
