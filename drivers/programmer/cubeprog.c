@@ -319,18 +319,7 @@ static int cubeprog_ready(const struct hil_rack *rack, const void *cfg_p, struct
 	const char *why = NULL;
 
 	if (!strchr(path, '/')) {
-		const char *dirs = getenv("PATH");
-		for (const char *d = dirs ? dirs : ""; *d && !found;) {
-			const char *end = strchr(d, ':');
-			size_t len = end ? (size_t)(end - d) : strlen(d);
-			char *candidate = hil_xasprintf("%.*s/%s", (int)len, d, path);
-			if (access(candidate, X_OK) == 0)
-				found = candidate;
-			else
-				free(candidate);
-			d += len + (end ? 1 : 0);
-		}
-		if (!found)
+		if (!(found = hil_find_in_path(path)))
 			why = "not found in PATH";
 	} else if (stat(path, &st) != 0) {
 		why = strerror(errno);

@@ -5,9 +5,11 @@
 #include "harness/sfi/sfi_crypto.h"
 #include "harness/sfi/sfi_image.h"
 #include "harness/util/error.h"
+#include "harness/util/fileutil.h"
 #include "harness/util/strset.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,12 +33,6 @@ static void problem(struct preflight *p, const struct hil_step *st, const char *
 	p->errors++;
 }
 
-static const char *kind_of(mode_t mode)
-{
-	return S_ISDIR(mode) ? "a directory, not a file" : S_ISFIFO(mode) ? "a FIFO, not a file"
-	       : S_ISSOCK(mode) ? "a socket, not a file" : "a device, not a file";
-}
-
 /* A regular, readable file of at most @max bytes; true when it is one
  * (and was not seen before: then there is nothing more to check). */
 static bool input_file(struct preflight *p, const struct hil_step *st, const char *what,
@@ -52,7 +48,9 @@ static bool input_file(struct preflight *p, const struct hil_step *st, const cha
 		return false;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		problem(p, st, what, path, kind_of(sb.st_mode));
+		char kind[48];
+		snprintf(kind, sizeof(kind), "%s, not a file", hil_file_kind(sb.st_mode));
+		problem(p, st, what, path, kind);
 		return false;
 	}
 	if (access(path, R_OK) != 0) {

@@ -3,6 +3,7 @@
  * 99 MB log that ends in success is read to its end, never cut. */
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/error.h"
+#include "harness/util/fileutil.h"
 #include "harness/util/xalloc.h"
 
 #include <errno.h>
@@ -39,12 +40,6 @@ static void feed(struct line_feed *f, const char *data, size_t n)
 	}
 }
 
-static const char *kind_of(mode_t mode)
-{
-	return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
-	       : S_ISSOCK(mode) ? "a socket" : "a device";
-}
-
 int hil_cubeprog_parse_file(struct hil_transcript *out, const char *path, size_t *bytes_out)
 {
 	struct line_feed *f = NULL;
@@ -66,7 +61,7 @@ int hil_cubeprog_parse_file(struct hil_transcript *out, const char *path, size_t
 		}
 		if (!S_ISREG(st.st_mode)) {
 			error = hil_error_set(HIL_EIO, "%s is %s, not a log file (use - to read "
-					      "standard input)", path, kind_of(st.st_mode));
+					      "standard input)", path, hil_file_kind(st.st_mode));
 			goto out;
 		}
 	}

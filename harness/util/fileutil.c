@@ -212,10 +212,7 @@ int hil_read_file(char **out, size_t *len_out, const char *path, size_t max)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		error = hil_error_set(HIL_EIO, "%s: not a regular file (%s)", path,
-				      S_ISDIR(st.st_mode)    ? "a directory"
-				      : S_ISFIFO(st.st_mode) ? "a FIFO"
-				      : S_ISSOCK(st.st_mode) ? "a socket"
-							     : "a device");
+				      hil_file_kind(st.st_mode));
 		goto out;
 	}
 	if ((uintmax_t)st.st_size > max) {
@@ -250,6 +247,12 @@ out:
 	free(buf);
 	close(fd);
 	return error;
+}
+
+const char *hil_file_kind(unsigned mode)
+{
+	return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO"
+	       : S_ISSOCK(mode) ? "a socket" : S_ISREG(mode) ? "a file" : "a device";
 }
 
 char *hil_slug(const char *s)

@@ -46,6 +46,10 @@ int hil_mkdir_p(const char *path);
  * never a short file). *out: free(). */
 int hil_read_file(char **out, size_t *len_out, const char *path, size_t max);
 
+/* "a directory", "a FIFO", "a socket", "a device" or "a file" for a
+ * st_mode, for messages that refuse what is not a regular file. */
+const char *hil_file_kind(unsigned mode);
+
 /* A file-name-safe version of @s: [A-Za-z0-9._-], others become '_'. */
 char *hil_slug(const char *s);
 

@@ -139,9 +139,7 @@ fail:
 	_exit(127);
 }
 
-/* @name looked up in $PATH (before fork: the child may not allocate).
- * Owned; NULL when no executable of that name is there. */
-static char *find_in_path(const char *name)
+char *hil_find_in_path(const char *name)
 {
 	const char *path = getenv("PATH");
 	struct hil_strbuf b = { 0 };
@@ -174,7 +172,7 @@ static int spawn(pid_t *pid, const struct hil_subprocess_opts *opts, int out_fd,
 	int errp[2], err = 0;
 	ssize_t n;
 
-	if (!strchr(path, '/') && !(path = found = find_in_path(opts->argv[0]))) {
+	if (!strchr(path, '/') && !(path = found = hil_find_in_path(opts->argv[0]))) {
 		err = ENOENT;
 		goto failed;
 	}

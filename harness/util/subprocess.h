@@ -53,6 +53,11 @@ struct hil_subprocess_result {
 	char error[256];            /* why it could not start */
 };
 
+/* @name looked up in $PATH as the tool would be run (done before fork:
+ * the child may not allocate). Owned; NULL when no executable of that
+ * name is there. */
+char *hil_find_in_path(const char *name);
+
 /* Runs the tool to completion or deadline. Returns 0 whenever *res
  * describes what happened (including start failures); negative only for
  * harness faults (no pipe). Free res->output with free(). */

@@ -84,17 +84,24 @@ Test(interlock, no_sfi_key_is_refused_not_waved_through)
 	free(s);
 }
 
-Test(interlock, a_key_of_31_digits_is_refused_before_any_board)
+/* The rdp2 image with the key file @name holding @key_text: refused with @needle. */
+static void refused_with_key(const char *name, const char *key_text, const char *needle)
 {
-	char *key = test_write(dir, "short.hex", "0123456789abcdef0123456789abcde\n");
-	char *line = NULL;
+	char *key = test_write(dir, name, key_text), *line = NULL, *scen_name = NULL;
 
 	cr_assert(asprintf(&line, "sfi_key: {key: %s, nonce: " NONCE "}\n", key) > 0);
-	char *s = scenario("short.yaml", line, rdp2, "");
-	refused_everywhere(s, "short.hex");
+	cr_assert(asprintf(&scen_name, "%s.yaml", name) > 0);
+	char *s = scenario(scen_name, line, rdp2, "");
+	refused_everywhere(s, needle);
 	free(s);
+	free(scen_name);
 	free(line);
 	free(key);
+}
+
+Test(interlock, a_key_of_31_digits_is_refused_before_any_board)
+{
+	refused_with_key("short.hex", "0123456789abcdef0123456789abcde\n", "short.hex");
 }
 
 Test(interlock, a_key_path_that_does_not_exist_is_refused)
@@ -108,15 +115,8 @@ Test(interlock, a_key_path_that_does_not_exist_is_refused)
 
 Test(interlock, another_key_is_refused_as_unreadable)
 {
-	char *key = test_write(dir, "other.hex", "ffeeddccbbaa99887766554433221100\n");
-	char *line = NULL;
-
-	cr_assert(asprintf(&line, "sfi_key: {key: %s, nonce: " NONCE "}\n", key) > 0);
-	char *s = scenario("other.yaml", line, rdp2, "");
-	refused_everywhere(s, "does not decrypt with the scenario's sfi_key");
-	free(s);
-	free(line);
-	free(key);
+	refused_with_key("other.hex", "ffeeddccbbaa99887766554433221100\n",
+			 "does not decrypt with the scenario's sfi_key");
 }
 
 Test(interlock, an_image_of_an_unverified_protocol_version_is_refused)
