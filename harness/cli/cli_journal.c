@@ -7,6 +7,7 @@
  * then only what it appended; merge hands the model each record it
  * copies. */
 #include "harness/cli/cli.h"
+#include "harness/engine/preflight.h"
 #include "harness/journal/campaign_dir.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
@@ -40,12 +41,13 @@ static const char report_usage[] =
 	"--history: the pass rate of every cell across nightly result folders, oldest\n"
 	"first, as a table (and an HTML page with an SVG plot with --out).\n";
 static const char resume_usage[] =
-	"usage: sfi-harness resume [--jobs N] DIR\n"
+	"usage: sfi-harness resume [--jobs N] [--allow-irreversible] DIR\n"
 	"\n"
 	"Continues the campaign in DIR after a crash, a kill (even SIGKILL) or an\n"
 	"interrupt: installs already in the journal are not run again, the others are,\n"
 	"and the reports cover all of them. The scenario and rack are the ones the\n"
-	"journal names.\n";
+	"journal names, read again and checked by run's pre-flight (the interlock\n"
+	"too: --allow-irreversible as run takes it).\n";
 static const char merge_usage[] =
 	"usage: sfi-harness merge DIR... --out DIR\n"
 	"\n"
@@ -129,7 +131,7 @@ static int done_cases(struct hil_strset *done, const struct hil_results *r)
 }
 
 static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct hil_results *prev,
-			   const struct hil_strset *done, unsigned jobs)
+			   const struct hil_strset *done, unsigned jobs, bool allow_irreversible)
 {
 	struct hil_diag d = { 0 };
 	struct hil_scenario *s = NULL;
@@ -139,7 +141,10 @@ static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct 
 
 	if (prev->scenario && prev->rack_file && hil_scenario_load(&s, prev->scenario, &d) == 0 &&
 	    hil_registry_rack_load(&rack, prev->rack_file, &d) == 0 &&
-	    hil_plan_build(&plan, s, rack, (unsigned)prev->repeat, &d) == 0) {
+	    hil_plan_build(&plan, s, rack, (unsigned)prev->repeat, &d) == 0 &&
+	    /* the scenario, rack and images are read again: the same pre-flight
+	     * as run, the interlock with it, before any board is touched */
+	    (error = hil_preflight(plan, allow_irreversible, &d)) == 0) {
 		struct hil_run_opts opts = { .out_dir = dir, .dir = cd, .progress = stdout, .done = done,
 					     .jobs = jobs,
 					     .junit_profile = hil_results_junit_profile(prev),
@@ -171,6 +176,7 @@ int hil_cli_resume(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "allow-irreversible", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -180,9 +186,13 @@ int hil_cli_resume(int argc, char **argv)
 	char *path;
 	int c, code;
 
-	while ((c = getopt_long(argc, argv, "j:h", options, NULL)) != -1) {
+	bool allow = false;
+
+	while ((c = getopt_long(argc, argv, "j:Ih", options, NULL)) != -1) {
 		if (c == 'j')
 			jobs = (unsigned)strtoul(optarg, NULL, 10);
+		else if (c == 'I')
+			allow = true;
 		else if (c == 'h')
 			return fputs(resume_usage, stdout), HIL_EXIT_OK;
 		else
@@ -208,7 +218,7 @@ int hil_cli_resume(int argc, char **argv)
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
-	code = resume_campaign(argv[optind], cd, prev, &done, jobs);
+	code = resume_campaign(argv[optind], cd, prev, &done, jobs, allow);
 	hil_results_free(prev);
 	hil_strset_clear(&done);
 	hil_campaign_dir_close(cd);
@@ -322,6 +332,20 @@ int hil_cli_merge(int argc, char **argv)
 	if (!out || optind >= argc)
 		return hil_cli_usage_error("merge", "give the result folders and --out DIR");
 	bool out_existed = access(out, F_OK) == 0;
+	/* the output read as one of its own sources would grow without end */
+	char *out_real = realpath(out, NULL);
+	for (int i = optind; out_real && i < argc; i++) {
+		char *src = realpath(argv[i], NULL);
+		bool same = src && !strcmp(src, out_real);
+		free(src);
+		if (same) {
+			fprintf(stderr, "sfi-harness merge: --out %s is also a folder to merge; give a "
+				"new folder\n", out);
+			free(out_real);
+			return HIL_EXIT_USAGE;
+		}
+	}
+	free(out_real);
 	struct hil_campaign_dir *cd = NULL;
 	if ((error = hil_campaign_dir_open(&cd, out, HIL_CAMPAIGN_NEW, NULL)) < 0)
 		return dir_refused("merge", error);
@@ -340,12 +364,13 @@ int hil_cli_merge(int argc, char **argv)
 	if (error < 0) { /* a shard could not be read: no half-merged journal stays */
 		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
 		unlink(path);
-		char *lock = hil_xasprintf("%s/.lock", out);
-		unlink(lock);
-		free(lock);
 		hil_campaign_dir_close(cd);
-		if (!out_existed)
+		if (!out_existed) { /* only what merge created goes: the lock, then the folder */
+			char *lock = hil_xasprintf("%s/.lock", out);
+			unlink(lock);
+			free(lock);
 			rmdir(out);
+		}
 		hil_results_free(m.results);
 		free(path);
 		return HIL_EXIT_USAGE;

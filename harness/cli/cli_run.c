@@ -252,7 +252,7 @@ int hil_cli_run(int argc, char **argv)
 	hil_clock_set_scale(a.time_scale >= 0 ? a.time_scale : rack ? rack->time_scale : 1.0);
 	FILE *events = NULL;
 	if (!bad && a.events && !a.dry_run &&
-	    !(events = strcmp(a.events, "-") ? fopen(a.events, "w") : stdout)) {
+	    !(events = strcmp(a.events, "-") ? fopen(a.events, "we") : stdout)) {
 		fprintf(stderr, "sfi-harness run: --json-events %s: cannot write it\n", a.events);
 		bad = 1;
 		status = HIL_EXIT_USAGE;

@@ -2,6 +2,7 @@
  * the verdict, then where the reports are. From the typed results model;
  * a cell's RSS column was gathered as its installs were read. */
 #include "harness/cli/cli.h"
+#include "harness/util/term.h"
 #include "harness/transcript/outcome.h"
 
 #include <stdio.h>
@@ -61,8 +62,12 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 	static const char *const meaning[] = { [0] = "all as expected", [1] = "a failure or unexpected pass",
 					       [3] = "infrastructure errors" };
 
-	fprintf(f, "\nCampaign %s on rack %s\n", text_or(results->campaign, "?"),
-		text_or(results->rack, "?"));
+	/* every name here comes from input files or the journal: made safe for
+	 * the terminal (util/term.h) */
+	char c1[256], c2[256], c3[256], c4[512], c5[64];
+	fprintf(f, "\nCampaign %s on rack %s\n",
+		hil_term_safe(c1, sizeof(c1), text_or(results->campaign, "?"), false),
+		hil_term_safe(c2, sizeof(c2), text_or(results->rack, "?"), false));
 	fprintf(f, "%-16s %-5s %-28s %5s %5s  %-13s %s\n", "board", "BL", "cell", "runs", "fail",
 		"verdict", "detail");
 	for (size_t i = 0; i < results->cell_count; i++) {
@@ -70,10 +75,13 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 		const char *rss = cell->rss_text;
 		char text[512];
 		detail(text, sizeof(text), cell);
-		fprintf(f, "%-16s %-5s %-28s %5lld %5lld  %-13s %s%s%s\n", results->boards[cell->board].name,
-			text_or(cell->bl_version, "?"), cell->label[0] ? cell->label : "-",
-			(long long)cell->runs, (long long)cell->failures, cell->verdict, text,
-			rss[0] && text[0] ? " " : "", rss);
+		fprintf(f, "%-16s %-5s %-28s %5lld %5lld  %-13s %s%s%s\n",
+			hil_term_safe(c1, sizeof(c1), results->boards[cell->board].name, false),
+			hil_term_safe(c5, sizeof(c5), text_or(cell->bl_version, "?"), false),
+			hil_term_safe(c2, sizeof(c2), cell->label[0] ? cell->label : "-", false),
+			(long long)cell->runs, (long long)cell->failures, cell->verdict,
+			hil_term_safe(c4, sizeof(c4), text, false), rss[0] && text[0] ? " " : "",
+			hil_term_safe(c3, sizeof(c3), rss, false));
 	}
 	fprintf(f, "\nTotals: %lld pass, %lld fail, %lld xfail, %lld xpass, %lld error, %lld skip\n",
 		(long long)totals[HIL_VERDICT_PASS], (long long)totals[HIL_VERDICT_FAIL],

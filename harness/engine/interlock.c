@@ -24,6 +24,15 @@ static int image_option_bytes(const struct hil_scenario *s, const char *image,
 		hil_sfi_image_free(img);
 		return -1;
 	}
+	size_t c_areas = 0;
+	for (size_t i = 0; i < img->areas_read; i++)
+		c_areas += img->areas[i].type == 'C';
+	if (c_areas > 1) {
+		/* unverified: which of them the RSS applies; each could lock the board */
+		snprintf(why, size, "it has %zu configuration areas (one is expected; which the RSS "
+			 "applies is unverified)", c_areas);
+		found = -1;
+	}
 	for (size_t i = 0; i < img->areas_read && found >= 0; i++) {
 		uint8_t plain[4 * HIL_OB_WORDS];
 		if (img->areas[i].type != 'C')

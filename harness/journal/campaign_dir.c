@@ -55,6 +55,24 @@ static int take_lock(struct hil_campaign_dir *cd, const char *campaign)
 	return error;
 }
 
+/* @dir/@name is absent, or an entry of type @type (S_IFREG, S_IFDIR) that
+ * is not a symbolic link and has one name. */
+static int plain_entry(const char *dir, const char *name, mode_t type)
+{
+	char *path = hil_xasprintf("%s/%s", dir, name);
+	struct stat st;
+	int error = 0;
+
+	if (lstat(path, &st) == 0 &&
+	    ((st.st_mode & S_IFMT) != type || (type == S_IFREG && st.st_nlink != 1)))
+		error = hil_error_set(HIL_ECONFIG, "%s is %s, not the campaign's own %s: remove it or "
+				      "give another folder", path, S_ISLNK(st.st_mode)
+				      ? "a symbolic link" : "something else",
+				      type == S_IFDIR ? "folder" : "file");
+	free(path);
+	return error;
+}
+
 /* The journal's size; -1 when there is none. */
 static long long journal_size(const char *path)
 {
@@ -103,6 +121,11 @@ int hil_campaign_dir_open(struct hil_campaign_dir **out, const char *path,
 	} else if ((error = take_lock(cd, campaign)) < 0) {
 		goto fail;
 	}
+	/* a journal or logs/ that is a link (or another kind of file) would
+	 * send what the campaign writes outside its folder */
+	if ((error = plain_entry(cd->path, "journal.jsonl", S_IFREG)) < 0 ||
+	    (error = plain_entry(cd->path, "logs", S_IFDIR)) < 0)
+		goto fail;
 	/* decided under the lock, so two runs racing for one folder cannot both
 	 * find it free */
 	if (how == HIL_CAMPAIGN_NEW && journal_size(cd->journal) > 0) {

@@ -149,3 +149,79 @@ Test(campaign_lock, merge_refuses_the_same_shard_twice)
 	free(merged);
 	free(s1);
 }
+
+Test(campaign_lock, a_journal_or_logs_that_is_a_symlink_is_refused_and_never_written_through)
+{
+	char *out = NULL, *jl = NULL, *logs = NULL, *output = NULL, *text = NULL;
+	char *outside = test_write(dir, "outside.jsonl", "{\"type\":\"campaign\"}\n");
+	size_t len;
+
+	cr_assert(asprintf(&out, "%s/linked", dir) > 0 && asprintf(&jl, "%s/journal.jsonl", out) > 0);
+	cr_assert_eq(mkdir(out, 0755), 0);
+	cr_assert_eq(symlink(outside, jl), 0);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
+	cr_assert(strstr(output, "a symbolic link"), "%s", output);
+	free(output);
+	cr_assert_eq(hil_read_file(&text, &len, outside, 1 << 10), 0);
+	cr_assert_str_eq(text, "{\"type\":\"campaign\"}\n", "written through the link");
+	free(text);
+	unlink(jl);
+	cr_assert(asprintf(&logs, "%s/logs", out) > 0);
+	cr_assert_eq(symlink(dir, logs), 0);
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
+	cr_assert_eq(test_spawn(run, &output), 2, "%s", output);
+	cr_assert(strstr(output, "logs is a symbolic link"), "%s", output);
+	free(output);
+	free(logs);
+	free(outside);
+	free(jl);
+	free(out);
+}
+
+Test(campaign_lock, merge_into_one_of_its_own_sources_is_refused)
+{
+	char *s1 = NULL, *output = NULL;
+
+	cr_assert(asprintf(&s1, "%s/self", dir) > 0);
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--time-scale", "0", "--rack", rack, "--out",
+			s1, scen, NULL };
+	cr_assert_eq(test_spawn(run, &output), 0, "%s", output);
+	free(output);
+	char *merge[] = { HIL_BINARY, "merge", s1, "--out", s1, NULL };
+	cr_assert_eq(test_spawn(merge, &output), 2, "%s", output);
+	cr_assert(strstr(output, "is also a folder to merge"), "%s", output);
+	free(output);
+	free(s1);
+}
+
+Test(campaign_lock, resume_runs_the_interlock_on_the_scenario_it_reads_again)
+{
+	/* run, kill, then the scenario gains an irreversible step: resume refuses */
+	char *out = NULL, *output = NULL, *text = NULL;
+	size_t len;
+	int status;
+
+	cr_assert(asprintf(&out, "%s/edited", dir) > 0);
+	char *edited = test_write(dir, "edited.yaml", "");
+	cr_assert_eq(hil_read_file(&text, &len, scen, 1 << 16), 0);
+	FILE *f = fopen(edited, "w");
+	cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0);
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, edited, NULL };
+	pid_t pid = test_spawn_quiet(run);
+	for (int i = 0; i < 5000 && cases_in(out) < 1; i++)
+		usleep(2000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	f = fopen(edited, "a");
+	cr_assert(f && fputs("  - reset: {}\n    irreversible: true\n", f) >= 0 && fclose(f) == 0);
+	size_t before = cases_in(out);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
+	cr_assert(strstr(output, "cannot be undone"), "%s", output);
+	cr_assert_eq(cases_in(out), before, "resume ran installs past the interlock");
+	free(output);
+	free(text);
+	free(edited);
+	free(out);
+}

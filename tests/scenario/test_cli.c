@@ -445,3 +445,41 @@ Test(cli, two_runs_started_at_once_without_out_each_get_their_own_folder)
 	free(lb);
 	free(dir);
 }
+
+Test(cli, matrix_values_with_terminal_controls_reach_the_summary_escaped)
+{
+	char *dir = test_tmpdir(), *out = NULL, *outdir = NULL;
+	char *scen = test_write(dir, "hostile.yaml",
+		"campaign: hostile\nrepeat: 1\nmatrix:\n  tag: [\"\\e]0;PWN\\a\\e[2J\", \"a\\u009b31m\"]\n"
+		"steps:\n  - power: on\n");
+	char *argv[] = { HIL_BINARY, "run", "--time-scale", "0", "--out", NULL, scen, NULL };
+
+	cr_assert(asprintf(&outdir, "%s/r", dir) > 0);
+	argv[5] = outdir;
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	cr_assert(!strchr(out, '\033'), "a raw ESC reached the terminal:\n%s", out);
+	cr_assert(!strstr(out, "\xc2\x9b"), "a raw C1 CSI reached the terminal");
+	cr_assert(strstr(out, "\\x1B]0;PWN"), "%s", out);
+	free(out);
+	free(outdir);
+	free(scen);
+	free(dir);
+}
+
+Test(cli, a_run_with_stdout_and_stdin_closed_keeps_its_journal_clean)
+{
+	char *dir = test_tmpdir(), *outdir = NULL, *script = NULL, *out = NULL;
+
+	cr_assert(asprintf(&outdir, "%s/r", dir) > 0);
+	cr_assert(asprintf(&script, "'%s' run --verbose --time-scale 0 --repeat 1 --out '%s' '%s' <&- >&-",
+			   HIL_BINARY, outdir, HIL_SOURCE_DIR "/scenarios/nightly.yaml") > 0);
+	char *sh[] = { "/bin/sh", "-c", script, NULL };
+	cr_assert_eq(test_spawn(sh, &out), 0, "%s", out);
+	free(out);
+	char *report[] = { HIL_BINARY, "report", outdir, NULL };
+	cr_assert_eq(test_spawn(report, &out), 0, "the journal took progress lines: %s", out);
+	free(out);
+	free(script);
+	free(outdir);
+	free(dir);
+}
