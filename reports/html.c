@@ -62,13 +62,11 @@ static const char style[] =
 	".v-pass{background:#c8e6c9}.v-xfail{background:#bbdefb}.v-fail{background:#ffcdd2}"
 	".v-xpass{background:#ffe0b2}.v-error{background:#d7ccc8}.v-skip{background:#eee}"
 	".v-inconclusive{background:#fff9c4}.matrix td{min-width:170px}.verdict{font-weight:bold;"
-	"text-transform:uppercase}.exit{font-weight:bold}.pill{display:inline-block;padding:2px 8px;"
+	"text-transform:uppercase}.exit{font-weight:bold}.incomplete{background:#ffe0b2;padding:4px 8px}.pill{display:inline-block;padding:2px 8px;"
 	"margin-right:6px;border-radius:9px}";
 
 static void header(struct hil_strbuf *b, const struct hil_results *res)
 {
-	static const char *const meaning[] = { "all as expected", "a failure or an unexpected pass",
-					       "bad input", "infrastructure errors only" };
 	long code = res->exit_code;
 	static const char *const verdicts[] = { "pass", "fail", "xfail", "xpass", "error", "skip" };
 
@@ -82,8 +80,18 @@ static void header(struct hil_strbuf *b, const struct hil_results *res)
 	esc(b, hil_results_text(res->finished));
 	hil_strbuf_printf(b, " UTC · seed %lld · HSM licences drawn %lld</p>",
 			  res->has_seed ? res->seed : 0LL, (long long)res->hsm_draws);
-	hil_strbuf_printf(b, "<p class=\"exit\" id=\"exit\">Exit code %ld: %s</p><p id=\"totals\">", code,
-			  code == 130 ? "interrupted" : code >= 0 && code <= 3 ? meaning[code] : "?");
+	hil_strbuf_printf(b, "<p class=\"exit\" id=\"exit\">Exit code %ld: %s</p>", code,
+			  hil_results_exit_meaning(res));
+	if (!res->complete) { /* a half-run campaign never reads as a result */
+		hil_strbuf_printf(b, "<p class=\"incomplete\" id=\"incomplete\">Incomplete: %llu "
+				  "install(s) in the journal", res->installs_done);
+		if (res->installs_planned)
+			hil_strbuf_printf(b, " of %llu planned", res->installs_planned);
+		hil_strbuf_puts(b, ". ");
+		esc(b, res->why_incomplete);
+		hil_strbuf_puts(b, "</p>");
+	}
+	hil_strbuf_puts(b, "<p id=\"totals\">");
 	for (size_t i = 0; i < 6; i++)
 		hil_strbuf_printf(b, "<span class=\"pill v-%s\">%s %lld</span>", verdicts[i], verdicts[i],
 				  (long long)res->totals[hil_verdict_from_name(verdicts[i])]);

@@ -49,7 +49,8 @@ void hil_results_free(struct hil_results *r)
 	if (!r)
 		return;
 	char **text[] = { &r->campaign, &r->scenario, &r->rack, &r->rack_file, &r->started,
-			  &r->host, &r->finished, &r->junit_profile };
+			  &r->host, &r->finished, &r->junit_profile, &r->scenario_sha256,
+			  &r->rack_sha256, &r->incomplete };
 	for (size_t i = 0; i < sizeof(text) / sizeof(*text); i++)
 		free(*text[i]);
 	for (size_t i = 0; i < r->board_count; i++) {
@@ -205,22 +206,69 @@ static void decide_cell(struct hil_results_cell *c)
 		}
 }
 
-/* DESIGN §5: 1 on fail / xpass (unless allowed), else 130 if interrupted,
- * else 3 on errors, else 0. */
-static int exit_code(const struct hil_results *r)
+/* Whether the campaign ran to its end, and if not, why (summary.json,
+ * report.html and the JUnit say it). */
+static void decide_complete(struct hil_results *r)
+{
+	r->why_incomplete = NULL;
+	if (!r->campaign_seen)
+		r->why_incomplete = "the journal has no campaign record";
+	else if (r->incomplete)
+		r->why_incomplete = r->incomplete;
+	else if (!r->ended)
+		r->why_incomplete = "the campaign stopped before its end (killed, or still running): "
+				    "`sfi-harness resume` finishes it";
+	else if (r->write_failed)
+		r->why_incomplete = "a result could not be written (a full disk?): free space, then "
+				    "`sfi-harness resume`";
+	else if (r->interrupted)
+		r->why_incomplete = "interrupted: `sfi-harness resume` finishes it";
+	r->complete = !r->why_incomplete;
+}
+
+/* DESIGN §5, with this round's two additions (docs/reading-reports.md,
+ * "Exit codes"): 1 on fail / xpass (unless allowed); else 130 if
+ * interrupted; else 3 on errors or when the campaign is not complete
+ * (killed, a write failed, a shard missing: an incomplete campaign never
+ * exits 0); else 4 when a statistical cell is inconclusive; else 0. */
+static int exit_code(struct hil_results *r)
 {
 	bool failed = false;
 
+	r->inconclusive = false;
 	for (size_t i = 0; i < r->cell_count; i++) {
 		const struct hil_results_cell *c = &r->cells[i];
 		failed = failed || !strcmp(c->verdict, "fail") ||
 			 (r->xpass_fails && (!strcmp(c->verdict, "xpass") || c->verdicts[HIL_VERDICT_XPASS]));
+		r->inconclusive = r->inconclusive || c->has_more_runs;
 	}
 	if (failed)
 		return HIL_EXIT_FAIL;
 	if (r->interrupted)
 		return HIL_EXIT_INTERRUPTED;
-	return r->totals[HIL_VERDICT_ERROR] ? HIL_EXIT_INFRA : HIL_EXIT_OK;
+	if (r->totals[HIL_VERDICT_ERROR] || !r->complete)
+		return HIL_EXIT_INFRA;
+	return r->inconclusive ? HIL_EXIT_INCONCLUSIVE : HIL_EXIT_OK;
+}
+
+const char *hil_results_exit_meaning(const struct hil_results *r)
+{
+	switch (r->exit_code) {
+	case HIL_EXIT_OK:
+		return "all as expected";
+	case HIL_EXIT_FAIL:
+		return "a failure or an unexpected pass";
+	case HIL_EXIT_USAGE:
+		return "bad input";
+	case HIL_EXIT_INFRA:
+		return r->totals[HIL_VERDICT_ERROR] ? "infrastructure errors" : "incomplete";
+	case HIL_EXIT_INCONCLUSIVE:
+		return "inconclusive, more runs needed";
+	case HIL_EXIT_INTERRUPTED:
+		return "interrupted";
+	default:
+		return "?";
+	}
 }
 
 void hil_results_finish(struct hil_results *r)
@@ -238,6 +286,10 @@ void hil_results_finish(struct hil_results *r)
 	r->cell_cap = r->cell_count;
 	for (size_t i = 0; i < r->cell_count; i++)
 		decide_cell(&r->cells[i]);
+	r->installs_done = 0;
+	for (size_t v = 0; v < HIL_VERDICT_COUNT; v++)
+		r->installs_done += r->totals[v];
+	decide_complete(r);
 	r->exit_code = exit_code(r);
 }
 

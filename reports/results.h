@@ -109,16 +109,31 @@ struct hil_results_cell {
 struct hil_results {
 	/* the campaign record (the first one); NULL: not in the journal */
 	char *campaign, *scenario, *rack, *rack_file, *started, *host, *finished, *junit_profile;
+	char *scenario_sha256, *rack_sha256;  /* NULL: a journal from before they were kept */
 	bool has_seed, xpass_fails, interrupted;
 	long long seed, repeat;
+	long long shard, shards, jobs;        /* as run was given them; 0: none */
 	double time_scale;
+	/* Completeness (docs/engine.md, "campaign directory"): the installs
+	 * planned (by the campaign record(s); 0: unknown) and in the journal;
+	 * ended: an end record follows the last start (campaign or resume);
+	 * write_failed: the run stopped because a result could not be saved;
+	 * incomplete: a reason from merge (a shard missing or unfinished) or
+	 * from the caller (a writer still live), NULL: none. By
+	 * hil_results_finish(): complete, and why_incomplete (never NULL when
+	 * !complete). */
+	unsigned long long installs_planned, installs_done;
+	bool ended, write_failed, complete;
+	char *incomplete;
+	const char *why_incomplete;
 	unsigned long hsm_draws;
 	struct hil_results_board *boards;     /* plan order, then first seen */
 	size_t board_count;
 	struct hil_results_cell *cells;       /* after hil_results_finish(): board order */
 	size_t cell_count;
 	unsigned long totals[HIL_VERDICT_COUNT];
-	int exit_code;                        /* DESIGN §5, by hil_results_finish() */
+	int exit_code;                        /* DESIGN §5 and docs/reading-reports.md, by hil_results_finish() */
+	bool inconclusive;                    /* a statistical cell needs more runs */
 	size_t record_count;
 	long journal_offset;                  /* hil_results_read() went this far */
 	bool keep_cases;
@@ -166,5 +181,9 @@ static inline const char *hil_results_text(const char *s)
 {
 	return s ? s : "";
 }
+
+/* What @r's exit code means, in words ("all as expected", "incomplete",
+ * "inconclusive, more runs needed", ...): the summary and report.html. */
+const char *hil_results_exit_meaning(const struct hil_results *r);
 
 #endif

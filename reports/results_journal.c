@@ -52,6 +52,24 @@ static void apply_campaign(struct hil_results *r, const json_t *rec, bool *seen)
 	r->xpass_fails = !json_is_false(json_object_get(rec, "xpass_fails"));
 	r->repeat = json_integer_value(json_object_get(rec, "repeat"));
 	r->time_scale = json_number_value(json_object_get(rec, "time_scale"));
+	take_text(&r->scenario_sha256, rec, "scenario_sha256");
+	take_text(&r->rack_sha256, rec, "rack_sha256");
+	r->shard = json_integer_value(json_object_get(rec, "shard"));
+	r->shards = json_integer_value(json_object_get(rec, "shards"));
+	r->jobs = json_integer_value(json_object_get(rec, "jobs"));
+	r->installs_planned = (unsigned long long)json_integer_value(json_object_get(rec, "installs_planned"));
+}
+
+/* A campaign or resume record starts a run; an end record ends it. Only
+ * the last run's end counts: a resume that was killed leaves the campaign
+ * unfinished, whatever the runs before it said. */
+static void apply_end(struct hil_results *r, const json_t *rec)
+{
+	take_text(&r->finished, rec, "finished");
+	r->ended = true;
+	r->write_failed = json_is_true(json_object_get(rec, "write_failed"));
+	r->interrupted = json_is_true(json_object_get(rec, "interrupted")) && !r->write_failed;
+	take_text(&r->incomplete, rec, "incomplete");
 }
 
 const char *const hil_results_board_keys[HIL_RB_FIELD_COUNT] = {
@@ -155,14 +173,14 @@ int hil_results_add(struct hil_results *r, const json_t *rec)
 		apply_step(r, rec);
 	else if (!strcmp(type, "case"))
 		return apply_case(r, rec);
-	else if (!strcmp(type, "campaign"))
-		apply_campaign(r, rec, &r->campaign_seen);
-	else if (!strcmp(type, "board"))
+	else if (!strcmp(type, "campaign") || !strcmp(type, "resume")) {
+		if (!strcmp(type, "campaign"))
+			apply_campaign(r, rec, &r->campaign_seen);
+		r->ended = false;
+	} else if (!strcmp(type, "board"))
 		apply_board(r, rec);
 	else if (!strcmp(type, "end")) {
-		take_text(&r->finished, rec, "finished");
-		if (json_object_get(rec, "interrupted"))
-			r->interrupted = json_is_true(json_object_get(rec, "interrupted"));
+		apply_end(r, rec);
 	} else if (!strcmp(type, "settings")) {
 		take_text(&r->junit_profile, rec, "junit_profile");
 	} else if (!strcmp(type, "hsm_draw")) {

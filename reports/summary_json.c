@@ -74,13 +74,22 @@ json_t *hil_report_summary_json(const struct hil_results *r)
 
 	for (size_t i = 0; i < r->cell_count; i++)
 		json_array_append_new(cells, cell_json(r, &r->cells[i]));
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:i}",
+	json_t *summary = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:i}",
 			 "campaign", text(r->campaign), "scenario", text(r->scenario),
 			 "rack", text(r->rack), "started", text(r->started),
 			 "finished", text(r->finished),
 			 "seed", r->has_seed ? json_integer(r->seed) : json_null(),
 			 "hsm_draws", (json_int_t)r->hsm_draws, "totals", totals(r->totals),
 			 "cells", cells, "boards", board_identities(r), "exit_code", r->exit_code);
+	/* whether the campaign ran to its end: an incomplete one never reads
+	 * as a result (reports/results.h) */
+	json_object_set_new(summary, "complete", json_boolean(r->complete));
+	json_object_set_new(summary, "incomplete", r->complete ? json_null()
+			    : json_string(r->why_incomplete));
+	json_object_set_new(summary, "installs", json_pack("{s:I, s:o}", "done",
+			    (json_int_t)r->installs_done, "planned", r->installs_planned
+			    ? json_integer((json_int_t)r->installs_planned) : json_null()));
+	return summary;
 }
 
 int hil_report_summary_write(const struct hil_results *results, const char *path)

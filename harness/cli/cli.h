@@ -31,6 +31,10 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 int hil_cli_run_plan(const struct hil_plan *plan, const struct hil_run_opts *opts,
 		     struct hil_results *results, int *exit_code_out);
 
+/* A results folder refused (campaign_dir.h): prints why; exit 3 when
+ * another writer holds it or the file system failed, else 2. */
+int hil_cli_dir_refused(const char *cmd, int error);
+
 /* Prints "sfi-harness CMD: <message>" and a hint to --help; returns 2. */
 int hil_cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

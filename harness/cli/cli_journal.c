@@ -1,15 +1,14 @@
 /* Commands that work from journals: `report DIR` re-renders a campaign's
- * reports, `resume DIR` finishes a campaign that was killed, `merge DIR...
- * --out DIR` joins shards (or any campaigns of one scenario) into one set
- * of reports. The journal is the only input, so each renders exactly what
+ * reports, `resume DIR` finishes a campaign that was killed (merge is in
+ * cli_merge.c). The journal is the only input, so each renders exactly what
  * a live run renders. Each reads every record once, into the typed results
  * model (reports/results.h): resume reads the journal before it runs and
- * then only what it appended; merge hands the model each record it
- * copies. */
+ * then only what it appended. */
 #include "harness/cli/cli.h"
 #include "harness/engine/preflight.h"
 #include "harness/journal/campaign_dir.h"
 #include "harness/util/clock.h"
+#include "harness/util/digest.h"
 #include "harness/util/error.h"
 #include "harness/util/stop.h"
 #include "harness/util/fileutil.h"
@@ -48,11 +47,6 @@ static const char resume_usage[] =
 	"and the reports cover all of them. The scenario and rack are the ones the\n"
 	"journal names, read again and checked by run's pre-flight (the interlock\n"
 	"too: --allow-irreversible as run takes it).\n";
-static const char merge_usage[] =
-	"usage: sfi-harness merge DIR... --out DIR\n"
-	"\n"
-	"Joins the journals of several result folders (the shards of one campaign,\n"
-	"--shard K/N) into OUT/journal.jsonl and renders one set of reports.\n";
 
 static int finish(const char *dir, struct hil_results *results)
 {
@@ -61,6 +55,14 @@ static int finish(const char *dir, struct hil_results *results)
 	hil_cli_print_summary(stdout, results, dir);
 	hil_results_free(results);
 	return code;
+}
+
+/* A results folder another run, resume or merge is writing: exit 3, the
+ * holder named (like a busy board); the user's own mistakes: exit 2. */
+int hil_cli_dir_refused(const char *cmd, int error)
+{
+	fprintf(stderr, "sfi-harness %s: %s\n", cmd, hil_error_last());
+	return error == HIL_EBUSY || error == HIL_EIO ? HIL_EXIT_INFRA : HIL_EXIT_USAGE;
 }
 
 static char *journal_of(const char *dir)
@@ -99,6 +101,19 @@ int hil_cli_report(int argc, char **argv)
 		return report_history(argc, argv);
 	if (argc != 2)
 		return hil_cli_usage_error("report", "give one results folder");
+	/* a folder a run is still writing: its reports come when it ends */
+	struct hil_campaign_dir *cd = NULL;
+	int error = hil_campaign_dir_open(&cd, argv[1], HIL_CAMPAIGN_READ, NULL);
+	bool live = cd && hil_campaign_dir_live(cd);
+	hil_campaign_dir_close(cd);
+	if (error < 0)
+		return hil_cli_dir_refused("report", error);
+	if (live) {
+		fprintf(stderr, "sfi-harness report: %s is being written by a run, resume or merge "
+			"now: its reports are written when it ends (the journal so far is in "
+			"%s/journal.jsonl)\n", argv[1], argv[1]);
+		return HIL_EXIT_INFRA;
+	}
 	path = journal_of(argv[1]);
 	if (hil_results_load(&results, path, true) < 0 ||
 	    hil_reports_write_all(results, argv[1], hil_results_junit_profile(results)) < 0) {
@@ -145,13 +160,18 @@ static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct 
 	    /* the scenario, rack and images are read again: the same pre-flight
 	     * as run, the interlock with it, before any board is touched */
 	    (error = hil_preflight(plan, allow_irreversible, &d)) == 0) {
+		/* exactly the recorded plan: its shard, seed, time scale, JUnit
+		 * profile and (unless --jobs says otherwise) its jobs */
 		struct hil_run_opts opts = { .out_dir = dir, .dir = cd, .progress = stdout, .done = done,
-					     .jobs = jobs,
+					     .jobs = jobs ? jobs : (unsigned)prev->jobs,
+					     .shard = (unsigned)prev->shard,
+					     .shards = (unsigned)prev->shards,
 					     .junit_profile = hil_results_junit_profile(prev),
 					     .seed = (uint64_t)prev->seed };
 		hil_clock_set_scale(prev->time_scale);
 		hil_stop_install_signals();
-		error = hil_cli_run_plan(plan, &opts, prev, &code);
+		if ((error = hil_cli_run_plan(plan, &opts, prev, &code)) == 0)
+			hil_cli_print_summary(stdout, prev, dir);
 	}
 	hil_diag_print(&d, stderr);
 	hil_diag_clear(&d);
@@ -164,13 +184,53 @@ static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct 
 			 : code;
 }
 
-/* A results folder another run, resume or merge is writing: exit 3, the
- * holder named (like a busy board); the user's own mistakes: exit 2. */
-static int dir_refused(const char *cmd, int error)
+/* Resume runs the plan the campaign record describes: a scenario or rack
+ * file that changed since would run something else under the old name. A
+ * journal from before the hashes were kept is resumed as it was. */
+static int same_files(const struct hil_results *prev)
 {
-	fprintf(stderr, "sfi-harness %s: %s\n", cmd, hil_error_last());
-	return error == HIL_EBUSY || error == HIL_EIO ? HIL_EXIT_INFRA : HIL_EXIT_USAGE;
+	const char *files[] = { prev->scenario, prev->rack_file };
+	const char *recorded[] = { prev->scenario_sha256, prev->rack_sha256 };
+	const char *what[] = { "scenario", "rack" };
+
+	for (int i = 0; i < 2; i++) {
+		char now[65];
+		if (!recorded[i] || !files[i])
+			continue;
+		if (hil_file_sha256(files[i], now) < 0)
+			return hil_error_set(HIL_ECONFIG, "the campaign's %s %s cannot be read (%s): "
+					     "resume needs the files the campaign started with",
+					     what[i], files[i], hil_error_last());
+		if (strcmp(now, recorded[i]))
+			return hil_error_set(HIL_ECONFIG, "the %s %s changed since the campaign started "
+					     "(sha256 %.12s... then, %.12s... now): resume continues the "
+					     "recorded plan only; restore the file, or start a new campaign "
+					     "with `sfi-harness run`", what[i], files[i], recorded[i], now);
+	}
+	return 0;
 }
+
+/* A campaign that ran to its end has no install to resume: say so, write
+ * its reports (a run whose report writing failed gets them now), show its
+ * summary; *code: the campaign's exit code (3 when the reports still
+ * cannot be written). */
+static bool already_complete(struct hil_results *prev, const char *dir, int *code)
+{
+	if (!prev->campaign_seen || !prev->ended || prev->interrupted || prev->write_failed)
+		return false;
+	hil_results_finish(prev);
+	printf("%s: the campaign is complete (it ended %s); no install to resume\n", dir,
+	       prev->finished ? prev->finished : "?");
+	*code = prev->exit_code;
+	if (hil_reports_write_all(prev, dir, hil_results_junit_profile(prev)) < 0) {
+		fprintf(stderr, "sfi-harness resume: %s\n", hil_error_last());
+		*code = HIL_EXIT_INFRA;
+		return true;
+	}
+	hil_cli_print_summary(stdout, prev, dir);
+	return true;
+}
+
 
 int hil_cli_resume(int argc, char **argv)
 {
@@ -205,7 +265,7 @@ int hil_cli_resume(int argc, char **argv)
 	struct hil_campaign_dir *cd = NULL;
 	int error = hil_campaign_dir_open(&cd, argv[optind], HIL_CAMPAIGN_APPEND, NULL);
 	if (error < 0)
-		return dir_refused("resume", error);
+		return hil_cli_dir_refused("resume", error);
 	path = journal_of(argv[optind]);
 	prev = hil_results_new(true);
 	if (hil_journal_repair(path) < 0 || hil_results_read(prev, path) < 0 || !prev->record_count ||
@@ -218,171 +278,17 @@ int hil_cli_resume(int argc, char **argv)
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
-	code = resume_campaign(argv[optind], cd, prev, &done, jobs, allow);
+	if (!already_complete(prev, argv[optind], &code)) {
+		if (same_files(prev) < 0) {
+			fprintf(stderr, "sfi-harness resume: %s\n", hil_error_last());
+			code = HIL_EXIT_USAGE;
+		} else {
+			code = resume_campaign(argv[optind], cd, prev, &done, jobs, allow);
+		}
+	}
 	hil_results_free(prev);
 	hil_strset_clear(&done);
 	hil_campaign_dir_close(cd);
 	free(path);
 	return code;
-}
-
-/* merge: every record of every journal, one campaign record first and one
- * end record last; step logs keep pointing at their shard's folder. Each
- * record is read once, written to the merged journal and handed to the
- * model. */
-struct merge {
-	struct hil_journal *out;
-	struct hil_strset installs; /* "board\ncase": each install once */
-	const char *shard;
-	struct hil_results *results;
-	json_t *end;
-	const char *abs;        /* the shard's folder */
-	bool first, interrupted;
-	int error;
-};
-
-static int merge_record(json_t *rec, long offset, void *payload)
-{
-	struct merge *m = payload;
-	const char *type = json_string_value(json_object_get(rec, "type"));
-	int error;
-
-	(void)offset;
-	if (type && !strcmp(type, "end")) {
-		m->interrupted = m->interrupted || json_is_true(json_object_get(rec, "interrupted"));
-		json_decref(m->end);
-		m->end = rec;
-		return 0;
-	}
-	if (type && (!strcmp(type, "campaign") || !strcmp(type, "resume")) &&
-	    (!m->first || strcmp(type, "campaign"))) {
-		json_decref(rec);
-		return 0;
-	}
-	if (type && !strcmp(type, "case")) {
-		char *key = hil_xasprintf("%s\n%s", json_string_value(json_object_get(rec, "board")),
-					  json_string_value(json_object_get(rec, "case")));
-		bool fresh = hil_strset_add(&m->installs, key);
-		free(key);
-		if (!fresh) {
-			error = hil_error_set(HIL_ECONFIG, "%s: install '%s' of board %s is already in "
-					      "another folder given (the same shard twice?): nothing "
-					      "was merged", m->shard,
-					      json_string_value(json_object_get(rec, "case")),
-					      json_string_value(json_object_get(rec, "board")));
-			json_decref(rec);
-			return error;
-		}
-	}
-	const char *log = json_string_value(json_object_get(rec, "log"));
-	if (log && log[0] != '/' && m->abs) {
-		char *full = hil_xasprintf("%s/%s", m->abs, log);
-		json_object_set_new(rec, "log", json_string(full));
-		free(full);
-	}
-	if ((error = hil_results_add(m->results, rec)) < 0 ||
-	    (error = hil_journal_append_async(m->out, json_incref(rec))) < 0) {
-		json_decref(rec);
-		return error;
-	}
-	json_decref(rec);
-	return 0;
-}
-
-static int merge_journals(struct merge *m, char **dirs, int n)
-{
-	int error = 0;
-
-	for (int d = 0; d < n && !error; d++) {
-		char *path = journal_of(dirs[d]), *abs = realpath(dirs[d], NULL);
-		m->abs = abs;
-		m->shard = dirs[d];
-		m->first = d == 0;
-		error = hil_journal_walk(path, merge_record, m);
-		free(path);
-		free(abs);
-	}
-	if (!error && m->end) {
-		json_object_set_new(m->end, "interrupted", json_boolean(m->interrupted));
-		if ((error = hil_results_add(m->results, m->end)) == 0)
-			error = hil_journal_append(m->out, json_incref(m->end));
-	}
-	return error;
-}
-
-int hil_cli_merge(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *out = NULL;
-	struct merge m = { 0 };
-	int c, error;
-
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
-		if (c == 'o')
-			out = optarg;
-		else if (c == 'h')
-			return fputs(merge_usage, stdout), HIL_EXIT_OK;
-		else
-			return hil_cli_usage_error("merge", "unknown option");
-	}
-	if (!out || optind >= argc)
-		return hil_cli_usage_error("merge", "give the result folders and --out DIR");
-	bool out_existed = access(out, F_OK) == 0;
-	/* the output read as one of its own sources would grow without end */
-	char *out_real = realpath(out, NULL);
-	for (int i = optind; out_real && i < argc; i++) {
-		char *src = realpath(argv[i], NULL);
-		bool same = src && !strcmp(src, out_real);
-		free(src);
-		if (same) {
-			fprintf(stderr, "sfi-harness merge: --out %s is also a folder to merge; give a "
-				"new folder\n", out);
-			free(out_real);
-			return HIL_EXIT_USAGE;
-		}
-	}
-	free(out_real);
-	struct hil_campaign_dir *cd = NULL;
-	if ((error = hil_campaign_dir_open(&cd, out, HIL_CAMPAIGN_NEW, NULL)) < 0)
-		return dir_refused("merge", error);
-	char *path = journal_of(out);
-	if (hil_campaign_dir_create_journal(cd) < 0 || hil_journal_open(&m.out, path) < 0) {
-		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
-		hil_campaign_dir_close(cd);
-		free(path);
-		return HIL_EXIT_USAGE;
-	}
-	m.results = hil_results_new(true);
-	error = merge_journals(&m, argv + optind, argc - optind);
-	hil_journal_close(m.out);
-	json_decref(m.end);
-	hil_strset_clear(&m.installs);
-	if (error < 0) { /* a shard could not be read: no half-merged journal stays */
-		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
-		unlink(path);
-		hil_campaign_dir_close(cd);
-		if (!out_existed) { /* only what merge created goes: the lock, then the folder */
-			char *lock = hil_xasprintf("%s/.lock", out);
-			unlink(lock);
-			free(lock);
-			rmdir(out);
-		}
-		hil_results_free(m.results);
-		free(path);
-		return HIL_EXIT_USAGE;
-	}
-	free(path);
-	hil_results_finish(m.results);
-	if (hil_reports_write_all(m.results, out, hil_results_junit_profile(m.results)) < 0) {
-		fprintf(stderr, "sfi-harness merge: %s\n", hil_error_last());
-		hil_results_free(m.results);
-		hil_campaign_dir_close(cd);
-		return HIL_EXIT_INFRA;
-	}
-	hil_campaign_dir_close(cd);
-	return finish(out, m.results);
 }

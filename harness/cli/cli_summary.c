@@ -59,8 +59,6 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 {
 	const unsigned long *totals = results->totals;
 	int code = results->exit_code;
-	static const char *const meaning[] = { [0] = "all as expected", [1] = "a failure or unexpected pass",
-					       [3] = "infrastructure errors" };
 
 	/* every name here comes from input files or the journal: made safe for
 	 * the terminal (util/term.h) */
@@ -91,8 +89,14 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 	if (code != 1 && totals[HIL_VERDICT_FAIL] > 0)
 		fprintf(f, "Note: the failed installs lie within a max_failure_rate the scenario "
 			"accepts (see the cells above); JUnit still lists each one as a failure.\n");
+	if (!results->complete) {
+		char why[512], planned[48] = "";
+		if (results->installs_planned)
+			snprintf(planned, sizeof(planned), " of %llu planned", results->installs_planned);
+		fprintf(f, "Incomplete: %llu install(s)%s in the journal; %s\n", results->installs_done,
+			planned, hil_term_safe(why, sizeof(why), results->why_incomplete, false));
+	}
 	fprintf(f, "Reports:\n  %s/report.html\n  %s/junit.xml\n  %s/summary.json\n  %s/journal.jsonl\n"
 		"  %s/logs/\n", out_dir, out_dir, out_dir, out_dir, out_dir);
-	fprintf(f, "Exit code %d: %s\n", code, code == 130 ? "interrupted" :
-		(code >= 0 && code <= 3 && meaning[code]) ? meaning[code] : "?");
+	fprintf(f, "Exit code %d: %s\n", code, hil_results_exit_meaning(results));
 }

@@ -5,6 +5,7 @@
  * once the run is over. */
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
+#include "harness/util/digest.h"
 #include "harness/util/error.h"
 #include "harness/util/stop.h"
 #include "harness/util/fileutil.h"
@@ -16,6 +17,7 @@
 #include "harness/engine/run_state.h"
 #include "harness/engine/progress.h"
 #include "harness/engine/board.h"
+#include "harness/engine/case.h"
 #include "harness/engine/hsm_guard.h"
 #include "harness/engine/runner.h"
 #include "harness/journal/campaign_dir.h"
@@ -128,6 +130,41 @@ static int open_out_dir(struct hil_run_state *run, struct hil_campaign_dir **own
 	return 0;
 }
 
+/* The installs this run (this shard) plans: every wanted cell of every
+ * board, repeat times (until: {failures} may stop a cell sooner). */
+static unsigned long long installs_planned(const struct hil_run_state *run)
+{
+	const struct hil_plan *plan = run->plan;
+	unsigned long long n = 0;
+
+	for (size_t b = 0; b < plan->board_count; b++)
+		for (size_t k = 0; k < plan->cell_count; k++)
+			n += hil_case_wanted(run, b, k) ? plan->repeat : 0;
+	return n;
+}
+
+/* What resume needs to continue exactly this plan and what merge needs to
+ * tell campaigns apart: the shard, the jobs, the installs planned, and the
+ * SHA-256 of the scenario and rack files (docs/engine.md, "campaign
+ * directory"). A file that cannot be hashed stops the campaign. */
+static int record_plan(const struct hil_run_state *run, json_t *rec)
+{
+	const struct hil_run_opts *o = run->opts;
+	char scenario_sha[65], rack_sha[65];
+	int error;
+
+	if ((error = hil_file_sha256(run->plan->scenario->file, scenario_sha)) < 0 ||
+	    (error = hil_file_sha256(run->plan->rack->file, rack_sha)) < 0)
+		return error;
+	json_object_set_new(rec, "scenario_sha256", json_string(scenario_sha));
+	json_object_set_new(rec, "rack_sha256", json_string(rack_sha));
+	json_object_set_new(rec, "shard", json_integer(o->shards ? o->shard : 0));
+	json_object_set_new(rec, "shards", json_integer(o->shards));
+	json_object_set_new(rec, "jobs", json_integer(o->jobs));
+	json_object_set_new(rec, "installs_planned", json_integer((json_int_t)installs_planned(run)));
+	return 0;
+}
+
 static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
 {
 	const struct hil_plan *plan = run->plan;
@@ -160,15 +197,22 @@ static int start_journal(struct hil_run_state *run, unsigned hsm_planned)
 		free(rack_abs);
 		return 0;
 	}
-	hil_runner_journal(run, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f, s:i, s:o}",
-			       "type", "campaign", "campaign", plan->scenario->campaign,
-			       "scenario", scenario_abs ? scenario_abs : plan->scenario->file,
-			       "rack", plan->rack->name,
-			       "rack_file", rack_abs ? rack_abs : plan->rack->file,
-			       "started", started, "host", host, "seed", (json_int_t)run->ctx.seed,
-			       "xpass_fails", plan->scenario->xpass_fails, "repeat", (int)plan->repeat,
-			       "time_scale", hil_clock_scale(), "hsm_draws_planned", (int)hsm_planned,
-			       "boards", boards));
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:i, s:f, s:i, s:o}",
+				"type", "campaign", "campaign", plan->scenario->campaign,
+				"scenario", scenario_abs ? scenario_abs : plan->scenario->file,
+				"rack", plan->rack->name,
+				"rack_file", rack_abs ? rack_abs : plan->rack->file,
+				"started", started, "host", host, "seed", (json_int_t)run->ctx.seed,
+				"xpass_fails", plan->scenario->xpass_fails, "repeat", (int)plan->repeat,
+				"time_scale", hil_clock_scale(), "hsm_draws_planned", (int)hsm_planned,
+				"boards", boards);
+	if (rec && (error = record_plan(run, rec)) < 0) {
+		json_decref(rec);
+		free(scenario_abs);
+		free(rack_abs);
+		return error;
+	}
+	hil_runner_journal(run, rec);
 	static const char *const profiles[] = { "jenkins", "gitlab", "strict" };
 	hil_runner_journal(run, json_pack("{s:s, s:s}", "type", "settings", "junit_profile",
 					  profiles[run->opts->junit_profile % 3]));
@@ -197,8 +241,11 @@ int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts, bool *
 	run_boards(&run);
 	hil_progress_finish(&run);
 	hil_clock_utc_iso(finished);
-	hil_runner_journal(&run, json_pack("{s:s, s:s, s:b}", "type", "end", "finished", finished,
-				"interrupted", (int)hil_stop_requested()));
+	/* a stop for a write failure is not the user's interrupt: resume
+	 * after freeing space (exit 3, reports/results.c) */
+	hil_runner_journal(&run, json_pack("{s:s, s:s, s:b, s:b}", "type", "end", "finished", finished,
+				"interrupted", (int)hil_stop_requested(),
+				"write_failed", (int)run.write_failed));
 	if (incomplete_out)
 		*incomplete_out = run.write_failed;
 out:

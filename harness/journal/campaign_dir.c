@@ -5,6 +5,7 @@
 #include "harness/util/lock.h"
 #include "harness/util/xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -81,6 +82,57 @@ static long long journal_size(const char *path)
 	return lstat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
+/* Whether @path holds nothing but @allowed names (NULL-terminated); the
+ * first other name in *other (borrowed from @buf). */
+static int holds_only(const char *path, const char *const *allowed, char *buf, size_t size)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	while (!found && (e = readdir(d))) {
+		bool ok = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+		for (size_t i = 0; allowed[i] && !ok; i++)
+			ok = !strcmp(e->d_name, allowed[i]);
+		if (!ok) {
+			snprintf(buf, size, "%s", e->d_name);
+			found = 1;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* NEW in an existing folder: one with an (empty: checked before) journal
+ * is a campaign's that stopped before its first record, taken over whole;
+ * otherwise it may hold only a lock and an empty logs/ (a run refused
+ * before it began). Anything else is not ours to overwrite. */
+static int only_ours(const char *path)
+{
+	char *journal = hil_xasprintf("%s/journal.jsonl", path);
+	bool campaign_folder = journal_size(journal) == 0;
+
+	free(journal);
+	if (campaign_folder)
+		return 0;
+	static const char *const ours[] = { ".lock", "logs", NULL };
+	static const char *const none[] = { NULL };
+	char other[256];
+	char *logs = hil_xasprintf("%s/logs", path);
+	int found = holds_only(path, ours, other, sizeof(other));
+
+	if (found == 0 && (found = holds_only(logs, none, other, sizeof(other))) > 0)
+		snprintf(other, sizeof(other), "logs/...");
+	free(logs);
+	if (found <= 0)
+		return found;
+	return hil_error_set(HIL_ECONFIG, "%s is not empty (it holds '%s'): a new campaign never "
+			     "writes over what it did not create; give a new or empty folder", path,
+			     other);
+}
+
 /* READ: is a writer there now? A shared lock that cannot be had says so. */
 static void probe_writer(struct hil_campaign_dir *cd)
 {
@@ -133,6 +185,8 @@ int hil_campaign_dir_open(struct hil_campaign_dir **out, const char *path,
 				      "%s` continues it, or give a new folder", path, path);
 		goto fail;
 	}
+	if (how == HIL_CAMPAIGN_NEW && (error = only_ours(cd->path)) < 0)
+		goto fail;
 	if (how != HIL_CAMPAIGN_NEW && journal_size(cd->journal) < 0) {
 		error = hil_error_set(HIL_ECONFIG, "%s: no journal.jsonl: not a results folder", path);
 		goto fail;

@@ -50,6 +50,7 @@ enum hil_exit {
 	HIL_EXIT_FAIL = 1,
 	HIL_EXIT_USAGE = 2,
 	HIL_EXIT_INFRA = 3,
+	HIL_EXIT_INCONCLUSIVE = 4,  /* a statistical cell needs more runs; nothing failed */
 	HIL_EXIT_INTERRUPTED = 130,
 };
 

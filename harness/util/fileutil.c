@@ -42,7 +42,7 @@ static int open_temp(char **tmp_out, const char *path)
 	return hil_error_set(HIL_EIO, "%s: cannot create a temporary file", path);
 }
 
-static int write_all(int fd, const char *name, const void *data, size_t len)
+int hil_write_all(int fd, const char *name, const void *data, size_t len)
 {
 	size_t done = 0;
 
@@ -65,7 +65,7 @@ static int write_replace(const char *path, const void *data, size_t len, bool du
 
 	if (fd < 0)
 		return fd;
-	error = write_all(fd, tmp, data, len);
+	error = hil_write_all(fd, tmp, data, len);
 	if (!error && durable && fsync(fd) != 0)
 		error = hil_error_set(HIL_EIO, "%s: fsync: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && !error) /* NFS and full disks report here */

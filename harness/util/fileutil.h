@@ -33,6 +33,10 @@ int hil_atomic_commit(struct hil_atomic_file *af);
 void hil_atomic_abort(struct hil_atomic_file *af);
 
 
+/* write(2) of all @len bytes (EINTR and short writes retried); an error
+ * names @name. */
+int hil_write_all(int fd, const char *name, const void *data, size_t len);
+
 /* fsync of a directory (after a create or rename in it), or of the
  * directory that holds @path. */
 int hil_fsync_dir(const char *dir);

@@ -143,8 +143,20 @@ Test(campaign_lock, merge_refuses_the_same_shard_twice)
 	free(output);
 	char *merge[] = { HIL_BINARY, "merge", s1, s1, "--out", merged, NULL };
 	cr_assert_eq(test_spawn(merge, &output), 2, "%s", output);
+	cr_assert(strstr(output, "is given twice"), "%s", output);
+	cr_assert(access(merged, F_OK) != 0, "a half-merged folder was left");
+	free(output);
+	/* a copy of the shard under another name: the same installs twice */
+	char *copy = NULL;
+	cr_assert(asprintf(&copy, "%s/shard1-copy", dir) > 0);
+	char *cp[] = { "/bin/cp", "-r", s1, copy, NULL };
+	cr_assert_eq(test_spawn(cp, &output), 0, "%s", output);
+	free(output);
+	char *merge2[] = { HIL_BINARY, "merge", s1, copy, "--out", merged, NULL };
+	cr_assert_eq(test_spawn(merge2, &output), 2, "%s", output);
 	cr_assert(strstr(output, "already in another folder given"), "%s", output);
 	cr_assert(access(merged, F_OK) != 0, "a half-merged folder was left");
+	free(copy);
 	free(output);
 	free(merged);
 	free(s1);
@@ -195,7 +207,7 @@ Test(campaign_lock, merge_into_one_of_its_own_sources_is_refused)
 	free(s1);
 }
 
-Test(campaign_lock, resume_runs_the_interlock_on_the_scenario_it_reads_again)
+Test(campaign_lock, resume_refuses_a_scenario_that_changed_since_the_campaign_started)
 {
 	/* run, kill, then the scenario gains an irreversible step: resume refuses */
 	char *out = NULL, *output = NULL, *text = NULL;
@@ -217,11 +229,90 @@ Test(campaign_lock, resume_runs_the_interlock_on_the_scenario_it_reads_again)
 	cr_assert(f && fputs("  - reset: {}\n    irreversible: true\n", f) >= 0 && fclose(f) == 0);
 	size_t before = cases_in(out);
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	/* the scenario changed since the campaign started: resume refuses it
+	 * before the interlock would even look (its hash is recorded) */
 	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
-	cr_assert(strstr(output, "cannot be undone"), "%s", output);
+	cr_assert(strstr(output, "changed since the campaign started"), "%s", output);
 	cr_assert_eq(cases_in(out), before, "resume ran installs past the interlock");
 	free(output);
 	free(text);
 	free(edited);
+	free(out);
+}
+
+/* Runs @scenario on @rack_file into @out and kills it after its first
+ * install. */
+static void run_and_kill(const char *rack_file, const char *scenario, const char *out)
+{
+	int status;
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", (char *)rack_file, "--out", (char *)out,
+			(char *)scenario, NULL };
+	pid_t pid = test_spawn_quiet(run);
+
+	for (int i = 0; i < 5000 && cases_in(out) < 1; i++)
+		usleep(2000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
+Test(campaign_lock, resume_refuses_a_rack_that_changed_and_says_which)
+{
+	char *out = NULL, *output = NULL, *text = NULL;
+	size_t len;
+
+	cr_assert(asprintf(&out, "%s/rack-edited", dir) > 0);
+	cr_assert_eq(hil_read_file(&text, &len, rack, 1 << 16), 0);
+	char *mine = test_write(dir, "mine.yaml", text);
+	run_and_kill(mine, scen, out);
+	FILE *f = fopen(mine, "a");
+	cr_assert(f && fputs("# a board moved\n", f) >= 0 && fclose(f) == 0);
+	size_t before = cases_in(out);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
+	cr_assert(strstr(output, "the rack"), "%s", output);
+	cr_assert(strstr(output, "changed since the campaign started"), "%s", output);
+	cr_assert_eq(cases_in(out), before);
+	free(output);
+	free(mine);
+	free(text);
+	free(out);
+}
+
+Test(campaign_lock, resume_runs_the_interlock_on_an_image_swapped_after_the_start)
+{
+	/* the scenario and rack are the same; the image behind the same path
+	 * now sets RDP level 2: the interlock, run again on resume, refuses */
+	char *out = NULL, *output = NULL, *image = NULL, *text = NULL, *rdp2 = NULL;
+	size_t len;
+
+	cr_assert(asprintf(&out, "%s/image-swapped", dir) > 0);
+	cr_assert(asprintf(&image, "%s/image.sfi", dir) > 0 && asprintf(&rdp2, "%s/rdp2.sfi", dir) > 0);
+	cr_assert_eq(hil_read_file(&text, &len, HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi", 1 << 24), 0);
+	cr_assert_eq(hil_write_file_atomic(image, text, len), 0);
+	free(text);
+	char *build[] = { HIL_BINARY, "sfi", "build", "--key", HIL_SOURCE_DIR "/fixtures/keys/test-key.hex",
+			  "--nonce", HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex", "--area",
+			  "F:0x08000000:" HIL_SOURCE_DIR "/fixtures/images/sbsfu.bin", "--ob-words",
+			  "0x1026CCD0,0,0,0,0,0,0,0,0", "-o", rdp2, NULL };
+	cr_assert_eq(test_spawn(build, &output), 0, "%s", output);
+	free(output);
+	char *swap_scen = NULL;
+	cr_assert(asprintf(&swap_scen, "campaign: swap\nrepeat: 6\nsfi_key: {key: " HIL_SOURCE_DIR
+			   "/fixtures/keys/test-key.hex, nonce: " HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}"
+			   "\nsteps:\n  - power: cycle\n  - sfi_install: {image: %s, license: {hsm_slot: 1}}\n",
+			   image) > 0);
+	char *scenario = test_write(dir, "swap.yaml", swap_scen);
+	run_and_kill(rack, scenario, out);
+	cr_assert_eq(rename(rdp2, image), 0);
+	size_t before = cases_in(out);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
+	cr_assert(strstr(output, "cannot be undone"), "%s", output);
+	cr_assert_eq(cases_in(out), before, "resume ran installs past the interlock");
+	free(output);
+	free(scenario);
+	free(swap_scen);
+	free(rdp2);
+	free(image);
 	free(out);
 }
