@@ -250,7 +250,7 @@ static int sim_read_flash(struct hil_strbuf *t, struct hil_sim_board *b,
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->per_kib_ms * (req->size / 1024 + 1) / 4);
 	if (hil_sim_board_flash_read(b, req->address, data, req->size) < 0) {
 		hil_strbuf_printf(t, "Error: failed to read memory at address 0x%X\n", req->address);
-	} else if (!(f = fopen(req->upload_path, "wb")) ||
+	} else if (!(f = fopen(req->upload_path, "wbe")) ||
 		   fwrite(data, 1, req->size, f) != req->size) {
 		hil_strbuf_printf(t, "Error: failed to write file %s: %s\n", req->upload_path,
 				  strerror(errno));

@@ -100,7 +100,7 @@ static void drain_console(struct hil_board_run *br, const char *case_dir)
 	while (hil_console_read(br->console, buf, sizeof(buf), 0, &got) == 0 && got) {
 		if (!f) {
 			char *path = hil_xasprintf("%s/%s/console.log", br->run->opts->out_dir, case_dir);
-			f = fopen(path, "ab");
+			f = fopen(path, "abe");
 			free(path);
 			if (!f)
 				return;

@@ -188,7 +188,7 @@ unsigned long hil_journal_parse_count(void)
 int hil_journal_walk_from(const char *path, long *offset,
 			  int (*fn)(json_t *rec, long offset, void *payload), void *payload)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;

@@ -155,7 +155,7 @@ int hil_sfi_image_parse(struct hil_sfi_image **out, const char *name,
 
 int hil_sfi_image_load(struct hil_sfi_image **out, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 	uint8_t *buf;
 	long size;
 	int error;

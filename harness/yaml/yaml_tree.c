@@ -258,7 +258,7 @@ int hil_yaml_load_buffer(struct hil_ynode **out, const char *name,
 
 int hil_yaml_load_file(struct hil_ynode **out, const char *path, struct hil_diag *diag)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int error;

@@ -420,3 +420,37 @@ Test(campaign_record, run_into_a_folder_holding_other_files_is_refused_and_touch
 	free(output);
 	free(out);
 }
+
+Test(campaign_record, resume_with_install_names_over_any_key_bound_runs_each_once)
+{
+	/* two matrix values that share their first 300 characters: their
+	 * install names (and log folders, cut past 96 characters with a hash)
+	 * differ only at the end; resume must tell them apart */
+	char long_a[400], long_b[400], *text = NULL, *output = NULL;
+	memset(long_a, 'v', 300);
+	memcpy(long_a + 300, "-a", 3);
+	memcpy(long_b, long_a, 300);
+	memcpy(long_b + 300, "-b", 3);
+	cr_assert(asprintf(&text, "campaign: longkeys\nrepeat: 3\nsfi_key: {key: " HIL_SOURCE_DIR
+			   "/fixtures/keys/test-key.hex, nonce: " HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\n"
+			   "matrix:\n  tag: [%s, %s]\nsteps:\n  - power: cycle\n  - sfi_install: {image: "
+			   HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi, license: {hsm_slot: 1}}\n",
+			   long_a, long_b) > 0);
+	char *s = test_write(dir, "long.yaml", text);
+	char *out = path_in(dir, "long");
+	int status;
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, s, NULL };
+	pid_t pid = test_spawn_quiet(argv);
+	for (int i = 0; i < 10000 && cases_in(out) < 3; i++)
+		usleep(1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	cr_assert_lt(cases_in(out), 12, "the kill came too late to test anything");
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
+	cr_assert_eq(cases_in(out), 12, "2 boards x 2 cells x 3 runs, each once:\n%s", output);
+	free(output);
+	free(out);
+	free(s);
+	free(text);
+}
