@@ -57,5 +57,6 @@ json_t *bench_b3_parser(const struct bench_opts *o);
 json_t *bench_b4_scale(const struct bench_opts *o);
 json_t *bench_b5_simulator(const struct bench_opts *o);
 json_t *bench_b6_model_scale(const struct bench_opts *o);
+json_t *bench_history(const struct bench_opts *o);
 
 #endif

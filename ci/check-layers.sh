@@ -29,7 +29,8 @@ rank_of() { # folder -> rank, or empty when the folder is not a layer
 	harness/journal) echo 5 ;;
 	harness/engine) echo 6 ;;
 	reports) echo 7 ;;
-	harness/cli) echo 8 ;;
+	harness/history) echo 8 ;;
+	harness/cli) echo 9 ;;
 	*) echo "" ;;
 	esac
 }

@@ -18,6 +18,7 @@ static const char usage[] =
 	"  resume DIR        finish a campaign that was killed or interrupted\n"
 	"  report DIR        render a campaign's reports again from its journal\n"
 	"  merge DIR... --out DIR   join shards into one set of reports\n"
+	"  history add|query --db FILE   a SQLite history of finished campaigns\n"
 	"  transcript FILE   parse and classify a STM32_Programmer_CLI log\n"
 	"  explain WHAT      what a class, RSS value, message or whole log means\n"
 	"  sfi inspect|build look inside an SFI image, or build a test image\n"
@@ -85,6 +86,8 @@ int hil_cli_main(int argc, char **argv)
 		return hil_cli_resume(argc, argv);
 	if (!strcmp(argv[0], "merge"))
 		return hil_cli_merge(argc, argv);
+	if (!strcmp(argv[0], "history"))
+		return hil_cli_history(argc, argv);
 	if (!strcmp(argv[0], "sfi"))
 		return hil_cli_sfi(argc, argv);
 	if (!strcmp(argv[0], "probes"))

@@ -19,6 +19,7 @@ int hil_cli_report(int argc, char **argv);
 int hil_cli_resume(int argc, char **argv);
 int hil_cli_merge(int argc, char **argv);
 int hil_cli_explain(int argc, char **argv);
+int hil_cli_history(int argc, char **argv);
 
 /* The per-board/cell verdict table and report paths printed after a run. */
 void hil_cli_print_summary(FILE *f, const struct hil_results *results, const char *out_dir);

@@ -1,0 +1,206 @@
+/* The results history (harness/history/, docs/history.md), through the
+ * binary and the database itself: add is idempotent and keeps a shard and
+ * its merge once, an incomplete campaign is refused (or kept marked),
+ * every filter narrows the installs, a filter value is never SQL, a
+ * database of a newer schema is refused, and the schema is versioned. */
+#include "harness/util/fileutil.h"
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *dir, *db, *s1, *s2, *merged, *errata;
+
+static char *path_in(const char *folder, const char *name)
+{
+	char *p = NULL;
+
+	cr_assert(asprintf(&p, "%s/%s", folder, name) > 0);
+	return p;
+}
+
+static void run_shard(const char *out, const char *shard)
+{
+	char *output = NULL;
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--time-scale", "0", "--repeat", "4", "--shard",
+			 (char *)shard, "--out", (char *)out, errata, NULL };
+	int code = test_spawn(argv, &output);
+
+	cr_assert(code == 0 || code == 4, "%s", output);
+	free(output);
+}
+
+static void init(void)
+{
+	char *output = NULL;
+
+	test_isolate_locks();
+	dir = test_tmpdir();
+	db = path_in(dir, "history.db");
+	s1 = path_in(dir, "s1");
+	s2 = path_in(dir, "s2");
+	merged = path_in(dir, "merged");
+	errata = HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml";
+	run_shard(s1, "1/2");
+	run_shard(s2, "2/2");
+	char *merge[] = { HIL_BINARY, "merge", s1, s2, "--out", merged, NULL };
+	int code = test_spawn(merge, &output);
+	cr_assert(code == 0 || code == 4, "%s", output);
+	free(output);
+}
+
+TestSuite(history, .init = init, .timeout = 180);
+
+static int history(char **output, const char *a1, const char *a2, const char *a3, const char *a4,
+		   const char *a5)
+{
+	char *argv[] = { HIL_BINARY, "history", (char *)a1, "--db", db, (char *)a2, (char *)a3,
+			 (char *)a4, (char *)a5, NULL };
+
+	return test_spawn(argv, output);
+}
+
+/* How many installs a query prints as JSON lines. */
+static size_t json_rows(const char *filter, const char *value)
+{
+	char *output = NULL;
+	size_t n = 0;
+
+	cr_assert_eq(history(&output, "query", "--json", filter, value, NULL), 0, "%s", output);
+	for (char *p = output; (p = strchr(p, '\n')); p++)
+		n++;
+	free(output);
+	return n;
+}
+
+Test(history, add_is_idempotent_and_keeps_a_shard_and_its_merge_once)
+{
+	char *output = NULL;
+
+	cr_assert_eq(history(&output, "add", s1, s2, NULL, NULL), 0, "%s", output);
+	cr_assert(strstr(output, "12 install(s) added"), "%s", output);
+	free(output);
+	cr_assert_eq(json_rows(NULL, NULL), 24);
+	cr_assert_eq(history(&output, "add", s1, merged, NULL, NULL), 0, "%s", output);
+	cr_assert(strstr(output, "already in the history"), "%s", output);
+	cr_assert(strstr(output, "24 already there"), "%s", output);
+	free(output);
+	cr_assert_eq(json_rows(NULL, NULL), 24, "an install was stored twice");
+}
+
+Test(history, every_filter_narrows_the_installs)
+{
+	char *output = NULL;
+
+	cr_assert_eq(history(&output, "add", merged, NULL, NULL, NULL), 0, "%s", output);
+	free(output);
+	size_t all = json_rows(NULL, NULL);
+	cr_assert_eq(all, 24);
+	/* 3 boards x 2 images x 4 runs = 24; BL 0x91 fails every install with RSS 0x16 */
+	cr_assert_eq(json_rows("--board", "custom-bl91"), 8);
+	cr_assert_eq(json_rows("--bl", "0x91"), 8);
+	cr_assert_eq(json_rows("--rss", "0x16"), 8);
+	cr_assert_eq(json_rows("--class", "rss_error"), 8);
+	cr_assert_eq(json_rows("--verdict", "xfail"), 8);
+	cr_assert_eq(json_rows("--image", "sbsfu_bb.sfi"), 12);
+	cr_assert_eq(json_rows("--rack", "sim-rack"), 24);
+	cr_assert_eq(json_rows("--rack", "another"), 0);
+	cr_assert_eq(json_rows("--campaign", "errata-2.2.3"), 24);
+	cr_assert_eq(json_rows("--scenario", "errata-2.2.3.yaml"), 24);
+	cr_assert_eq(json_rows("--since", "2999-01-01"), 0);
+	cr_assert_eq(json_rows("--until", "2000-01-01"), 0);
+	/* a value is a value, never SQL */
+	cr_assert_eq(json_rows("--board", "x' OR '1'='1"), 0);
+	cr_assert_eq(json_rows("--rss", "%"), 0);
+	/* the chip UID of one board picks that board's installs */
+	cr_assert_eq(history(&output, "query", "--json", "--board", "dk-bl90", "--limit"), 2, "%s", output);
+	free(output);
+	cr_assert_eq(history(&output, "query", "--json", "--board", "dk-bl90", NULL), 0, "%s", output);
+	json_t *row = json_loads(output, JSON_DISABLE_EOF_CHECK, NULL);
+	cr_assert_not_null(row, "%s", output);
+	const char *uid = json_string_value(json_object_get(row, "chip_uid"));
+	cr_assert(uid && *uid);
+	cr_assert_eq(json_rows("--chip-uid", uid), 8);
+	json_decref(row);
+	free(output);
+	/* CSV and the table */
+	cr_assert_eq(history(&output, "query", "--csv", "--rss", "0x16", NULL), 0, "%s", output);
+	cr_assert(!strncmp(output, "started,campaign,rack,board,", 28), "%s", output);
+	free(output);
+	cr_assert_eq(history(&output, "query", "--verdict", "xfail", NULL, NULL), 0, "%s", output);
+	cr_assert(strstr(output, "8 install(s)"), "%s", output);
+	free(output);
+}
+
+Test(history, an_incomplete_campaign_is_refused_unless_asked_and_then_marked)
+{
+	char *half = path_in(dir, "half"), *output = NULL;
+	char *merge[] = { HIL_BINARY, "merge", s1, "--out", half, NULL };
+
+	cr_assert_eq(test_spawn(merge, &output), 3, "%s", output);
+	free(output);
+	cr_assert_eq(history(&output, "add", half, NULL, NULL, NULL), 2, "%s", output);
+	cr_assert(strstr(output, "is not complete"), "%s", output);
+	free(output);
+	cr_assert_eq(history(&output, "add", "--allow-incomplete", half, NULL, NULL), 0, "%s", output);
+	cr_assert(strstr(output, "(marked incomplete)"), "%s", output);
+	free(output);
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(h, "SELECT complete FROM campaigns", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_assert_eq(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	free(half);
+}
+
+Test(history, the_schema_is_versioned_and_a_newer_one_is_refused)
+{
+	char *output = NULL;
+
+	cr_assert_eq(history(&output, "add", s1, NULL, NULL, NULL), 0, "%s", output);
+	free(output);
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_assert_eq(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	cr_assert_eq(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	cr_assert_eq(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	cr_assert_eq(history(&output, "query", NULL, NULL, NULL, NULL), 2, "%s", output);
+	cr_assert(strstr(output, "schema version 99"), "%s", output);
+	free(output);
+	cr_assert_eq(history(&output, "add", s2, NULL, NULL, NULL), 2, "%s", output);
+	free(output);
+}
+
+Test(history, a_query_of_a_missing_or_foreign_database_is_a_clear_error)
+{
+	char *output = NULL;
+	char *argv[] = { HIL_BINARY, "history", "query", "--db", "/nonexistent/h.db", NULL };
+
+	cr_assert_eq(test_spawn(argv, &output), 2, "%s", output);
+	free(output);
+	char *foreign = test_write(dir, "foreign.db", "not a database at all\n");
+	char *argv2[] = { HIL_BINARY, "history", "query", "--db", foreign, NULL };
+	int code = test_spawn(argv2, &output);
+	cr_assert(code == 2 || code == 3, "%s", output);
+	cr_assert(strstr(output, "foreign.db"), "%s", output);
+	free(output);
+	free(foreign);
+}
