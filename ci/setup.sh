@@ -10,6 +10,8 @@ packages=(
   libcriterion-dev libxml2-utils umockdev libumockdev-dev
   clang libclang-rt-14-dev valgrind
   chromium fonts-dejavu-core
+  ruby ruby-activesupport ruby-nokogiri
+  nodejs npm git rsync
 )
 
 missing=()

@@ -37,17 +37,22 @@ bool hil_junit_spans(const struct hil_results_case *c, struct hil_junit_span *sp
 {
 	size_t k = 0, first = 0;
 
+	bool ok = true;
+
 	for (size_t i = 0; i < c->step_count && k < c->attempt_count; i++)
 		if (failed(&c->steps[i])) {
+			/* the attempt record names the class its failed step had */
+			ok = ok && !strcmp(c->steps[i].cls, c->attempts[k].cls);
 			spans[k++] = (struct hil_junit_span){ first, i + 1, i };
 			first = i + 1;
 		}
 	struct hil_junit_span *last = &spans[c->attempt_count];
 	*last = (struct hil_junit_span){ first, c->step_count, SIZE_MAX };
-	bool ok = k == c->attempt_count;
+	ok = ok && k == c->attempt_count;
 	for (size_t i = first; i < c->step_count && ok; i++)
 		if (failed(&c->steps[i])) {
-			ok = i + 1 == c->step_count; /* only the last step of an attempt fails */
+			/* only the last step of an attempt fails, with the case's class */
+			ok = i + 1 == c->step_count && !strcmp(c->steps[i].cls, c->cls);
 			last->failed = i;
 		}
 	if (ok)
@@ -179,6 +184,11 @@ void hil_junit_outcome_text(struct hil_strbuf *b, const struct hil_junit_ctx *ct
 	bool infra = hil_class_is_infra(hil_class_from_name(cls));
 	bool brief = ctx->trim >= HIL_JUNIT_TRIM_BRIEF;
 
+	if (final && !strcmp(c->verdict, "skip")) { /* never ran: the reason and the board */
+		hil_strbuf_printf(b, "not run: %s\n", message[0] ? message : "skipped");
+		board_line(b, board);
+		return;
+	}
 	hil_strbuf_printf(b, "class: %s (%s)\n", cls,
 			  infra ? "infrastructure: the lab or the harness, not the device"
 				: !strcmp(cls, "success") ? "the install succeeded" : "device outcome");
