@@ -384,3 +384,24 @@ Test(junit, logs_outside_the_results_folder_or_behind_symlinks_are_not_read)
 	free(secret);
 	free(link);
 }
+
+Test(junit, attachment_base_option_sets_the_paths_of_every_command)
+{
+	struct ws w = workspace();
+	char *out = NULL, *text = NULL, *path = NULL;
+	size_t len;
+	char *report[] = { HIL_BINARY, "--attachment-base", w.root, "report", w.results, NULL };
+	char *bad[] = { HIL_BINARY, "--attachment-base", "/nonexistent-base", "report", w.results, NULL };
+
+	int rc = test_spawn(report, &out);
+	cr_assert(rc == 1 || rc == 3, "report ran (exit %d): %s", rc, out);
+	free(out);
+	cr_assert(asprintf(&path, "%s/junit.xml", w.results) > 0);
+	cr_assert_eq(hil_read_file(&text, &len, path, 1 << 24), 0);
+	cr_assert(strstr(text, "[[ATTACHMENT|results/r1/logs/b1/fail/03-verify_flash.log]]"), "%s", text);
+	cr_assert_eq(test_spawn(bad, &out), 2, "a base that is not a folder is refused");
+	cr_assert(strstr(out, "is not a folder"));
+	free(out);
+	free(text);
+	free(path);
+}
