@@ -17,7 +17,7 @@ packages=(
 # with it) comes from npm, into a project-local prefix: .ci-tools/ (ignored
 # by git). Node from another source than Debian often brings its own npm.
 root="$(cd "$(dirname "$0")/.." && pwd)"
-gitlab_ci_local=gitlab-ci-local@4.75.1
+gitlab_ci_local=gitlab-ci-local@4.60.1  # 4.6x runs on Node 18 and 20; later ones need Node 22
 install_gitlab_ci_local() {
   [ -x "$root/.ci-tools/node_modules/.bin/gitlab-ci-local" ] && return 0
   echo "ci/setup.sh: installing $gitlab_ci_local into .ci-tools/"
