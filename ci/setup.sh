@@ -10,13 +10,31 @@ packages=(
   libcriterion-dev libxml2-utils umockdev libumockdev-dev
   clang libclang-rt-14-dev valgrind
   chromium fonts-dejavu-core
+  ruby ruby-activesupport ruby-nokogiri
+  nodejs git rsync
 )
+# gitlab-ci-local (tests/scenario/test_gitlab_pipeline.c runs ci/gitlab-ci.yml
+# with it) comes from npm, into a project-local prefix: .ci-tools/ (ignored
+# by git). Node from another source than Debian often brings its own npm.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+gitlab_ci_local=gitlab-ci-local@4.60.1  # 4.6x runs on Node 18 and 20; later ones need Node 22
+install_gitlab_ci_local() {
+  [ -x "$root/.ci-tools/node_modules/.bin/gitlab-ci-local" ] && return 0
+  echo "ci/setup.sh: installing $gitlab_ci_local into .ci-tools/"
+  npm install --prefix "$root/.ci-tools" --no-audit --no-fund --loglevel=error \
+    "$gitlab_ci_local" >/dev/null
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+command -v npm >/dev/null 2>&1 || dpkg-query -W -f='${Status}' npm 2>/dev/null |
+  grep -q "install ok installed" || missing+=(npm)
+if [ ${#missing[@]} -eq 0 ]; then
+  install_gitlab_ci_local
+  exit 0
+fi
 
 if [ "$(id -u)" -eq 0 ]; then
   sudo=()
@@ -31,3 +49,4 @@ echo "ci/setup.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -q >/dev/null
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+install_gitlab_ci_local

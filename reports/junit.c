@@ -1,60 +1,24 @@
-/* JUnit writer; see junit.h. libxml2's text writer does the escaping and
- * streams to the file (junit.xml of 100 000 installs is tens of MB);
- * hil_xml_clean() removes what XML cannot carry at all. A board's
- * installs are read from the model several times (suite counts, RSS
- * values, testcases, and the strict profile's suite output): each is
- * cheap, none parses JSON. */
+/* JUnit writer: the document and its suites; see junit.h (junit_case.c
+ * writes a testcase, junit_text.c its texts). libxml2's text writer does
+ * the escaping and streams to the file (junit.xml of 100 000 installs is
+ * tens of MB); hil_xml_clean() removes what XML cannot carry at all. A
+ * board's installs are read from the model several times (suite counts,
+ * RSS values, testcases, and the strict profile's suite output): each is
+ * cheap, none parses JSON. A file over its size limit is written again
+ * with less in it (enum hil_junit_trim), at most twice. */
 #include "reports/junit.h"
-#include "reports/case_explain.h"
+#include "reports/junit_internal.h"
+#include "reports/xml_text.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
-#include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
-#include "reports/xml_text.h"
 
-#include <libxml/xmlwriter.h>
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void attr(xmlTextWriterPtr w, const char *name, const char *value)
-{
-	char *clean = hil_xml_clean(value, strlen(value));
-
-	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
-	free(clean);
-}
-
-static void attrf(xmlTextWriterPtr w, const char *name, const char *fmt, double v)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof(buf), fmt, v);
-	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST buf);
-}
-
-static void text_element(xmlTextWriterPtr w, const char *name, const char *text)
-{
-	char *clean = hil_xml_clean(text, strlen(text));
-
-	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST clean);
-	free(clean);
-}
-
-static void property(xmlTextWriterPtr w, const char *name, const char *value)
-{
-	xmlTextWriterStartElement(w, BAD_CAST "property");
-	attr(w, "name", name);
-	attr(w, "value", value);
-	xmlTextWriterEndElement(w);
-}
-
-static void join_rss(struct hil_strbuf *b, const char *const *rss, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		hil_strbuf_printf(b, "%s%s", i ? "," : "", hil_results_text(rss[i]));
-}
 
 static bool same_text(const char *a, const char *b)
 {
@@ -82,7 +46,7 @@ static int board_rss_values(struct hil_strbuf *b, const struct hil_results *res,
 			seen[n++] = c->rss[k] ? hil_xstrdup(c->rss[k]) : NULL;
 		}
 	hil_results_cases_close(cur);
-	join_rss(b, (const char *const *)seen, n);
+	hil_junit_join_rss(b, (const char *const *)seen, n);
 	for (size_t j = 0; j < n; j++)
 		free(seen[j]);
 	free(seen);
@@ -104,86 +68,18 @@ static int board_properties(xmlTextWriterPtr w, const struct hil_results *res, s
 	};
 
 	xmlTextWriterStartElement(w, BAD_CAST "properties");
-	property(w, "campaign", hil_results_text(res->campaign));
-	property(w, "board", b->name);
+	hil_junit_property(w, "campaign", hil_results_text(res->campaign));
+	hil_junit_property(w, "board", b->name);
 	for (size_t i = 0; i < sizeof(from_board) / sizeof(*from_board); i++)
-		property(w, from_board[i].name, hil_results_text(b->field[from_board[i].field]));
+		hil_junit_property(w, from_board[i].name,
+				   hil_results_text(b->field[from_board[i].field]));
 	rc = board_rss_values(&rss, res, board);
-	property(w, "rss_values", hil_strbuf_str(&rss));
+	hil_junit_property(w, "rss_values", hil_strbuf_str(&rss));
+	/* Surefire's testsuite has no hostname attribute: said here as well */
+	hil_junit_property(w, "hostname", res->host && res->host[0] ? res->host : "localhost");
 	hil_strbuf_free(&rss);
 	xmlTextWriterEndElement(w);
 	return rc;
-}
-
-/* Earlier attempts (infrastructure errors that were retried), Surefire
- * style: rerunError after a final error, flakyError when a retry came
- * through. junit-10.xsd accepts both; strict Ant readers ignore them. */
-static void case_attempts(xmlTextWriterPtr w, const struct hil_results_case *c)
-{
-	const char *element = strcmp(c->verdict, "error") ? "flakyError" : "rerunError";
-
-	for (size_t i = 0; i < c->attempt_count; i++) {
-		xmlTextWriterStartElement(w, BAD_CAST element);
-		attr(w, "type", c->attempts[i].cls);
-		attr(w, "message", c->attempts[i].message);
-		xmlTextWriterEndElement(w);
-	}
-}
-
-static void case_outcome(xmlTextWriterPtr w, const struct hil_results_case *c)
-{
-	const char *verdict = c->verdict, *element = NULL;
-
-	if (!strcmp(verdict, "fail") || !strcmp(verdict, "xpass"))
-		element = "failure";
-	else if (!strcmp(verdict, "error"))
-		element = "error";
-	else if (!strcmp(verdict, "skip"))
-		element = "skipped";
-	if (!element)
-		return;
-	xmlTextWriterStartElement(w, BAD_CAST element);
-	if (strcmp(element, "skipped") != 0)
-		attr(w, "type", c->cls);
-	const struct hil_catalogue_entry *e = hil_case_explanation(c);
-	if (e) { /* the catalogue's first sentence, after the harness's own words */
-		char brief[256];
-		char *message = hil_xasprintf("%s%s%s", c->message, c->message[0] ? " — " : "",
-					      hil_catalogue_brief(e, brief, sizeof(brief)));
-		attr(w, "message", message);
-		free(message);
-	} else {
-		attr(w, "message", c->message);
-	}
-	xmlTextWriterEndElement(w);
-}
-
-static void case_details(struct hil_strbuf *out, const struct hil_results_case *c)
-{
-	struct hil_strbuf b = HIL_STRBUF_INIT;
-
-	hil_strbuf_printf(&b, "verdict: %s\nclass: %s\nrss: ", c->verdict, c->cls);
-	join_rss(&b, c->rss, c->rss_count);
-	hil_strbuf_printf(&b, "\nexpected: %s%s%s\n", c->expected_result, c->expected_class ? " " : "",
-			  hil_results_text(c->expected_class));
-	if (c->message[0])
-		hil_strbuf_printf(&b, "%s: %s\n", c->verdict, c->message);
-	const struct hil_catalogue_entry *e = hil_case_explanation(c);
-	if (e)
-		hil_strbuf_printf(&b, "explain (%s, %s): %s Next: %s Source: %s.\n", e->who,
-				  e->confidence, e->meaning, e->next, e->source);
-	if (c->has_image)
-		hil_strbuf_printf(&b, "image: %s sha256 %s, protocol %lld, %lld areas\n", c->image_path,
-				  c->image_sha256, c->image_protocol, c->image_areas);
-	for (size_t i = 0; i < c->step_count; i++) {
-		const struct hil_results_step *st = &c->steps[i];
-		hil_strbuf_printf(&b, "step %s: %s (%.3f s)%s%s\n", st->kind, st->cls, st->duration_s,
-				  st->message[0] ? " — " : "", st->message);
-		if (st->log[0])
-			hil_strbuf_printf(&b, "[[ATTACHMENT|%s]]\n", st->log);
-	}
-	hil_strbuf_puts(out, hil_strbuf_str(&b));
-	hil_strbuf_free(&b);
 }
 
 struct suite_counts {
@@ -204,73 +100,48 @@ static int suite_counts(const struct hil_results *res, size_t board, struct suit
 		n->tests++;
 		n->failures += !strcmp(c->verdict, "fail") || !strcmp(c->verdict, "xpass");
 		n->errors += !strcmp(c->verdict, "error");
-		n->skipped += !strcmp(c->verdict, "skip");
+		n->skipped += !strcmp(c->verdict, "skip") || !strcmp(c->verdict, "xfail");
 		n->time += c->duration_s;
 	}
 	hil_results_cases_close(cur);
 	return rc;
 }
 
-static void testcase(xmlTextWriterPtr w, const struct hil_results *res, const char *board,
-		     const struct hil_results_case *c, enum hil_junit_profile profile)
-{
-	char classname[256], name[512];
-	struct hil_strbuf details = HIL_STRBUF_INIT;
-	bool gitlab = profile == HIL_JUNIT_GITLAB;
-
-	snprintf(classname, sizeof(classname), "%s%s%s", hil_results_text(res->campaign),
-		 gitlab ? "/" : ".", board);
-	/* GitLab keeps only the first of two equal names: make them unique */
-	snprintf(name, sizeof(name), "%s%s%s", gitlab ? board : "", gitlab ? ": " : "", c->name);
-	xmlTextWriterStartElement(w, BAD_CAST "testcase");
-	attr(w, "name", name);
-	attr(w, "classname", classname);
-	attrf(w, "time", "%.3f", c->duration_s);
-	case_outcome(w, c);
-	if (profile != HIL_JUNIT_STRICT) {
-		case_details(&details, c);
-		if (profile == HIL_JUNIT_JENKINS)
-			case_attempts(w, c);
-		text_element(w, "system-out", hil_strbuf_str(&details));
-	}
-	hil_strbuf_free(&details);
-	xmlTextWriterEndElement(w);
-}
-
-/* The suite's system-out: every install's details in the strict profile
- * (which allows no per-case output), else empty. Written piece by piece;
- * each piece ends in a newline, so cleaning them one by one is cleaning
- * the whole. */
-static int suite_output(xmlTextWriterPtr w, const struct hil_results *res, size_t board,
-			enum hil_junit_profile profile)
+/* The strict profile's suite system-out: the passing installs' steps and
+ * logs (the Ant schema allows no per-case output; a non-passing install's
+ * details are its outcome's text). Written piece by piece; each piece ends
+ * in a newline, so cleaning them one by one is cleaning the whole. */
+static int strict_suite_output(xmlTextWriterPtr w, const struct hil_junit_ctx *ctx, size_t board)
 {
 	struct hil_results_cursor *cur;
 	const struct hil_results_case *c;
-	int rc = 0;
+	int rc;
 
 	xmlTextWriterStartElement(w, BAD_CAST "system-out");
 	xmlTextWriterWriteString(w, BAD_CAST "");
-	if (profile == HIL_JUNIT_STRICT) {
-		hil_results_cases_open(&cur, res, board);
-		while ((rc = hil_results_cases_next(cur, &c)) > 0) {
-			struct hil_strbuf piece = HIL_STRBUF_INIT;
-			hil_strbuf_printf(&piece, "== %s\n", c->name);
-			case_details(&piece, c);
-			char *clean = hil_xml_clean(piece.buf, piece.len);
-			xmlTextWriterWriteString(w, BAD_CAST clean);
-			free(clean);
-			hil_strbuf_free(&piece);
-		}
-		hil_results_cases_close(cur);
+	hil_results_cases_open(&cur, ctx->res, board);
+	while ((rc = hil_results_cases_next(cur, &c)) > 0) {
+		if (strcmp(c->verdict, "pass") != 0 || ctx->trim >= HIL_JUNIT_TRIM_TAILS)
+			continue;
+		struct hil_strbuf piece = HIL_STRBUF_INIT;
+		struct hil_junit_span span = { 0, c->step_count, (size_t)-1 };
+		hil_strbuf_printf(&piece, "== %s: pass\n", c->name);
+		hil_junit_steps_text(&piece, ctx, c, &span);
+		char *clean = hil_xml_clean(piece.buf, piece.len);
+		xmlTextWriterWriteString(w, BAD_CAST clean);
+		free(clean);
+		hil_strbuf_free(&piece);
 	}
+	hil_results_cases_close(cur);
 	xmlTextWriterEndElement(w);
 	return rc;
 }
 
-static int board_suite(xmlTextWriterPtr w, const struct hil_results *res, size_t board,
-		       enum hil_junit_profile profile)
+static int board_suite(xmlTextWriterPtr w, const struct hil_junit_ctx *ctx, size_t board)
 {
-	const char *name = res->boards[board].name;
+	const struct hil_results *res = ctx->res;
+	const struct hil_results_board *b = &res->boards[board];
+	bool jenkins = ctx->profile == HIL_JUNIT_JENKINS;
 	struct hil_results_cursor *cur;
 	const struct hil_results_case *c;
 	struct suite_counts n;
@@ -279,25 +150,33 @@ static int board_suite(xmlTextWriterPtr w, const struct hil_results *res, size_t
 	if ((rc = suite_counts(res, board, &n)) < 0)
 		return rc;
 	xmlTextWriterStartElement(w, BAD_CAST "testsuite");
-	attr(w, "name", name);
-	attrf(w, "tests", "%.0f", (double)n.tests);
-	attrf(w, "failures", "%.0f", n.failures);
-	attrf(w, "errors", "%.0f", n.errors);
-	attrf(w, "skipped", "%.0f", n.skipped);
-	attrf(w, "time", "%.3f", n.time);
-	attr(w, "timestamp", hil_results_text(res->started));
-	attr(w, "hostname", res->host && res->host[0] ? res->host : "localhost");
-	attrf(w, "id", "%.0f", (double)board);
-	attr(w, "package", hil_results_text(res->campaign));
+	hil_junit_attr(w, "name", b->name);
+	hil_junit_attr_num(w, "tests", "%.0f", (double)n.tests);
+	hil_junit_attr_num(w, "failures", "%.0f", n.failures);
+	hil_junit_attr_num(w, "errors", "%.0f", n.errors);
+	hil_junit_attr_num(w, "skipped", "%.0f", n.skipped);
+	hil_junit_attr_num(w, "time", "%.3f", n.time);
+	if (!jenkins || (res->started && res->started[0])) /* Surefire: an xs:dateTime */
+		hil_junit_attr(w, "timestamp", hil_results_text(res->started));
+	if (!jenkins) { /* not in Surefire's schema */
+		hil_junit_attr(w, "hostname", res->host && res->host[0] ? res->host : "localhost");
+		hil_junit_attr_num(w, "id", "%.0f", (double)board);
+		hil_junit_attr(w, "package", hil_results_text(res->campaign));
+	}
 	if ((rc = board_properties(w, res, board)) < 0)
 		return rc;
 	hil_results_cases_open(&cur, res, board);
 	while ((rc = hil_results_cases_next(cur, &c)) > 0)
-		testcase(w, res, name, c, profile);
+		hil_junit_testcase(w, ctx, b, c);
 	hil_results_cases_close(cur);
-	if (rc < 0 || (rc = suite_output(w, res, board, profile)) < 0)
+	if (rc < 0)
 		return rc;
-	text_element(w, "system-err", "");
+	if (ctx->profile == HIL_JUNIT_STRICT && (rc = strict_suite_output(w, ctx, board)) < 0)
+		return rc;
+	if (ctx->profile == HIL_JUNIT_GITLAB)
+		hil_junit_element(w, "system-out", "");
+	if (!jenkins) /* Surefire's testsuite has neither */
+		hil_junit_element(w, "system-err", "");
 	xmlTextWriterEndElement(w);
 	return 0;
 }
@@ -312,9 +191,17 @@ int hil_junit_profile_from_name(const char *name)
 	return -1;
 }
 
+struct sink {
+	FILE *f;
+	size_t bytes;
+};
+
 static int write_to_file(void *context, const char *buf, int len)
 {
-	return fwrite(buf, 1, (size_t)len, context) == (size_t)len ? len : -1;
+	struct sink *s = context;
+
+	s->bytes += (size_t)len;
+	return fwrite(buf, 1, (size_t)len, s->f) == (size_t)len ? len : -1;
 }
 
 /* The testsuites' time: every install's, board after board, in one sum. */
@@ -334,46 +221,117 @@ static int total_time(const struct hil_results *res, double *time)
 	return rc;
 }
 
-int hil_report_junit_write(const struct hil_results *results, const char *path,
-			   enum hil_junit_profile profile)
+/* One pass: the whole document into @af, *bytes its size. */
+static int write_document(struct hil_atomic_file *af, const struct hil_junit_ctx *ctx, double time,
+			  size_t *bytes)
 {
+	const struct hil_results *results = ctx->res;
 	const unsigned long *totals = results->totals;
-	struct hil_atomic_file af;
-	xmlOutputBufferPtr out;
+	struct sink sink = { af->f, 0 };
+	xmlOutputBufferPtr out = xmlOutputBufferCreateIO(write_to_file, NULL, &sink, NULL);
 	xmlTextWriterPtr w;
-	double time;
-	int error;
+	int error = 0;
 
-	if ((error = total_time(results, &time)) < 0 || (error = hil_atomic_open(&af, path)) < 0)
-		return error;
-	out = xmlOutputBufferCreateIO(write_to_file, NULL, af.f, NULL);
 	if (!out || !(w = xmlNewTextWriter(out))) {
 		if (out)
 			xmlOutputBufferClose(out);
-		hil_atomic_abort(&af);
 		return hil_error_set(HIL_ENOMEM, "junit: cannot create XML writer");
 	}
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "testsuites");
-	if (profile != HIL_JUNIT_STRICT) { /* the Ant schema allows no attributes here */
+	if (ctx->profile != HIL_JUNIT_STRICT) { /* the Ant schema allows no attributes here */
 		double tests = 0;
-		attr(w, "name", hil_results_text(results->campaign));
-		attrf(w, "time", "%.3f", time);
+		hil_junit_attr(w, "name", hil_results_text(results->campaign));
+		hil_junit_attr_num(w, "time", "%.3f", time);
 		for (int v = 0; v < HIL_VERDICT_COUNT; v++)
 			tests += (double)totals[v];
-		attrf(w, "tests", "%.0f", tests);
-		attrf(w, "failures", "%.0f", (double)(totals[HIL_VERDICT_FAIL] + totals[HIL_VERDICT_XPASS]));
-		attrf(w, "errors", "%.0f", (double)totals[HIL_VERDICT_ERROR]);
+		hil_junit_attr_num(w, "tests", "%.0f", tests);
+		hil_junit_attr_num(w, "failures", "%.0f",
+				   (double)(totals[HIL_VERDICT_FAIL] + totals[HIL_VERDICT_XPASS]));
+		hil_junit_attr_num(w, "errors", "%.0f", (double)totals[HIL_VERDICT_ERROR]);
 	}
 	for (size_t i = 0; i < results->board_count && !error; i++)
-		error = board_suite(w, results, i, profile);
+		error = board_suite(w, ctx, i);
 	xmlTextWriterEndDocument(w);
 	xmlFreeTextWriter(w); /* flushes and closes @out */
-	if (error < 0) {
-		hil_atomic_abort(&af);
+	*bytes = sink.bytes;
+	if (!error && (fflush(af->f) != 0 || ferror(af->f)))
+		error = hil_error_set(HIL_EIO, "junit: cannot write: %s", strerror(errno));
+	return error;
+}
+
+static int context_init(struct hil_junit_ctx *ctx, const struct hil_results *res, const char *path,
+			const struct hil_junit_opts *opts)
+{
+	const char *base = opts->attachment_base;
+	char *copy = hil_xstrdup(path);
+	const char *dir = opts->results_dir ? opts->results_dir : dirname(copy);
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->profile = opts->profile;
+	ctx->res = res;
+	ctx->dir = realpath(dir, NULL);
+	if (!ctx->dir)
+		ctx->dir = hil_xstrdup(dir);
+	free(copy);
+	if (!base || !base[0])
+		base = ".";
+	if (!(ctx->base = realpath(base, NULL)))
+		return hil_error_set(HIL_ECONFIG, "attachment base %s: %s", base, strerror(errno));
+	const char *scenario = hil_results_text(res->scenario);
+	ctx->scenario = scenario[0] == '/' ? hil_junit_path(ctx, scenario) : hil_xstrdup(scenario);
+	return 0;
+}
+
+static void context_fini(struct hil_junit_ctx *ctx)
+{
+	free(ctx->dir);
+	free(ctx->base);
+	free(ctx->scenario);
+}
+
+int hil_report_junit_write_opts(const struct hil_results *results, const char *path,
+				const struct hil_junit_opts *opts)
+{
+	size_t limit = opts->max_bytes ? opts->max_bytes
+		       : opts->profile == HIL_JUNIT_GITLAB ? HIL_JUNIT_GITLAB_MAX_BYTES - 1 : 0;
+	struct hil_junit_ctx ctx;
+	double time;
+	int error;
+
+	if ((error = total_time(results, &time)) < 0)
 		return error;
+	if ((error = context_init(&ctx, results, path, opts)) < 0)
+		goto out;
+	for (int trim = HIL_JUNIT_TRIM_NONE;; trim++) {
+		struct hil_atomic_file af;
+		size_t bytes = 0;
+		ctx.trim = (enum hil_junit_trim)trim;
+		if ((error = hil_atomic_open(&af, path)) < 0)
+			goto out;
+		if ((error = write_document(&af, &ctx, time, &bytes)) < 0) {
+			hil_atomic_abort(&af);
+			goto out;
+		}
+		/* the last level is written whatever its size (documented) */
+		if (!limit || bytes <= limit || trim == HIL_JUNIT_TRIM_BRIEF) {
+			error = hil_atomic_commit(&af);
+			goto out;
+		}
+		hil_atomic_abort(&af);
 	}
-	return hil_atomic_commit(&af);
+out:
+	context_fini(&ctx);
+	return error;
+}
+
+int hil_report_junit_write(const struct hil_results *results, const char *path,
+			   enum hil_junit_profile profile)
+{
+	struct hil_junit_opts opts = { .profile = profile,
+				       .attachment_base = getenv(HIL_JUNIT_ATTACHMENT_BASE_ENV) };
+
+	return hil_report_junit_write_opts(results, path, &opts);
 }

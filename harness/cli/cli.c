@@ -1,13 +1,16 @@
 /* `sfi-harness` command dispatch, --help and --version. */
 #include "harness/cli/cli.h"
 #include "harness/transcript/outcome.h"
+#include "reports/junit.h"
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
-	"usage: sfi-harness [--help] [--version] COMMAND [ARGS]\n"
+	"usage: sfi-harness [--help] [--version] [--attachment-base DIR] COMMAND [ARGS]\n"
 	"\n"
 	"Runs Secure Firmware Install campaigns on STM32H7A/B boards and checks each\n"
 	"outcome against what the scenario expects for the bootloader the board reports.\n"
@@ -26,6 +29,10 @@ static const char usage[] =
 	"  power BOARD on|off|cycle   switch one board's power, for bring-up\n"
 	"\n"
 	"'sfi-harness COMMAND --help' describes a command.\n"
+	"\n"
+	"--attachment-base DIR: junit.xml's attachment and file paths are written\n"
+	"relative to DIR (the CI workspace; default: the working directory), for\n"
+	"every command that writes reports; $SFI_HARNESS_ATTACHMENT_BASE does the same.\n"
 	"\n"
 	"Exit codes: 0 all as expected, 1 a failure or unexpected pass, 2 bad usage or\n"
 	"input, 3 infrastructure errors only, 130 interrupted.\n";
@@ -47,12 +54,13 @@ int hil_cli_main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "attachment-base", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	/* Options before the command only; the command parses the rest. */
-	while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hVA:", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -60,6 +68,16 @@ int hil_cli_main(int argc, char **argv)
 		case 'V':
 			printf("sfi-harness %s\n", HIL_VERSION);
 			return HIL_EXIT_OK;
+		case 'A': { /* read by the JUnit writer of run, resume, report, merge */
+			struct stat st;
+			if (stat(optarg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+				fprintf(stderr, "sfi-harness: --attachment-base: '%s' is not a folder\n",
+					optarg);
+				return HIL_EXIT_USAGE;
+			}
+			setenv(HIL_JUNIT_ATTACHMENT_BASE_ENV, optarg, 1);
+			break;
+		}
 		default:
 			fputs(usage, stderr);
 			return HIL_EXIT_USAGE;

@@ -2,12 +2,17 @@
  * (tests/data/golden/journal.jsonl) must render to exactly the committed
  * junit-*.xml, summary.json and report.html. Regenerate after an intended
  * change with SFI_HARNESS_UPDATE_GOLDEN=1 and review the diff. Each JUnit
- * profile is also validated against its schema when ../shared is there. */
+ * profile is also validated against its schema when ../shared is there:
+ * jenkins against junit-10.xsd and, suite by suite, Surefire's; gitlab
+ * against junit-10.xsd without its two GitLab extensions; strict against
+ * the Ant schema. */
 #include "harness/util/fileutil.h"
+#include "harness/util/xalloc.h"
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/results.h"
 #include "reports/summary_json.h"
+#include "junit_check.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -54,16 +59,25 @@ Test(golden, junit_profiles_match_and_validate)
 {
 	static const struct { enum hil_junit_profile p; const char *file, *xsd; } profiles[] = {
 		{ HIL_JUNIT_JENKINS, "junit-jenkins.xml", "junit-10.xsd" },
-		{ HIL_JUNIT_GITLAB, "junit-gitlab.xml", "junit-10.xsd" },
+		{ HIL_JUNIT_GITLAB, "junit-gitlab.xml", NULL },
 		{ HIL_JUNIT_STRICT, "junit-strict.xml", "windyroad-junit.xsd" },
 	};
 	struct hil_results *res = results();
 
 	for (size_t i = 0; i < 3; i++) {
-		char *path = out_path(profiles[i].file);
-		cr_assert_eq(hil_report_junit_write(res, path, profiles[i].p), 0);
+		char *path = out_path(profiles[i].file), *dir = hil_xstrdup(path);
+		*strrchr(dir, '/') = '\0';
+		/* attachment paths relative to the output folder: the same on every machine */
+		struct hil_junit_opts opts = { .profile = profiles[i].p, .attachment_base = dir };
+		cr_assert_eq(hil_report_junit_write_opts(res, path, &opts), 0);
 		compare(path, profiles[i].file);
-		test_validate_xml(path, profiles[i].xsd);
+		if (profiles[i].xsd)
+			test_validate_xml(path, profiles[i].xsd);
+		else
+			test_validate_junit_gitlab(path);
+		if (profiles[i].p == HIL_JUNIT_JENKINS)
+			test_validate_junit_suites(path, "surefire-test-report.xsd");
+		free(dir);
 		free(path);
 	}
 	hil_results_free(res);

@@ -67,3 +67,41 @@ Test(pipelines, jenkinsfile_uses_real_commands_and_maps_exit_codes)
 	commands_exist(text);
 	free(text);
 }
+
+/* Issue 18: each install published once (the rack jobs, not the merge),
+ * one rack at a time (resource_group, lock), what Jenkins keeps and links
+ * (keepProperties, junit-attachments). */
+static unsigned count(const char *text, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+Test(pipelines, junit_is_published_once_per_install_and_racks_are_locked)
+{
+	struct hil_diag d = { 0 };
+	struct hil_ynode *root = NULL;
+	char *gitlab = read(HIL_SOURCE_DIR "/ci/gitlab-ci.yml");
+	char *jenkins = read(HIL_SOURCE_DIR "/ci/Jenkinsfile");
+
+	cr_assert_eq(hil_yaml_load_file(&root, HIL_SOURCE_DIR "/ci/gitlab-ci.yml", &d), 0);
+	const struct hil_ynode *merge_artifacts = hil_ymap_get(hil_ymap_get(root, "merge"), "artifacts");
+	cr_assert_null(hil_ymap_get(merge_artifacts, "reports"), "the merge job publishes no JUnit");
+	cr_assert_eq(count(gitlab, "junit:"), 1, "one junit report, in the rack jobs' template");
+	static const char *const racks[] = { "rack-lab-3", "rack-lab-4" };
+	for (int i = 0; i < 2; i++) {
+		const struct hil_ynode *g = hil_ymap_get(hil_ymap_get(root, racks[i]), "resource_group");
+		cr_assert(g && !strcmp(g->text, racks[i]), "%s has its own resource_group", racks[i]);
+	}
+	cr_assert_eq(count(jenkins, "\n  junit ") + count(jenkins, "\n        junit "), 1,
+		     "one junit step, in the rack stages");
+	cr_assert(strstr(jenkins, "keepProperties: true"));
+	cr_assert(strstr(jenkins, "testDataPublishers: [attachments()]"));
+	cr_assert(strstr(jenkins, "lock(resource: \"sfi-rack-${rack}\")"));
+	hil_ynode_free(root);
+	free(gitlab);
+	free(jenkins);
+}

@@ -93,7 +93,9 @@ static xmlDocPtr write_junit(char **path_out)
 	char *path = NULL;
 
 	cr_assert(asprintf(&path, "%s/junit.xml", dir) > 0);
-	cr_assert_eq(hil_report_junit_write(res, path, HIL_JUNIT_JENKINS), 0);
+	/* attachment paths relative to the results folder (the base given) */
+	struct hil_junit_opts opts = { .profile = HIL_JUNIT_JENKINS, .attachment_base = dir };
+	cr_assert_eq(hil_report_junit_write_opts(res, path, &opts), 0);
 	hil_results_free(res);
 	json_decref(records);
 	free(dir);
