@@ -181,6 +181,55 @@ static int board_suite(xmlTextWriterPtr w, const struct hil_junit_ctx *ctx, size
 	return 0;
 }
 
+/* An incomplete campaign's JUnit must not read as green: one more suite,
+ * "campaign", with one testcase in error saying why (the CI shows it
+ * beside the boards' suites; docs/reading-reports.md). */
+static void incomplete_suite(xmlTextWriterPtr w, const struct hil_junit_ctx *ctx)
+{
+	const struct hil_results *res = ctx->res;
+	bool jenkins = ctx->profile == HIL_JUNIT_JENKINS;
+	char planned[48] = "";
+
+	if (res->installs_planned)
+		snprintf(planned, sizeof(planned), " of %llu planned", res->installs_planned);
+	char *text = hil_xasprintf("The campaign did not run to its end: %s\n%llu install(s)%s in the "
+				   "journal; the results above cover only those.\n", res->why_incomplete,
+				   res->installs_done, planned);
+	xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+	hil_junit_attr(w, "name", "campaign");
+	hil_junit_attr(w, "tests", "1");
+	hil_junit_attr(w, "failures", "0");
+	hil_junit_attr(w, "errors", "1");
+	hil_junit_attr(w, "skipped", "0");
+	hil_junit_attr(w, "time", "0.000");
+	if (!jenkins || (res->started && res->started[0]))
+		hil_junit_attr(w, "timestamp", hil_results_text(res->started));
+	if (!jenkins) {
+		hil_junit_attr(w, "hostname", res->host && res->host[0] ? res->host : "localhost");
+		hil_junit_attr_num(w, "id", "%.0f", (double)res->board_count);
+		hil_junit_attr(w, "package", hil_results_text(res->campaign));
+	}
+	xmlTextWriterStartElement(w, BAD_CAST "properties");
+	hil_junit_property(w, "campaign", hil_results_text(res->campaign));
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "testcase");
+	hil_junit_attr(w, "name", "campaign complete");
+	hil_junit_attr(w, "classname", hil_results_text(res->campaign));
+	hil_junit_attr(w, "time", "0.000");
+	xmlTextWriterStartElement(w, BAD_CAST "error");
+	hil_junit_attr(w, "message", res->why_incomplete);
+	hil_junit_attr(w, "type", "incomplete");
+	xmlTextWriterWriteString(w, BAD_CAST text);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndElement(w);
+	if (ctx->profile == HIL_JUNIT_GITLAB || ctx->profile == HIL_JUNIT_STRICT)
+		hil_junit_element(w, "system-out", "");
+	if (!jenkins)
+		hil_junit_element(w, "system-err", "");
+	xmlTextWriterEndElement(w);
+	free(text);
+}
+
 int hil_junit_profile_from_name(const char *name)
 {
 	static const char *const names[] = { "jenkins", "gitlab", "strict" };
@@ -247,13 +296,17 @@ static int write_document(struct hil_atomic_file *af, const struct hil_junit_ctx
 		hil_junit_attr_num(w, "time", "%.3f", time);
 		for (int v = 0; v < HIL_VERDICT_COUNT; v++)
 			tests += (double)totals[v];
+		tests += !results->complete; /* the "campaign complete" case */
 		hil_junit_attr_num(w, "tests", "%.0f", tests);
 		hil_junit_attr_num(w, "failures", "%.0f",
 				   (double)(totals[HIL_VERDICT_FAIL] + totals[HIL_VERDICT_XPASS]));
-		hil_junit_attr_num(w, "errors", "%.0f", (double)totals[HIL_VERDICT_ERROR]);
+		hil_junit_attr_num(w, "errors", "%.0f", (double)totals[HIL_VERDICT_ERROR] +
+				   !results->complete);
 	}
 	for (size_t i = 0; i < results->board_count && !error; i++)
 		error = board_suite(w, ctx, i);
+	if (!error && !results->complete)
+		incomplete_suite(w, ctx);
 	xmlTextWriterEndDocument(w);
 	xmlFreeTextWriter(w); /* flushes and closes @out */
 	*bytes = sink.bytes;
@@ -276,6 +329,15 @@ static int context_init(struct hil_junit_ctx *ctx, const struct hil_results *res
 	if (!ctx->dir)
 		ctx->dir = hil_xstrdup(dir);
 	free(copy);
+	if (!opts->shown_dir) {
+		ctx->shown = hil_xstrdup(ctx->dir);
+	} else if (opts->shown_dir[0] == '/') {
+		ctx->shown = hil_xstrdup(opts->shown_dir);
+	} else {
+		char cwd[4096];
+		ctx->shown = getcwd(cwd, sizeof(cwd)) ? hil_xasprintf("%s/%s", cwd, opts->shown_dir)
+			     : hil_xstrdup(opts->shown_dir);
+	}
 	if (!base || !base[0])
 		base = ".";
 	if (!(ctx->base = realpath(base, NULL)))
@@ -288,6 +350,7 @@ static int context_init(struct hil_junit_ctx *ctx, const struct hil_results *res
 static void context_fini(struct hil_junit_ctx *ctx)
 {
 	free(ctx->dir);
+	free(ctx->shown);
 	free(ctx->base);
 	free(ctx->scenario);
 }
@@ -328,9 +391,9 @@ out:
 }
 
 int hil_report_junit_write(const struct hil_results *results, const char *path,
-			   enum hil_junit_profile profile)
+			   enum hil_junit_profile profile, const char *shown_dir)
 {
-	struct hil_junit_opts opts = { .profile = profile,
+	struct hil_junit_opts opts = { .profile = profile, .shown_dir = shown_dir,
 				       .attachment_base = getenv(HIL_JUNIT_ATTACHMENT_BASE_ENV) };
 
 	return hil_report_junit_write_opts(results, path, &opts);

@@ -55,6 +55,10 @@ struct hil_junit_opts {
 	/* Where the journal's relative log paths are; NULL: the folder of the
 	 * junit.xml written. Optional. */
 	const char *results_dir;
+	/* The folder as the paths name it, when the reports are written
+	 * elsewhere first (merge builds beside it and renames); NULL: where
+	 * they are written. Optional. */
+	const char *shown_dir;
 	/* The largest file to write: past it the output is trimmed in steps
 	 * (docs/reading-reports.md, "Size"). 0: HIL_JUNIT_GITLAB_MAX_BYTES for
 	 * the gitlab profile, no limit for the others. */
@@ -66,9 +70,10 @@ int hil_junit_profile_from_name(const char *name);
 
 /* Writes junit.xml to @path (atomically; streamed, memory does not grow
  * with the installs). The attachment base is $SFI_HARNESS_ATTACHMENT_BASE
- * when set, else the current working directory. */
+ * when set, else the current working directory; @shown_dir as in
+ * hil_junit_opts (NULL: the folder of @path). */
 int hil_report_junit_write(const struct hil_results *results, const char *path,
-			   enum hil_junit_profile profile);
+			   enum hil_junit_profile profile, const char *shown_dir);
 
 /* The same with every option spelled out. */
 int hil_report_junit_write_opts(const struct hil_results *results, const char *path,

@@ -23,6 +23,7 @@ struct hil_junit_ctx {
 	enum hil_junit_trim trim;
 	const struct hil_results *res;
 	char *dir;                /* the results folder (real path) */
+	char *shown;              /* the folder as attachment paths name it */
 	char *base;               /* the attachment base (real path) */
 	char *scenario;           /* the scenario file as written in `file` */
 };

@@ -73,7 +73,7 @@ static char *full_path(const struct hil_junit_ctx *ctx, const char *log)
 
 char *hil_junit_path(const struct hil_junit_ctx *ctx, const char *log)
 {
-	char *full = full_path(ctx, log);
+	char *full = log[0] == '/' ? hil_xstrdup(log) : hil_xasprintf("%s/%s", ctx->shown, log);
 	size_t n = strlen(ctx->base);
 
 	if (n == 1) /* the base is "/" */

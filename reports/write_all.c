@@ -8,11 +8,18 @@
 
 int hil_reports_write_all(const struct hil_results *results, const char *dir, int junit_profile)
 {
+	return hil_reports_write_all_as(results, dir, NULL, junit_profile);
+}
+
+int hil_reports_write_all_as(const struct hil_results *results, const char *dir,
+			     const char *shown_dir, int junit_profile)
+{
 	char path[4096];
 	int error;
 
 	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	if ((error = hil_report_junit_write(results, path, (enum hil_junit_profile)junit_profile)) < 0)
+	if ((error = hil_report_junit_write(results, path, (enum hil_junit_profile)junit_profile,
+					    shown_dir)) < 0)
 		return error;
 	snprintf(path, sizeof(path), "%s/report.html", dir);
 	if ((error = hil_report_html_write(results, path)) < 0)

@@ -438,7 +438,8 @@ static int build(struct merge *m, struct source *src, int n, const char *tmp, co
 	    (error = link_logs(src, n, tmp)) < 0)
 		goto out;
 	hil_results_finish(m->results);
-	if ((error = hil_reports_write_all(m->results, tmp, hil_results_junit_profile(m->results))) < 0 ||
+	if ((error = hil_reports_write_all_as(m->results, tmp, out,
+					      hil_results_junit_profile(m->results))) < 0 ||
 	    (error = hil_fsync_dir(tmp)) < 0)
 		goto out;
 	if (rename(tmp, out) != 0) {

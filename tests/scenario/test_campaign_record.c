@@ -5,6 +5,7 @@
  * one never exits 0), and merge is all or nothing, brings the logs along
  * and refuses folders of another campaign. */
 #include "harness/util/fileutil.h"
+#include "junit_check.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -453,4 +454,39 @@ Test(campaign_record, resume_with_install_names_over_any_key_bound_runs_each_onc
 	free(out);
 	free(s);
 	free(text);
+}
+
+Test(campaign_record, the_junit_of_an_incomplete_campaign_says_so_and_validates)
+{
+	static const char *const profiles[] = { "jenkins", "gitlab", "strict" };
+
+	for (size_t p = 0; p < 3; p++) {
+		char *out = NULL, *output = NULL, *junit = NULL, *text = NULL;
+		size_t len;
+		int status;
+		cr_assert(asprintf(&out, "%s/junit-%s", dir, profiles[p]) > 0);
+		char *argv[] = { HIL_BINARY, "run", "--quiet", "--junit-profile", (char *)profiles[p],
+				 "--rack", rack, "--out", out, scen, NULL };
+		pid_t pid = test_spawn_quiet(argv);
+		for (int i = 0; i < 10000 && cases_in(out) < 2; i++)
+			usleep(1000);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		char *report[] = { HIL_BINARY, "report", out, NULL };
+		cr_assert_eq(test_spawn(report, &output), 3, "%s", output);
+		junit = path_in(out, "junit.xml");
+		cr_assert_eq(hil_read_file(&text, &len, junit, 1 << 24), 0);
+		cr_assert(strstr(text, "name=\"campaign complete\""), "%s: %s", profiles[p], text);
+		cr_assert(strstr(text, "type=\"incomplete\""), "%s", profiles[p]);
+		if (p == 0)
+			test_validate_junit_suites(junit, "surefire-test-report.xsd");
+		else if (p == 1)
+			test_validate_junit_gitlab(junit);
+		else
+			test_validate_xml(junit, "junit-10.xsd");
+		free(text);
+		free(junit);
+		free(output);
+		free(out);
+	}
 }

@@ -89,7 +89,7 @@ Test(golden, strict_profile_has_no_extra_elements)
 	char *path = out_path("strict.xml"), *xml = NULL;
 	size_t len;
 
-	cr_assert_eq(hil_report_junit_write(res, path, HIL_JUNIT_STRICT), 0);
+	cr_assert_eq(hil_report_junit_write(res, path, HIL_JUNIT_STRICT, NULL), 0);
 	cr_assert_eq(hil_read_file(&xml, &len, path, 1 << 24), 0);
 	cr_assert_null(strstr(xml, "flakyError"));
 	cr_assert_null(strstr(xml, "<testsuites name"));
