@@ -118,7 +118,7 @@ static int save(struct hil_strbuf *t, const char *path, const void *data, size_t
 {
 	if (hil_write_file_replace(path, data, len) == 0)
 		return 0;
-	hil_strbuf_printf(t, "Error: cannot write %s: %s\n", path, hil_error_last());
+	hil_strbuf_printf(t, "Error: cannot write %s: %s\n", path, hil_error_last()); /* unverified */
 	return 1;
 }
 
@@ -254,7 +254,7 @@ static int sim_read_flash(struct hil_strbuf *t, struct hil_sim_board *b,
 	FILE *f = NULL;
 	int status = 1;
 
-	/* unverified: the -u answer's wording */
+	/* unverified: the -u answer's wording, its errors and its end */
 	hil_strbuf_printf(t, "UPLOADING ...\n  Size          : %u Bytes\n  Address       : 0x%X\n\n"
 			  "Read progress:\n", req->size, req->address);
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->per_kib_ms * (req->size / 1024 + 1) / 4);
@@ -309,6 +309,7 @@ static int sim_read_words(struct hil_strbuf *t, struct hil_sim_board *b,
 	}
 	for (uint32_t off = 0; off < req->size; off += 4) {
 		if (!read_word(b, req->address + off, &word)) {
+			/* unverified: wording */
 			hil_strbuf_printf(t, "\nError: failed to read memory at address 0x%08X\n",
 					  req->address + off);
 			return 1;
