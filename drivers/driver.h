@@ -85,6 +85,29 @@ struct hil_driver {
 	const void *cfg;              /* the backend's settings (parse_config), borrowed */
 };
 
+/* One finding of `sfi-harness doctor` about the rack's hardware on this
+ * host (harness/cli/cli_doctor.c): how it stands, what was seen, and what
+ * to do when it is not ok. */
+enum hil_health_level { HIL_HEALTH_OK, HIL_HEALTH_WARN, HIL_HEALTH_FAIL };
+
+struct hil_health {
+	enum hil_health_level level;
+	char what[400];               /* "FTDI FT6ABC12 interface A (FT232H) at USB 1-4.2" */
+	char todo[256];               /* "" when there is nothing to do */
+};
+
+/* Where a backend's inspect() operation (power, console) reports: add() is
+ * called once per finding, with the caller's @payload. */
+struct hil_health_sink {
+	void (*add)(void *payload, const struct hil_health *finding);
+	void *payload;
+};
+
+/* Reports one finding to @sink: @todo (may be NULL) says what to do, the
+ * rest is printf-like (what was seen). */
+void hil_health_add(const struct hil_health_sink *sink, enum hil_health_level level,
+		    const char *todo, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Finds backend @name of @role (drivers/registry.c), allocates its
  * instance and state and opens it for @entry with settings @cfg (see
  * struct hil_driver). HIL_ECONFIG when no such backend is built; else

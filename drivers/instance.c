@@ -14,8 +14,23 @@
 #include "harness/config/rack.h"
 #include "harness/util/xalloc.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void hil_health_add(const struct hil_health_sink *sink, enum hil_health_level level,
+		    const char *todo, const char *fmt, ...)
+{
+	struct hil_health h = { .level = level };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(h.what, sizeof(h.what), fmt, ap);
+	va_end(ap);
+	snprintf(h.todo, sizeof(h.todo), "%s", todo ? todo : "");
+	sink->add(sink->payload, &h);
+}
 
 int hil_driver_ctx_init(struct hil_driver_ctx *ctx, const struct hil_rack *rack, uint64_t seed,
 			const char *sim_state_dir)

@@ -23,6 +23,12 @@ struct hil_console_ops {
 	 * *got_out is 0 when nothing came in time (not an error). */
 	int (*read)(struct hil_console *c, char *buf, size_t size, unsigned timeout_ms,
 		    size_t *got_out);
+	/* Optional (NULL: nothing to check on the host, as for sim): reports
+	 * to @sink whether @board's console (its settings in
+	 * board->console_cfg) is there and this user may open it, without
+	 * opening it (opening a tty can toggle DTR/RTS). */
+	void (*inspect)(const struct hil_driver_ctx *ctx, const struct hil_rack_board *board,
+			const struct hil_health_sink *sink);
 };
 
 static inline struct hil_console *hil_console_of(struct hil_driver *drv)

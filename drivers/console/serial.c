@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -149,6 +150,34 @@ static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned t
 	return 0;
 }
 
+/* The node is there, a terminal, and this user may read and write it.
+ * Not opened: opening a tty raises DTR and RTS, which some boards wire to
+ * their reset. */
+static void serial_inspect(const struct hil_driver_ctx *ctx, const struct hil_rack_board *b,
+			   const struct hil_health_sink *sink)
+{
+	const struct serial_cfg *cfg = b->console_cfg;
+	const char *dev = cfg && cfg->device ? cfg->device : "(none)";
+	struct stat st;
+
+	(void)ctx;
+	if (stat(dev, &st) != 0)
+		hil_health_add(sink, HIL_HEALTH_FAIL, "plug in the adapter, power the board on (a "
+			       "DK's ST-LINK VCP exists only while the kit is powered: sfi-harness "
+			       "power BOARD on), or fix console.device in the rack",
+			       "console of %s: %s: %s", b->name, dev, strerror(errno));
+	else if (!S_ISCHR(st.st_mode))
+		hil_health_add(sink, HIL_HEALTH_FAIL, "console.device must name a serial port "
+			       "(/dev/serial/by-id/...)", "console of %s: %s is not a terminal",
+			       b->name, dev);
+	else if (access(dev, R_OK | W_OK) != 0)
+		hil_health_add(sink, HIL_HEALTH_FAIL, "install the udev rules of docs/lab-setup.md "
+			       "§2 and add this user to the dialout group (log in again)",
+			       "console of %s: %s: %s for this user", b->name, dev, strerror(errno));
+	else
+		hil_health_add(sink, HIL_HEALTH_OK, NULL, "console of %s: %s", b->name, dev);
+}
+
 const struct hil_console_ops hil_console_serial = {
 	.drv = {
 		.name = "serial",
@@ -160,4 +189,5 @@ const struct hil_console_ops hil_console_serial = {
 		.close = serial_close,
 	},
 	.read = serial_read,
+	.inspect = serial_inspect,
 };

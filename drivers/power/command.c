@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The controller's settings: `on`, `off` (argv lists, NULL-ended) and
  * `timeout_s`. */
@@ -146,6 +147,36 @@ out:
 	return error;
 }
 
+/* The programs of on and off are there and may be run (a bare name is
+ * looked up in PATH, as it is run). */
+static void command_inspect(const struct hil_driver_ctx *ctx, const struct hil_rack_power *entry,
+			    const struct hil_health_sink *sink)
+{
+	const struct command_cfg *cfg = entry->cfg;
+	char **argvs[2] = { cfg ? cfg->on_argv : NULL, cfg ? cfg->off_argv : NULL };
+
+	(void)ctx;
+	for (int k = 0; k < 2; k++) {
+		const char *prog = argvs[k] && argvs[k][0] ? argvs[k][0] : NULL;
+		char *found = prog && !strchr(prog, '/') ? hil_find_in_path(prog) : NULL;
+		bool ok = prog && (strchr(prog, '/') ? access(prog, X_OK) == 0 : found != NULL);
+
+		if (k == 1 && prog && argvs[0] && argvs[0][0] && !strcmp(prog, argvs[0][0])) {
+			free(found);
+			break; /* on and off run the same program: said once */
+		}
+		if (ok)
+			hil_health_add(sink, HIL_HEALTH_OK, NULL, "power %s: %s runs %s%s%s",
+				       entry->id, k ? "off" : "on", prog, found ? " = " : "",
+				       found ? found : "");
+		else
+			hil_health_add(sink, HIL_HEALTH_FAIL, "install it, or give its absolute path "
+				       "in the rack", "power %s: %s command %s not found or not "
+				       "executable", entry->id, k ? "off" : "on", prog ? prog : "(none)");
+		free(found);
+	}
+}
+
 const struct hil_power_ops hil_power_command = {
 	.drv = {
 		.name = "command",
@@ -157,4 +188,5 @@ const struct hil_power_ops hil_power_command = {
 		.close = command_close,
 	},
 	.set = command_set,
+	.inspect = command_inspect,
 };

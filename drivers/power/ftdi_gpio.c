@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftdi.h>
+#include <libusb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,6 +370,100 @@ static int ftdi_gpio_get(struct hil_power *pw, const struct hil_rack_line *line,
 	return 0;
 }
 
+/* Chip kind and interface count from bcdDevice, as libftdi's
+ * ftdi_usb_open_dev() tells the chips apart. */
+static const char *chip_kind(uint16_t bcd, unsigned *interfaces)
+{
+	static const struct { uint16_t bcd; const char *name; unsigned interfaces; } kinds[] = {
+		{ 0x0200, "FT232AM", 1 }, { 0x0400, "FT232BM", 1 }, { 0x0500, "FT2232C", 2 },
+		{ 0x0600, "FT232R", 1 }, { 0x0700, "FT2232H", 2 }, { 0x0800, "FT4232H", 4 },
+		{ 0x0900, "FT232H", 1 }, { 0x1000, "FT230X", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (kinds[i].bcd == bcd) {
+			*interfaces = kinds[i].interfaces;
+			return kinds[i].name;
+		}
+	*interfaces = 4; /* unknown: do not refuse an interface for it */
+	return "FTDI chip";
+}
+
+/* "1-4.2", the USB port path (as sfi-harness probes prints it). */
+static void usb_port(libusb_device *dev, char *out, size_t size)
+{
+	uint8_t ports[8];
+	int n = libusb_get_port_numbers(dev, ports, sizeof(ports));
+	size_t used = (size_t)snprintf(out, size, "%u-", libusb_get_bus_number(dev));
+
+	for (int i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%u", i ? "." : "", ports[i]);
+}
+
+/* The doctor's look at a controller: its chip on the bus (by serial), the
+ * interface on that chip, where it is, whether this user may open it.
+ * Nothing is sent to the chip: libftdi reads the string descriptors only
+ * (ftdi_usb_get_strings opens and closes the device, no SIO request). The
+ * libftdi messages are reported as they are; there is no HIL_E code to
+ * translate them into (ftdi_fail serves open instances). */
+static void ftdi_gpio_inspect(const struct hil_driver_ctx *ctx, const struct hil_rack_power *entry,
+			      const struct hil_health_sink *sink)
+{
+	const struct ftdi_gpio_cfg *cfg = entry->cfg;
+	struct ftdi_context *f = ftdi_new();
+	struct ftdi_device_list *list = NULL;
+	const char *want = cfg && cfg->serial ? cfg->serial : NULL;
+	char iface = cfg && cfg->interface ? cfg->interface : 'A';
+	bool found = false, denied = false;
+	int n;
+
+	(void)ctx;
+	if (!cfg || !f || (n = ftdi_usb_find_all(f, &list, (int)cfg->vid, (int)cfg->pid)) < 0) {
+		hil_health_add(sink, HIL_HEALTH_FAIL, "check that libusb can read the USB bus",
+			       "power %s: cannot list FTDI devices: %s", entry->id,
+			       f ? ftdi_get_error_string(f) : "no libftdi context");
+		goto out;
+	}
+	for (struct ftdi_device_list *d = list; d && !found; d = d->next) {
+		char serial[64] = "", port[32];
+		struct libusb_device_descriptor desc;
+		unsigned interfaces;
+		const char *kind;
+
+		if (ftdi_usb_get_strings(f, d->dev, NULL, 0, NULL, 0, serial, sizeof(serial)) < 0) {
+			denied = true; /* its strings cannot be read: it cannot be opened */
+			continue;
+		}
+		if (want && strcmp(serial, want) != 0)
+			continue;
+		found = true;
+		usb_port(d->dev, port, sizeof(port));
+		kind = libusb_get_device_descriptor(d->dev, &desc) == 0
+			? chip_kind(desc.bcdDevice, &interfaces) : (interfaces = 4, "FTDI chip");
+		if ((unsigned)(iface - 'A') >= interfaces)
+			hil_health_add(sink, HIL_HEALTH_FAIL, "pick an interface the chip has "
+				       "(interface: A .. in the rack)", "power %s: FTDI %s (%s) at USB "
+				       "%s has no interface %c", entry->id, serial, kind, port, iface);
+		else
+			hil_health_add(sink, HIL_HEALTH_OK, NULL, "power %s: FTDI %s (%s) interface %c "
+				       "at USB %s", entry->id, serial, kind, iface, port);
+	}
+	if (!found)
+		hil_health_add(sink, HIL_HEALTH_FAIL, denied
+			       ? "install the udev rules of docs/lab-setup.md §2 and add this user "
+				 "to plugdev (log in again)"
+			       : "plug the chip in, or fix usb: {vid, pid, serial} (lsusb -v -d 0403: "
+				 "| grep iSerial)",
+			       "power %s: FTDI %04X:%04X %s %s", entry->id, cfg->vid, cfg->pid,
+			       want ? want : "(any serial)", denied
+			       ? "not readable by this user (a chip's strings could not be read)"
+			       : "not on the USB bus");
+out:
+	ftdi_list_free(&list);
+	if (f)
+		ftdi_free(f);
+}
+
 const struct hil_power_ops hil_power_ftdi_gpio = {
 	.drv = {
 		.name = "ftdi_gpio",
@@ -383,4 +478,5 @@ const struct hil_power_ops hil_power_ftdi_gpio = {
 	},
 	.set = ftdi_gpio_set,
 	.get = ftdi_gpio_get,
+	.inspect = ftdi_gpio_inspect,
 };

@@ -32,6 +32,13 @@ struct hil_power_ops {
 	/* Optional (NULL when the lines cannot be read back): the real state
 	 * of @line, logical as for set(). */
 	int (*get)(struct hil_power *pw, const struct hil_rack_line *line, bool *on_out);
+	/* Optional (NULL: nothing to check on the host, as for sim): reports
+	 * to @sink whether controller @entry (its settings in entry->cfg) is
+	 * reachable from this host, without opening it or touching a line:
+	 * the device by serial and interface, where on the USB tree, whether
+	 * this user may open it (`sfi-harness doctor`). */
+	void (*inspect)(const struct hil_driver_ctx *ctx, const struct hil_rack_power *entry,
+			const struct hil_health_sink *sink);
 };
 
 static inline struct hil_power *hil_power_of(struct hil_driver *drv)

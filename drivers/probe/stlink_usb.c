@@ -2,10 +2,17 @@
  * V3 product ids (../shared/research/sfi.md §6.1), their serial strings,
  * and the USB port path, so a lab can tell which probe is on which board.
  *
- * Serials: V2-1 and V3 report their serial as a readable string. The
- * original ST-LINK/V2 (0x3748) reports 12 raw bytes instead; like ST's own
- * tools we print those as 24 hex digits, which is what STM32_Programmer_CLI
- * shows and accepts in sn=.
+ * Serials: probes report their serial as a string descriptor of 24
+ * UTF-16 units (bLength 50), read as text. Old ST-LINK/V2 firmware (PID
+ * 0x3748) has a bug: it puts the 12 raw bytes of the serial in the
+ * descriptor, one per UTF-16 unit (bLength 26). Only then are the low
+ * bytes printed as 24 hex digits, which is what STM32_Programmer_CLI
+ * shows and takes in sn=. The rule is OpenOCD's
+ * (openocd-org/openocd src/jtag/drivers/stlink_usb.c,
+ * stlink_usb_get_alternate_serial(): "based on the length (0x1a = 26) we
+ * could easily decide if we have to fixup the serial"; bLength 50 is the
+ * "good ST-Link adapter" read as a string). Current V2 firmware reports a
+ * normal string, used as it is.
  *
  * Each listing uses a fresh libusb context, so it sees the bus as it is now
  * (after a power cycle, the probe of an STM32H7B3I-DK disappears and comes
@@ -82,18 +89,33 @@ static void stlink_close(struct hil_driver *drv)
 	(void)drv;
 }
 
-/* The ST-LINK/V2 quirk: 12 binary bytes in the string descriptor, one per
- * UTF-16 unit. Printed as hex, as ST's tools do. */
-static void binary_serial(libusb_device_handle *h, uint8_t index, char *out, size_t size)
+/* The LANGID of string descriptor zero, as OpenOCD reads it; 0x0409 when
+ * the device gives none. */
+static uint16_t langid(libusb_device_handle *h)
+{
+	unsigned char d[8];
+	int n = libusb_get_string_descriptor(h, 0, 0, d, sizeof(d));
+
+	return n >= 4 ? (uint16_t)(d[2] | d[3] << 8) : 0x0409;
+}
+
+/* The old ST-LINK/V2 firmware's descriptor (see the top of the file): the
+ * low byte of each of its 12 UTF-16 units, as hex. False when the
+ * descriptor is not that one (bLength other than 26), so the caller reads
+ * it as the string it is. */
+static bool binary_serial(libusb_device_handle *h, uint8_t index, char *out, size_t size)
 {
 	unsigned char desc[64];
 	struct hil_strbuf b = HIL_STRBUF_INIT;
-	int n = libusb_get_string_descriptor(h, index, 0x0409, desc, sizeof(desc));
+	int n = libusb_get_string_descriptor(h, index, langid(h), desc, sizeof(desc));
 
-	for (int i = 2; i + 1 < n; i += 2)
+	if (n < 26 || desc[0] != 26 || desc[1] != LIBUSB_DT_STRING)
+		return false;
+	for (int i = 2; i < 26; i += 2)
 		hil_strbuf_printf(&b, "%02X", desc[i]);
 	hil_copy_str(out, size, hil_strbuf_str(&b));
 	hil_strbuf_free(&b);
+	return true;
 }
 
 static void read_serial(libusb_device *dev, const struct libusb_device_descriptor *d,
@@ -108,8 +130,9 @@ static void read_serial(libusb_device *dev, const struct libusb_device_descripto
 		snprintf(info->serial, sizeof(info->serial), "?(%s)", libusb_error_name(rc));
 		return;
 	}
-	if (d->idProduct == 0x3748) {
-		binary_serial(h, d->iSerialNumber, info->serial, sizeof(info->serial));
+	if (d->idProduct == 0x3748 && binary_serial(h, d->iSerialNumber, info->serial,
+						       sizeof(info->serial))) {
+		/* the old V2 firmware's raw bytes, now hex */
 	} else if ((rc = libusb_get_string_descriptor_ascii(h, d->iSerialNumber, s, sizeof(s))) > 0) {
 		hil_copy_str(info->serial, sizeof(info->serial), (const char *)s);
 	} else {

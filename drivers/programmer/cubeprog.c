@@ -23,26 +23,109 @@
 #define ABORT_TIMEOUT_S 30
 #define MAX_ARGS 24
 
-/* The programmer's settings in the rack: `path` (resolved against the
- * rack file when it names a folder), `freq_khz`, `reset`. */
-struct cubeprog_cfg {
-	char *path;                 /* NULL: STM32_Programmer_CLI from PATH */
-	unsigned freq_khz;          /* 0: the tool's default */
-	char *reset;                /* SWrst, HWrst, Crst; NULL: the tool's default */
+/* How the tool connects (`-c port=swd mode= reset= freq=`): one set for
+ * every operation (`connect:`) and one for the SFI install
+ * (`sfi_connect:`, over `connect:` key by key). -1 / 0: not set. */
+struct cubeprog_connect {
+	int mode;                   /* index into connect_modes */
+	int reset;                  /* index into reset_modes */
+	unsigned freq_khz;
 };
 
+/* The programmer's settings in the rack: `path` (resolved against the
+ * rack file when it names a folder), `connect`, `sfi_connect`, `list`, and
+ * `freq_khz`/`reset` (the older spelling of connect's). */
+struct cubeprog_cfg {
+	char *path;                 /* NULL: STM32_Programmer_CLI from PATH */
+	struct cubeprog_connect connect, sfi_connect;
+	int list;                   /* index into list_kinds */
+};
+
+/* The values the CLI's help gives (../shared/research/sfi.md §2.1, S3;
+ * UM2237's command-line chapter): "mode=<mode> : Connection mode. Value in
+ * {UR/HOTPLUG/NORMAL/POWERDOWN/HWRSTPULSE}", "reset=<mode> : Reset modes:
+ * SWrst/HWrst/Crst", "-l <st-link> ... <st-link-only> : Enumarte st-link
+ * list without connecting and intruse the target". */
+static const char *const connect_modes[] = { "UR", "HOTPLUG", "NORMAL", "POWERDOWN",
+					     "HWRSTPULSE", NULL };
 static const char *const reset_modes[] = { "SWrst", "HWrst", "Crst", NULL };
-static const char *const *const key_lists[] = { reset_modes, NULL };
+static const char *const list_kinds[] = { "st-link-only", "st-link", NULL };
+static const char *const connect_keys[] = { "mode", "reset", "freq_khz", NULL };
+static const char *const *const key_lists[] = { connect_modes, reset_modes, list_kinds,
+						connect_keys, NULL };
+
+enum { MODE_UR, MODE_HOTPLUG };
+
+/* Defaults (docs/racks.md "Connect settings"):
+ * - every operation but the install: mode=UR reset=HWrst. A released
+ *   image (SBSFU) disables the debug port once it runs, so a HOTPLUG or
+ *   NORMAL connect to a board after a good install finds no target; under
+ *   reset the probe holds NRST while it connects, before any firmware runs
+ *   (unverified: that UR reaches an H7A/B whose image disabled SWD; RDP
+ *   level 1 still blocks flash reads). The help: "Reset mode with UR
+ *   connection mode is HWrst".
+ * - the SFI install: mode=HOTPLUG, AN5054 §3.3.2 "Using a debug connection
+ *   'HOTPLUG' mode must be used with the connect command", as its H7
+ *   invocations (§4.3.7) and the seed's log do; reset and freq as for the
+ *   other operations (the tool's default when unset). */
+static const struct cubeprog_connect default_connect = { MODE_UR, 1, 0 };
+static const struct cubeprog_connect default_sfi_connect = { MODE_HOTPLUG, -1, 0 };
+
+static void parse_connect(struct hil_ycheck *c, const struct hil_ynode *node, const char *what,
+			  struct cubeprog_connect *out)
+{
+	const struct hil_ynode *v;
+	unsigned long freq;
+	int i;
+
+	if (!hil_ycheck_map(c, node, what, connect_keys) && node->kind != HIL_YNODE_MAP)
+		return;
+	if ((v = hil_ymap_get(node, "mode")) && hil_ycheck_enum(c, v, "connect mode", connect_modes, &i))
+		out->mode = i;
+	if ((v = hil_ymap_get(node, "reset")) && hil_ycheck_enum(c, v, "reset", reset_modes, &i))
+		out->reset = i;
+	/* 5 kHz is the lowest SWD rate of an STLINK-V3, 24 MHz (the seed's
+	 * "SWD freq : 24000 KHz") the highest; 100 MHz leaves room */
+	if ((v = hil_ymap_get(node, "freq_khz")) &&
+	    hil_ycheck_uint(c, v, "freq_khz", 5, 100000, &freq))
+		out->freq_khz = (unsigned)freq;
+}
+
+/* The older top-level `freq_khz` and `reset`: connect's, for every
+ * operation. Given both ways, the rack is ambiguous. */
+static void parse_legacy(struct hil_ycheck *c, const struct hil_ynode *entry,
+			 struct cubeprog_connect *out)
+{
+	const struct hil_ynode *v, *connect = hil_ymap_get(entry, "connect");
+	unsigned long freq;
+	int mode;
+
+	if ((v = hil_ymap_get(entry, "freq_khz"))) {
+		if (connect && hil_ymap_get(connect, "freq_khz"))
+			hil_ycheck_error(c, v, "freq_khz given twice (here and in connect:); "
+					 "keep connect: {freq_khz: ...}");
+		else if (hil_ycheck_uint(c, v, "freq_khz", 5, 100000, &freq))
+			out->freq_khz = (unsigned)freq;
+	}
+	if ((v = hil_ymap_get(entry, "reset"))) {
+		if (connect && hil_ymap_get(connect, "reset"))
+			hil_ycheck_error(c, v, "reset given twice (here and in connect:); "
+					 "keep connect: {reset: ...}");
+		else if (hil_ycheck_enum(c, v, "reset", reset_modes, &mode))
+			out->reset = mode;
+	}
+}
 
 static void cubeprog_parse_config(struct hil_ycheck *c, const struct hil_ynode *entry,
 				  void **cfg_out)
 {
 	struct cubeprog_cfg *cfg = hil_xcalloc(1, sizeof(*cfg));
 	const struct hil_ynode *v;
-	unsigned long freq;
-	int mode;
+	int i;
 
 	*cfg_out = cfg;
+	cfg->connect = default_connect;
+	cfg->sfi_connect = (struct cubeprog_connect){ -1, -1, 0 };
 	if ((v = hil_ymap_get(entry, "path"))) {
 		char *rel = NULL;
 		/* a bare name is looked up in PATH, a relative path beside the rack */
@@ -51,23 +134,40 @@ static void cubeprog_parse_config(struct hil_ycheck *c, const struct hil_ynode *
 				? hil_xstrdup(rel) : hil_path_relative_to(c->file, rel);
 		free(rel);
 	}
-	if ((v = hil_ymap_get(entry, "freq_khz")) &&
-	    hil_ycheck_uint(c, v, "freq_khz", 5, 100000, &freq))
-		cfg->freq_khz = (unsigned)freq;
-	if ((v = hil_ymap_get(entry, "reset")) &&
-	    hil_ycheck_enum(c, v, "reset", reset_modes, &mode))
-		cfg->reset = hil_xstrdup(reset_modes[mode]);
+	if ((v = hil_ymap_get(entry, "connect")))
+		parse_connect(c, v, "programmer connect", &cfg->connect);
+	parse_legacy(c, entry, &cfg->connect);
+	if ((v = hil_ymap_get(entry, "sfi_connect")))
+		parse_connect(c, v, "programmer sfi_connect", &cfg->sfi_connect);
+	if ((v = hil_ymap_get(entry, "list")) && hil_ycheck_enum(c, v, "list", list_kinds, &i))
+		cfg->list = i;
 }
 
 static void cubeprog_free_config(void *p)
 {
 	struct cubeprog_cfg *cfg = p;
 
-	if (cfg) {
+	if (cfg)
 		free(cfg->path);
-		free(cfg->reset);
-	}
 	free(cfg);
+}
+
+/* The settings @op connects with: connect's for every operation but the
+ * install; for the install sfi_connect's, with mode HOTPLUG and connect's
+ * freq_khz when it does not say. Its reset is not connect's: that one goes
+ * with mode UR ("Reset mode with UR connection mode is HWrst"), unset it
+ * is the tool's default (SWrst, the seed's "Reset mode : Software reset"). */
+static struct cubeprog_connect connect_for(const struct cubeprog_cfg *cfg, enum hil_prog_op op)
+{
+	struct cubeprog_connect k = cfg->sfi_connect;
+
+	if (op != HIL_PROG_SFI_INSTALL)
+		return cfg->connect;
+	if (k.mode < 0)
+		k.mode = default_sfi_connect.mode;
+	if (!k.freq_khz)
+		k.freq_khz = cfg->connect.freq_khz;
+	return k;
 }
 
 struct argv_builder {
@@ -90,18 +190,19 @@ static void argv_free(struct argv_builder *a)
 	a->count = 0;
 }
 
-/* -c port=swd sn=SERIAL mode=HOTPLUG [freq=K] [reset=MODE]. HOTPLUG is what
- * AN5054 requires for SFI over a debug port. */
-static void connect_args(struct argv_builder *a, const struct cubeprog_cfg *cfg, const char *serial)
+/* -c port=swd sn=SERIAL mode=MODE [reset=RESET] [freq=K], as the help
+ * spells them (../shared/research/sfi.md §2.1). */
+static void connect_args(struct argv_builder *a, const struct cubeprog_connect *k,
+			 const char *serial)
 {
 	arg(a, hil_xstrdup("-c"));
 	arg(a, hil_xstrdup("port=swd"));
 	arg(a, hil_xasprintf("sn=%s", serial ? serial : ""));
-	arg(a, hil_xstrdup("mode=HOTPLUG"));
-	if (cfg->freq_khz)
-		arg(a, hil_xasprintf("freq=%u", cfg->freq_khz));
-	if (cfg->reset)
-		arg(a, hil_xasprintf("reset=%s", cfg->reset));
+	arg(a, hil_xasprintf("mode=%s", connect_modes[k->mode]));
+	if (k->reset >= 0)
+		arg(a, hil_xasprintf("reset=%s", reset_modes[k->reset]));
+	if (k->freq_khz)
+		arg(a, hil_xasprintf("freq=%u", k->freq_khz));
 }
 
 /* The tool starts in its own folder (below), so every path it is given is
@@ -120,7 +221,7 @@ static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 {
 	if (req->op == HIL_PROG_LIST_PROBES) {
 		arg(a, hil_xstrdup("-l"));
-		arg(a, hil_xstrdup("st-link"));
+		arg(a, hil_xstrdup(list_kinds[cfg->list]));
 		return;
 	}
 	if (req->op == HIL_PROG_HSM_COUNTER) {
@@ -128,7 +229,8 @@ static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		arg(a, hil_xasprintf("slot=%d", req->hsm_slot < 0 ? 1 : req->hsm_slot));
 		return;
 	}
-	connect_args(a, cfg, req->probe_serial);
+	struct cubeprog_connect k = connect_for(cfg, req->op);
+	connect_args(a, &k, req->probe_serial);
 	switch (req->op) {
 	case HIL_PROG_SFI_INSTALL:
 		arg(a, hil_xstrdup("-sfi"));
@@ -245,7 +347,9 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 
 static int cubeprog_open(struct hil_driver *drv)
 {
-	static const struct cubeprog_cfg none = { 0 };
+	static const struct cubeprog_cfg none = {
+		.connect = default_connect, .sfi_connect = { -1, -1, 0 },
+	};
 
 	if (!drv->cfg) /* opened without a rack entry: the tool's defaults */
 		drv->cfg = &none;

@@ -38,6 +38,12 @@ struct hil_prog_request {
 	 * another run cannot take the board while this tool still lives, even
 	 * when the harness is gone (hil_subprocess_opts.inherit_fd). */
 	int lock_fd;
+	/* Optional: the connect settings as a tool was given them (`-c mode=
+	 * reset= freq=`); NULL / 0: not given. The stand-in CLI sets them from
+	 * its argv so the simulator prints the connect block the real tool
+	 * would; the cubeprog backend takes its own from the rack instead. */
+	const char *connect_mode, *connect_reset;
+	unsigned freq_khz;
 	/* Optional: each line as the tool prints it (progress display). */
 	void (*on_line)(void *payload, const char *line, size_t len);
 	void *payload;

@@ -47,10 +47,11 @@ static void install_failure_tail(struct hil_strbuf *t, struct hil_sim_board *b, 
 	hil_strbuf_printf(t, "Error: %s SFI file Install Operation Failure! Please, try again\n", path);
 }
 
-static void reconnect(struct hil_strbuf *t, struct hil_sim_board *b)
+static void reconnect(struct hil_strbuf *t, struct hil_sim_board *b,
+		      const struct hil_prog_request *req)
 {
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->connect_ms);
-	hil_cli_connect_block(t, b, false);
+	hil_cli_connect_block(t, b, req, false);
 	hil_strbuf_puts(t, "Reconnected !\n");
 }
 
@@ -75,10 +76,12 @@ static void write_areas(struct hil_sim_board *b, const struct hil_sfi_image *img
 }
 
 /* The last SFI part and its conclusion, per the profile's rule. */
-static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b, const char *path,
-		      const struct hil_sfi_image *img, const struct hil_sim_rss *rss,
-		      const struct hil_sim_rule *rule, uint64_t salt)
+static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b,
+		      const struct hil_prog_request *req, const struct hil_sfi_image *img,
+		      const struct hil_sim_rss *rss, const struct hil_sim_rule *rule)
 {
+	const char *path = req->image;
+	uint64_t salt = req->salt;
 	enum hil_sim_outcome outcome = rule ? rule->outcome : HIL_SIM_SUCCESS;
 	uint32_t rss_value = outcome == HIL_SIM_RSS_ERROR ? rule->rss : 0;
 
@@ -99,7 +102,7 @@ static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b, const char 
 		return 0;
 	}
 	hil_cli_rss_complete(t, rss_value);
-	reconnect(t, b);
+	reconnect(t, b, req);
 	hil_strbuf_puts(t, "Error: SECURITY State Fail\nError: Invalid state after SFI install !\n");
 	if (outcome == HIL_SIM_RSS_ERROR)
 		hil_strbuf_puts(t, "Error: RSS internal system error or License is invalid !\n");
@@ -115,7 +118,7 @@ static int save(struct hil_strbuf *t, const char *path, const void *data, size_t
 {
 	if (hil_write_file_replace(path, data, len) == 0)
 		return 0;
-	hil_strbuf_printf(t, "Error: cannot write %s: %s\n", path, hil_error_last());
+	hil_strbuf_printf(t, "Error: cannot write %s: %s\n", path, hil_error_last()); /* unverified */
 	return 1;
 }
 
@@ -127,6 +130,7 @@ static int sim_certificate(struct hil_strbuf *t, struct hil_sim_board *b, const 
 	hil_strbuf_puts(t, "Reading the chip Certificate...\nRequesting Chip Certificate from device ...\n");
 	if (save(t, path, cert, sizeof(cert)))
 		return 1;
+	/* S6/S7's line; unverified: "Certificate saved to" */
 	hil_strbuf_printf(t, "Get Certificate done successfully\nCertificate saved to %s\n", path);
 	return 0;
 }
@@ -142,7 +146,7 @@ static int sim_get_license(struct hil_strbuf *t, struct hil_sim_world *w, struct
 		       "requesting license for the current STM32 device\nInit Communication ...\n"
 		       "P11 lib initialization Success!\n");
 	if (hil_sim_hsm_counter(w, slot) <= 0) {
-		/* sim wording */
+		/* unverified: wording */
 		hil_strbuf_printf(t, "Error: Failed to get License for Firmware from HSM slot ID %d: "
 				  "counter exhausted\n", slot);
 		return 1;
@@ -151,6 +155,8 @@ static int sim_get_license(struct hil_strbuf *t, struct hil_sim_world *w, struct
 	hil_sim_license_for(b, lic);
 	if (save(t, req->upload_path, lic, sizeof(lic)))
 		return 1;
+	/* unverified: -hsmgetlicense's answer and "License saved to" (the
+	 * first two lines are the install's, S6/S7) */
 	hil_strbuf_printf(t, "Succeed to generate license for the current STM32 device\n"
 			  "Succeed to get License for Firmware from HSM slot ID %d\n"
 			  "License saved to %s\n", slot, req->upload_path);
@@ -166,7 +172,7 @@ static bool license_file_ok(struct hil_strbuf *t, struct hil_sim_board *b, const
 		  hil_sim_license_valid(b, (const uint8_t *)data, len);
 
 	free(data);
-	if (!ok) /* sim wording */
+	if (!ok) /* unverified: the licence-file check's wording */
 		hil_strbuf_printf(t, "Error: License file %s is not valid for this device\n",
 				  path ? path : "(none)");
 	return ok;
@@ -185,7 +191,7 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_world *w, struct hil_sim
 	int status;
 
 	if (hil_sfi_image_load(&img, req->image) < 0) {
-		/* sim wording */
+		/* unverified: wording */
 		hil_strbuf_printf(t, "Error: SFI file %s cannot be used: %s\n", req->image,
 				  hil_error_last());
 		hil_sfi_image_free(img);
@@ -222,17 +228,20 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_world *w, struct hil_sim
 	for (size_t i = 0; i < img->areas_read; i++)
 		parts += img->areas[i].type == 'P';
 	kib = (unsigned)(img->length / 1024 / parts + 1);
-	for (unsigned part = 1; part < parts; part++) {
+	/* a failing install stops after part 1, as the seed's BL 0x91 log does
+	 * (its 9-area image has a P/R split, so 2 parts) */
+	unsigned last = !rss.authentic || (rule && rule->outcome != HIL_SIM_SUCCESS) ? 1 : parts;
+	for (unsigned part = 1; part < last; part++) {
 		hil_cli_part_start(t, part);
 		hil_clock_sleep_ms(prof->per_kib_ms * kib + prof->rss_ms);
 		hil_cli_rss_complete(t, 0);
 		hil_strbuf_puts(t, "Reconnecting...\n");
-		reconnect(t, b);
+		reconnect(t, b, req);
 		hil_strbuf_puts(t, "Requesting security state...\n");
 	}
-	hil_cli_part_start(t, parts);
+	hil_cli_part_start(t, last);
 	hil_clock_sleep_ms(prof->per_kib_ms * kib);
-	status = sfi_finish(t, b, req->image, img, &rss, rule, req->salt);
+	status = sfi_finish(t, b, req, img, &rss, rule);
 	hil_sim_rss_close(&rss);
 	hil_sfi_image_free(img);
 	return status;
@@ -245,6 +254,7 @@ static int sim_read_flash(struct hil_strbuf *t, struct hil_sim_board *b,
 	FILE *f = NULL;
 	int status = 1;
 
+	/* unverified: the -u answer's wording, its errors and its end */
 	hil_strbuf_printf(t, "UPLOADING ...\n  Size          : %u Bytes\n  Address       : 0x%X\n\n"
 			  "Read progress:\n", req->size, req->address);
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->per_kib_ms * (req->size / 1024 + 1) / 4);
@@ -290,14 +300,16 @@ static int sim_read_words(struct hil_strbuf *t, struct hil_sim_board *b,
 {
 	uint32_t word;
 
+	/* unverified: the -r32 answer's wording */
 	hil_strbuf_printf(t, "Reading 32-bit memory content\n  Size          : %u Bytes\n"
 			  "  Address:      : 0x%08X\n\n", req->size, req->address);
 	if (!req->size || req->size % 4 || req->address % 4) {
-		hil_strbuf_puts(t, "Error: the address and size must be multiples of 4\n"); /* sim wording */
+		hil_strbuf_puts(t, "Error: the address and size must be multiples of 4\n"); /* unverified */
 		return 1;
 	}
 	for (uint32_t off = 0; off < req->size; off += 4) {
 		if (!read_word(b, req->address + off, &word)) {
+			/* unverified: wording */
 			hil_strbuf_printf(t, "\nError: failed to read memory at address 0x%08X\n",
 					  req->address + off);
 			return 1;
@@ -333,7 +345,8 @@ static int sim_list_probes(struct hil_strbuf *t, struct hil_sim_world *w)
 	return n ? 0 : 1;
 }
 
-/* sim wording: the real -hsmgetcounter text is not in the sources read */
+/* unverified: the whole -hsmgetcounter answer; the real text is in none of
+ * the sources read (docs/lab-setup.md "Day one" asks for a capture) */
 static int sim_hsm_counter(struct hil_strbuf *t, struct hil_sim_world *w, int slot)
 {
 	int left = hil_sim_hsm_counter(w, slot < 0 ? 1 : slot);
@@ -408,7 +421,7 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 		hil_cli_no_target(&t, b);
 		goto done;
 	}
-	hil_cli_connect_block(&t, b, true);
+	hil_cli_connect_block(&t, b, req, true);
 	switch (req->op) {
 	case HIL_PROG_IDENTIFY:
 		status = 0;
@@ -417,7 +430,7 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 		status = hil_cli_rss_version(&t, hil_sim_board_profile(b));
 		break;
 	case HIL_PROG_ABORT:
-		hil_strbuf_puts(&t, "Abort operation done\n"); /* sim wording */
+		hil_strbuf_puts(&t, "Abort operation done\n"); /* unverified: -a's answer */
 		status = 0;
 		break;
 	case HIL_PROG_LIST_PROBES:

@@ -27,6 +27,7 @@ static const char usage[] =
 	"  sfi inspect|build look inside an SFI image, or build a test image\n"
 	"  probes            list the debug probes on the bus and their rack boards\n"
 	"  power BOARD on|off|cycle   switch one board's power, for bring-up\n"
+	"  doctor            check that this host can drive the rack (day one)\n"
 	"\n"
 	"'sfi-harness COMMAND --help' describes a command.\n"
 	"\n"
@@ -112,6 +113,8 @@ int hil_cli_main(int argc, char **argv)
 		return hil_cli_probes(argc, argv);
 	if (!strcmp(argv[0], "power"))
 		return hil_cli_power(argc, argv);
+	if (!strcmp(argv[0], "doctor"))
+		return hil_cli_doctor(argc, argv);
 	fprintf(stderr, "sfi-harness: unknown command '%s'\n\n%s", argv[0], usage);
 	return HIL_EXIT_USAGE;
 }

@@ -14,6 +14,7 @@ int hil_cli_check(int argc, char **argv);
 int hil_cli_transcript(int argc, char **argv);
 int hil_cli_probes(int argc, char **argv);
 int hil_cli_power(int argc, char **argv);
+int hil_cli_doctor(int argc, char **argv);
 int hil_cli_sfi(int argc, char **argv);
 int hil_cli_report(int argc, char **argv);
 int hil_cli_resume(int argc, char **argv);

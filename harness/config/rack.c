@@ -18,7 +18,7 @@ static const char *const rack_keys[] = { "rack", "programmer", "probe", "power",
 /* The keys of entries whose backends parse part of them: every key some
  * backend takes (each backend reads its own and leaves the others). */
 static const char *const programmer_keys[] = { "driver", "path", "timeout_s", "freq_khz",
-					       "reset", NULL };
+					       "reset", "connect", "sfi_connect", "list", NULL };
 static const char *const probe_keys[] = { "driver", NULL };
 static const char *const power_keys[] = { "id", "driver", "usb", "interface", "mode", "idle",
 					  "on", "off", "timeout_s", NULL };
