@@ -23,7 +23,7 @@ static char *read(const char *path)
 static void commands_exist(const char *text)
 {
 	static const char *const known[] = { "run", "check", "merge", "report", "resume", "sfi",
-					     "transcript", "probes", "power", NULL };
+					     "transcript", "probes", "power", "history", "doctor", NULL };
 	unsigned found = 0;
 
 	for (const char *p = text; (p = strstr(p, "build/sfi-harness ")); p += 18) {
@@ -49,7 +49,7 @@ Test(pipelines, gitlab_file_parses_and_uses_real_commands)
 	cr_assert_not_null(hil_ymap_get(root, "merge"));
 	cr_assert_not_null(hil_ymap_get(root, "rack-lab-3"));
 	cr_assert(strstr(text, "--junit-profile gitlab"));
-	cr_assert(strstr(text, "exit_codes: [3]"), "infrastructure-only runs map to a warning");
+	cr_assert(strstr(text, "exit_codes: [3, 4]"), "infrastructure errors, incomplete and inconclusive runs map to a warning");
 	cr_assert(strstr(text, "reports:\n      junit:"));
 	commands_exist(text);
 	hil_ynode_free(root);
