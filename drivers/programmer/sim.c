@@ -333,7 +333,7 @@ static int sim_list_probes(struct hil_strbuf *t, struct hil_sim_world *w)
 	return n ? 0 : 1;
 }
 
-/* sim wording: the real -hsmgetcounter text is not in the sources read */
+/* unverified: sim wording; the real -hsmgetcounter text is not in the sources read */
 static int sim_hsm_counter(struct hil_strbuf *t, struct hil_sim_world *w, int slot)
 {
 	int left = hil_sim_hsm_counter(w, slot < 0 ? 1 : slot);

@@ -239,17 +239,21 @@ static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const 
 		     const char *case_name, struct hil_step_result *res)
 {
 	struct live *live = NULL;
-	char *cached = NULL;
+	char *drawn = NULL;
 
-	if (st->license_cache && st->hsm_slot >= 0 &&
-	    hil_license_for_chip(br, st, log, case_name, &cached, res) < 0)
+	/* The licence comes first, under the HSM lock; the install itself then
+	 * runs outside it (license.c), so boards sharing one HSM install side
+	 * by side. */
+	if (st->hsm_slot >= 0 &&
+	    (st->license_cache ? hil_license_for_chip(br, st, log, case_name, &drawn, res)
+			       : hil_license_for_install(br, st, log, case_name, &drawn, res)) < 0)
 		return;
 
 	struct hil_prog_request req = {
 		.op = HIL_PROG_SFI_INSTALL,
 		.image = st->image,
-		.hsm_slot = cached ? -1 : st->hsm_slot,
-		.license_file = cached ? cached : st->license_file,
+		.hsm_slot = -1,
+		.license_file = drawn ? drawn : st->license_file,
 		.timeout_s = st->timeout_s,
 	};
 	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
@@ -263,9 +267,7 @@ static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const 
 		req.payload = live;
 	}
 	hil_runner_program(br, &req, log, tx, res);
-	if (req.hsm_slot >= 0 && tx->license_ok)
-		hil_runner_hsm_draw(br, case_name, req.hsm_slot, "licence drawn by the install");
-	free(cached);
+	free(drawn);
 	free(live);
 	free(tx);
 }

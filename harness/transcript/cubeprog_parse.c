@@ -437,6 +437,8 @@ static void parse_device_line(struct hil_transcript *t, const char *line,
 		t->has_bl_version = hex_prefix(v, &t->bl_version);
 	else if (!strncmp(line, "RSS version = ", 14))
 		copy_field(t->rss_version, sizeof(t->rss_version), line + 14);
+	/* unverified: no source shows what -hsmgetcounter prints; these are the
+	 * stand-in's words (the HSM guard says what to do when they miss) */
 	else if ((v = field(line, "HSM counter")) || (v = field(line, "Counter")))
 		t->has_hsm_counter = sscanf(v, "%u", &t->hsm_counter) == 1;
 	else
