@@ -203,6 +203,11 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_world *w, struct hil_sim
 		hil_sim_hsm_take(w, req->hsm_slot);
 	hil_cli_license(t, req->hsm_slot, !rule || rule->outcome != HIL_SIM_LICENSE_ERROR);
 	if (rule && rule->outcome == HIL_SIM_LICENSE_ERROR) {
+		/* the harness draws first (-hsmgetlicense) and installs with the
+		 * file: the profile's refused licence is refused here (sim wording) */
+		if (req->hsm_slot < 0)
+			hil_strbuf_printf(t, "Error: License file %s is not valid for this device\n",
+					  req->license_file ? req->license_file : "(none)");
 		hil_sim_rss_close(&rss);
 		hil_sfi_image_free(img);
 		return 1;
