@@ -37,6 +37,7 @@ struct sim_state {
 	uint32_t magic;
 	uint8_t powered, in_reset;
 	double powered_at;              /* CLOCK_MONOTONIC ms, shared by all processes */
+	uint32_t power_epoch;           /* power-ons so far: an on-board VCP's node */
 	uint32_t ob[OB_MAX];            /* values, in initial_ob order */
 	uint64_t rng;
 	struct fault_schedule faults[HIL_SIM_POINT_COUNT];
@@ -373,6 +374,7 @@ void hil_sim_board_set_power(struct hil_sim_board *b, bool on)
 	pthread_mutex_lock(&b->lock);
 	if (on && !b->st->powered) {
 		b->st->powered_at = hil_clock_real_ms();
+		b->st->power_epoch++;
 		if (b->profile->console_banner && b->console.len < CONSOLE_MAX) {
 			hil_strbuf_puts(&b->console, b->profile->console_banner);
 			hil_strbuf_putc(&b->console, '\n');
@@ -403,6 +405,16 @@ bool hil_sim_board_probe_present(struct hil_sim_board *b)
 					     b->profile->boot_ms * hil_clock_scale());
 	pthread_mutex_unlock(&b->lock);
 	return present;
+}
+
+unsigned hil_sim_board_power_epoch(struct hil_sim_board *b)
+{
+	unsigned epoch;
+
+	pthread_mutex_lock(&b->lock);
+	epoch = b->st->power_epoch;
+	pthread_mutex_unlock(&b->lock);
+	return epoch;
 }
 
 bool hil_sim_board_powered(struct hil_sim_board *b)

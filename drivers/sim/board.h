@@ -60,6 +60,9 @@ bool hil_sim_board_probe_present(struct hil_sim_board *b);
 bool hil_sim_board_target_alive(struct hil_sim_board *b);
 /* The board's supply is on (what the probe's target-voltage pin sees). */
 bool hil_sim_board_powered(struct hil_sim_board *b);
+/* How many times the board was powered on: an on-board ST-LINK enumerates
+ * again each time, so its VCP is a new tty node (console sim). */
+unsigned hil_sim_board_power_epoch(struct hil_sim_board *b);
 
 /* Flash at absolute @address (0x08000000-based). Out of range: HIL_ERROR. */
 int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,

@@ -13,6 +13,7 @@
 #include "harness/engine/progress.h"
 #include "harness/engine/case.h"
 #include "harness/engine/license.h"
+#include "harness/engine/board_console.h"
 #include "harness/sfi/sfi_image.h"
 #include "harness/util/xalloc.h"
 
@@ -205,11 +206,13 @@ static void prepare_retry(struct hil_board_run *br, unsigned attempt)
 	hil_clock_sleep_ms(backoff);
 	if (!br->rb->power.present)
 		return;
+	hil_board_console_drop(br);
 	if (hil_runner_line(br, &br->rb->power, false) == 0) {
 		hil_clock_sleep_ms(1000);
 		hil_runner_line(br, &br->rb->power, true);
 		hil_clock_sleep_ms(200);
 	}
+	hil_board_console_reopen(br, HIL_CONSOLE_WAIT_MS);
 }
 
 /* Runs the steps, again after an infrastructure error while retries are

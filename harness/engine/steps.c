@@ -13,6 +13,7 @@
 #include "harness/engine/steps.h"
 #include "harness/engine/progress.h"
 #include "harness/engine/license.h"
+#include "harness/engine/board_console.h"
 #include "harness/util/xalloc.h"
 
 #include <errno.h>
@@ -184,8 +185,10 @@ static void step_power(struct hil_board_run *br, const struct hil_step *st,
 		set_result(res, HIL_CLASS_POWER_ERROR, "board %s has no power line in the rack", rb->name);
 		return;
 	}
-	if (st->power != HIL_POWER_ON)
+	if (st->power != HIL_POWER_ON) {
+		hil_board_console_drop(br); /* an on-board ST-LINK's VCP goes with the power */
 		error = hil_runner_line(br, &rb->power, false);
+	}
 	if (!error && st->power == HIL_POWER_CYCLE)
 		hil_clock_sleep_ms(st->off_ms);
 	if (!error && st->power != HIL_POWER_OFF) {
@@ -202,6 +205,8 @@ static void step_power(struct hil_board_run *br, const struct hil_step *st,
 		set_result(res, HIL_CLASS_NO_PROBE, "%s", hil_error_last());
 		return;
 	}
+	if (st->power != HIL_POWER_OFF)
+		hil_board_console_reopen(br, HIL_CONSOLE_WAIT_MS);
 	res->cls = HIL_CLASS_SUCCESS;
 }
 
@@ -416,7 +421,8 @@ static void step_expect_console(struct hil_board_run *br, const struct hil_step 
 	regex_t re;
 
 	if (!br->console || regcomp(&re, st->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
-		set_result(res, HIL_CLASS_NO_TARGET, "no console for %s", br->rb->name);
+		set_result(res, HIL_CLASS_NO_TARGET, "no console for %s%s%s", br->rb->name,
+			   br->console_error[0] ? ": " : "", br->console_error);
 		return;
 	}
 	while (!matched && hil_clock_now() < deadline) {
