@@ -149,6 +149,17 @@ static int serial_read(struct hil_console *c, char *buf, size_t size, unsigned t
 	return 0;
 }
 
+/* A hung-up tty polls POLLHUP (or POLLERR, POLLNVAL) for ever; one that
+ * still has unread bytes is alive until they are read. */
+static bool serial_alive(struct hil_console *c)
+{
+	struct serial *s = c->drv.priv;
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+
+	return !(poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) &&
+		 !(p.revents & POLLIN));
+}
+
 const struct hil_console_ops hil_console_serial = {
 	.drv = {
 		.name = "serial",
@@ -160,4 +171,5 @@ const struct hil_console_ops hil_console_serial = {
 		.close = serial_close,
 	},
 	.read = serial_read,
+	.alive = serial_alive,
 };

@@ -61,6 +61,14 @@ static int sim_read(struct hil_console *c, char *buf, size_t size, unsigned time
 	return 0;
 }
 
+static bool sim_alive(struct hil_console *c)
+{
+	struct sim_console *sc = c->drv.priv;
+
+	return !sc->vcp || (hil_sim_board_powered(sc->board) &&
+			    hil_sim_board_power_epoch(sc->board) == sc->epoch);
+}
+
 const struct hil_console_ops hil_console_sim = {
 	.drv = {
 		.name = "sim",
@@ -71,4 +79,5 @@ const struct hil_console_ops hil_console_sim = {
 		.close = sim_close,
 	},
 	.read = sim_read,
+	.alive = sim_alive,
 };

@@ -90,14 +90,16 @@ static void argv_free(struct argv_builder *a)
 	a->count = 0;
 }
 
-/* -c port=swd sn=SERIAL mode=HOTPLUG [freq=K] [reset=MODE]. HOTPLUG is what
- * AN5054 requires for SFI over a debug port. */
-static void connect_args(struct argv_builder *a, const struct cubeprog_cfg *cfg, const char *serial)
+/* -c port=swd sn=SERIAL mode=HOTPLUG|UR [freq=K] [reset=MODE]. HOTPLUG is
+ * what AN5054 requires for SFI over a debug port; UR when the request
+ * asks to connect under reset (programmer.h). */
+static void connect_args(struct argv_builder *a, const struct cubeprog_cfg *cfg, const char *serial,
+			 bool under_reset)
 {
 	arg(a, hil_xstrdup("-c"));
 	arg(a, hil_xstrdup("port=swd"));
 	arg(a, hil_xasprintf("sn=%s", serial ? serial : ""));
-	arg(a, hil_xstrdup("mode=HOTPLUG"));
+	arg(a, hil_xstrdup(under_reset ? "mode=UR" : "mode=HOTPLUG"));
 	if (cfg->freq_khz)
 		arg(a, hil_xasprintf("freq=%u", cfg->freq_khz));
 	if (cfg->reset)
@@ -115,6 +117,23 @@ static char *abs_arg(const char *path)
 	return hil_xasprintf("%s/%s", cwd, path);
 }
 
+/* The regress step's operations (UM2237, the CLI's help: "-ob
+ * [OptByte=<value>]", "-e [all] : Erase all sectors"; RDP=0xAA is level 0,
+ * as `-ob displ` prints it). True when @req was one of them. */
+static bool erase_args(struct argv_builder *a, const struct hil_prog_request *req)
+{
+	if (req->op == HIL_PROG_RDP_REGRESS) {
+		arg(a, hil_xstrdup("-ob"));
+		arg(a, hil_xstrdup("RDP=0xAA"));
+	} else if (req->op == HIL_PROG_ERASE_ALL) {
+		arg(a, hil_xstrdup("-e"));
+		arg(a, hil_xstrdup("all"));
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		    const struct hil_prog_request *req)
 {
@@ -128,7 +147,9 @@ static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		arg(a, hil_xasprintf("slot=%d", req->hsm_slot < 0 ? 1 : req->hsm_slot));
 		return;
 	}
-	connect_args(a, cfg, req->probe_serial);
+	connect_args(a, cfg, req->probe_serial, req->under_reset);
+	if (erase_args(a, req))
+		return;
 	switch (req->op) {
 	case HIL_PROG_SFI_INSTALL:
 		arg(a, hil_xstrdup("-sfi"));

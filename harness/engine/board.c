@@ -171,10 +171,13 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 		return;
 	}
 	br->lock_fd = hil_lock_fd(*lock);
+	/* before the pre-flight, which powers the board: an external adapter
+	 * reads the boot from the start; a console on the board's own ST-LINK
+	 * is not there while the board is off and comes once it is on (the
+	 * pre-flight's power check refreshes it, board_console.c) */
+	hil_board_console_reopen(br, 0);
 	preflight(br, pre);
-	/* after the pre-flight's power check: a console on the board's own
-	 * ST-LINK only exists while the board is on (board_console.c) */
-	hil_board_console_reopen(br, pre->cls == HIL_CLASS_SUCCESS ? HIL_CONSOLE_WAIT_MS : 0);
+	hil_board_console_refresh(br, pre->cls == HIL_CLASS_SUCCESS ? HIL_CONSOLE_WAIT_MS : 0);
 	if (br->console_error[0])
 		fprintf(stderr, "sfi-harness: [%s] %s (continuing without it)\n", pb->board->name,
 			br->console_error);

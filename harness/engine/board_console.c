@@ -6,9 +6,12 @@
  * device enumerates again as a new node, which udev links to the same
  * /dev/serial/by-id name once it is there (issue 17, item 4, from a lab).
  * A console opened once would read a dead line for the rest of the
- * campaign, so the engine closes it when a power step switches the line
- * off and opens it again after the line is back on, waiting for the node
- * with a deadline. A console that does not come back is an infrastructure
+ * campaign, so after every power step (and the pre-flight's power check,
+ * and a retry's power cycle) the engine asks the console whether its line
+ * still lives and, when it does not, opens it again as soon as the line is
+ * back on (before the settle time, so the boot banner is read), waiting
+ * for the node with a deadline. A console whose line lives (an external
+ * UART adapter) is kept open, with what it buffered meanwhile. A console that does not come back is an infrastructure
  * matter, reported by the step that needs it (expect_console). */
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
@@ -21,6 +24,12 @@ void hil_board_console_drop(struct hil_board_run *br)
 {
 	hil_console_close(br->console);
 	br->console = NULL;
+}
+
+void hil_board_console_refresh(struct hil_board_run *br, unsigned wait_ms)
+{
+	if (br->rb->console_driver && (!br->console || !hil_console_alive(br->console)))
+		hil_board_console_reopen(br, wait_ms);
 }
 
 void hil_board_console_reopen(struct hil_board_run *br, unsigned wait_ms)

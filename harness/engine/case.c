@@ -206,13 +206,12 @@ static void prepare_retry(struct hil_board_run *br, unsigned attempt)
 	hil_clock_sleep_ms(backoff);
 	if (!br->rb->power.present)
 		return;
-	hil_board_console_drop(br);
 	if (hil_runner_line(br, &br->rb->power, false) == 0) {
 		hil_clock_sleep_ms(1000);
 		hil_runner_line(br, &br->rb->power, true);
+		hil_board_console_refresh(br, HIL_CONSOLE_WAIT_MS);
 		hil_clock_sleep_ms(200);
 	}
-	hil_board_console_reopen(br, HIL_CONSOLE_WAIT_MS);
 }
 
 /* Runs the steps, again after an infrastructure error while retries are

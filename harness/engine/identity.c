@@ -21,6 +21,7 @@
 #include "harness/util/error.h"
 #include "harness/engine/identity.h"
 #include "harness/engine/steps.h"
+#include "harness/engine/board_console.h"
 #include "harness/config/rack.h"
 #include "harness/util/xalloc.h"
 
@@ -170,6 +171,7 @@ void hil_identity_power_check(struct hil_board_run *br, struct hil_step_result *
 	lost = lost_target_voltage(br, seen, sizeof(seen));
 	if (hil_runner_line(br, &rb->power, true) < 0)
 		goto power_error;
+	hil_board_console_refresh(br, HIL_CONSOLE_WAIT_MS);
 	if (!lost) {
 		mismatch(res, "with power line %s off, %s: that line does not cut this board "
 			 "(crossed or shared wiring?)", line, seen);

@@ -66,6 +66,18 @@ void hil_runner_hsm_draw(struct hil_board_run *br, const char *case_name, int sl
 					      "reason", why));
 }
 
+/* Whether an error line of @tx names @file (its base name: error lines
+ * are kept cut short): the tool could not write the file it was given. */
+static bool names_file(const struct hil_transcript *tx, const char *file)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+
+	for (size_t i = 0; i < tx->error_count && i < HIL_TX_MAX_MSGS; i++)
+		if (strstr(tx->errors[i], base))
+			return true;
+	return false;
+}
+
 /* One HSM draw (-hsmgetlicense) into @path, through a temporary file so
  * that @path exists only once the draw succeeded; journaled. */
 static int draw(struct hil_board_run *br, const struct hil_step *st, const char *path,
@@ -84,11 +96,18 @@ static int draw(struct hil_board_run *br, const struct hil_step *st, const char 
 		hil_runner_hsm_draw(br, case_name, st->hsm_slot, why);
 	if (res->cls == HIL_CLASS_SUCCESS)
 		chmod(tmp, 0600); /* a licence is the chip's firmware key, wrapped */
-	if (res->cls != HIL_CLASS_SUCCESS || rename(tmp, path) != 0) {
-		if (res->cls == HIL_CLASS_SUCCESS) {
-			res->cls = HIL_CLASS_LICENSE_ERROR;
-			snprintf(res->message, sizeof(res->message), "cannot file the licence as %s", path);
-		}
+	bool filed = res->cls == HIL_CLASS_SUCCESS && rename(tmp, path) == 0;
+	if (!filed && (res->cls == HIL_CLASS_SUCCESS || names_file(tx, tmp))) {
+		/* the file could not be written or filed: the harness's disk, never
+		 * the licence's verdict (the install runs again on resume) */
+		res->cls = HIL_CLASS_INCOMPLETE;
+		snprintf(res->message, sizeof(res->message), "cannot write the licence %s (free "
+			 "space, then resume)", path);
+		pthread_mutex_lock(&br->run->lock);
+		hil_runner_write_failed(br->run, res->message);
+		pthread_mutex_unlock(&br->run->lock);
+	}
+	if (!filed) {
 		unlink(tmp);
 		error = HIL_ERROR;
 	}

@@ -1,5 +1,5 @@
 /* One scenario step on one board: power, sfi_install, read_ob,
- * verify_flash, wait. Each step ends in a class (DESIGN §4); a harness
+ * verify_flash, wait, reset, expect_console, regress (regress.c). Each step ends in a class (DESIGN §4); a harness
  * fault is an infrastructure class, never a device verdict. */
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
@@ -14,6 +14,7 @@
 #include "harness/engine/progress.h"
 #include "harness/engine/license.h"
 #include "harness/engine/board_console.h"
+#include "harness/engine/regress.h"
 #include "harness/util/xalloc.h"
 
 #include <errno.h>
@@ -185,14 +186,16 @@ static void step_power(struct hil_board_run *br, const struct hil_step *st,
 		set_result(res, HIL_CLASS_POWER_ERROR, "board %s has no power line in the rack", rb->name);
 		return;
 	}
-	if (st->power != HIL_POWER_ON) {
-		hil_board_console_drop(br); /* an on-board ST-LINK's VCP goes with the power */
+	if (st->power != HIL_POWER_ON)
 		error = hil_runner_line(br, &rb->power, false);
-	}
 	if (!error && st->power == HIL_POWER_CYCLE)
 		hil_clock_sleep_ms(st->off_ms);
 	if (!error && st->power != HIL_POWER_OFF) {
 		error = hil_runner_line(br, &rb->power, true);
+		/* at once: what the board prints while it settles is the banner;
+		 * an on-board ST-LINK's VCP went with the power (board_console.c) */
+		if (!error)
+			hil_board_console_refresh(br, HIL_CONSOLE_WAIT_MS);
 		if (!error)
 			hil_clock_sleep_ms(st->settle_ms);
 	}
@@ -205,8 +208,6 @@ static void step_power(struct hil_board_run *br, const struct hil_step *st,
 		set_result(res, HIL_CLASS_NO_PROBE, "%s", hil_error_last());
 		return;
 	}
-	if (st->power != HIL_POWER_OFF)
-		hil_board_console_reopen(br, HIL_CONSOLE_WAIT_MS);
 	res->cls = HIL_CLASS_SUCCESS;
 }
 
@@ -482,6 +483,9 @@ void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t in
 		break;
 	case HIL_STEP_EXPECT_CONSOLE:
 		step_expect_console(br, st, log, res);
+		break;
+	case HIL_STEP_REGRESS:
+		hil_step_regress(br, st, log, res);
 		break;
 	}
 	res->duration_s = hil_clock_now() - start;
