@@ -53,6 +53,9 @@ void hil_board_console_reopen(struct hil_board_run *br, unsigned wait_ms)
 		hil_clock_sleep_ms(100);
 	}
 	br->console = NULL;
-	snprintf(br->console_error, sizeof(br->console_error), "console did not come back %u ms "
-		 "after power-on: %s", wait_ms, hil_error_last());
+	if (wait_ms)
+		snprintf(br->console_error, sizeof(br->console_error), "console did not come back "
+			 "%u ms after power-on: %s", wait_ms, hil_error_last());
+	else
+		snprintf(br->console_error, sizeof(br->console_error), "%s", hil_error_last());
 }
