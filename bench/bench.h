@@ -1,4 +1,4 @@
-/* sfi-bench: the benchmarks of docs/performance (B1-B6), one file each.
+/* sfi-bench: the benchmarks of docs/performance (B1-B7), one file each.
  * Each benchmark returns a JSON object for bench/results.json with its
  * numbers, its target and whether it was met, and prints its table rows. */
 #ifndef HIL_BENCH_BENCH_H
@@ -58,5 +58,6 @@ json_t *bench_b4_scale(const struct bench_opts *o);
 json_t *bench_b5_simulator(const struct bench_opts *o);
 json_t *bench_b6_model_scale(const struct bench_opts *o);
 json_t *bench_history(const struct bench_opts *o);
+json_t *bench_b7_hsm_parallel(const struct bench_opts *o);
 
 #endif

@@ -1,4 +1,4 @@
-/* sfi-bench: runs the benchmarks B1-B6 (B6 is also --only SCALE), prints a table and writes
+/* sfi-bench: runs the benchmarks B1-B7 (B6 is also --only SCALE), prints a table and writes
  * bench/results.json (machine, date, medians, min/max, runs).
  *
  *   sfi-bench [--runs N] [--quick] [--only B1,B3] [--out FILE]
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (o.runs < 1 || o.runs > 100 || !mkdtemp(work)) {
-		fprintf(stderr, "usage: sfi-bench [--runs 1..100] [--quick] [--only B1,B2,...,SCALE,HIST] [--out FILE]\n");
+		fprintf(stderr, "usage: sfi-bench [--runs 1..100] [--quick] [--only B1,B2,...,B7,SCALE,HIST] [--out FILE]\n");
 		return 2;
 	}
 	o.work_dir = work;
@@ -91,6 +91,8 @@ int main(int argc, char **argv)
 		json_object_set_new(b, "B6", bench_b6_model_scale(&o));
 	if (wanted(only, "HIST"))
 		json_object_set_new(b, "HIST", bench_history(&o));
+	if (wanted(only, "B7"))
+		json_object_set_new(b, "B7", bench_b7_hsm_parallel(&o));
 	if (asprintf(&tmp, "%s.tmp", out) < 0 ||
 	    json_dump_file(res, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 || rename(tmp, out) != 0) {
 		fprintf(stderr, "sfi-bench: cannot write %s\n", out);

@@ -8,6 +8,7 @@
 
 #include "drivers/driver.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct hil_rack_board;
@@ -29,6 +30,10 @@ struct hil_console_ops {
 	 * opening it (opening a tty can toggle DTR/RTS). */
 	void (*inspect)(const struct hil_driver_ctx *ctx, const struct hil_rack_board *board,
 			const struct hil_health_sink *sink);
+	/* Optional: false when the line is gone for good (a tty hung up: an
+	 * on-board ST-LINK's VCP after a power-off), so the core opens the
+	 * console again; reads nothing. NULL: always alive. */
+	bool (*alive)(struct hil_console *c);
 };
 
 static inline struct hil_console *hil_console_of(struct hil_driver *drv)
@@ -51,6 +56,11 @@ static inline int hil_console_read(struct hil_console *c, char *buf, size_t size
 				   unsigned timeout_ms, size_t *got_out)
 {
 	return hil_console_ops(c)->read(c, buf, size, timeout_ms, got_out);
+}
+
+static inline bool hil_console_alive(struct hil_console *c)
+{
+	return !hil_console_ops(c)->alive || hil_console_ops(c)->alive(c);
 }
 
 extern const struct hil_console_ops hil_console_serial;

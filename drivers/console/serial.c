@@ -178,6 +178,17 @@ static void serial_inspect(const struct hil_driver_ctx *ctx, const struct hil_ra
 		hil_health_add(sink, HIL_HEALTH_OK, NULL, "console of %s: %s", b->name, dev);
 }
 
+/* A hung-up tty polls POLLHUP (or POLLERR, POLLNVAL) for ever; one that
+ * still has unread bytes is alive until they are read. */
+static bool serial_alive(struct hil_console *c)
+{
+	struct serial *s = c->drv.priv;
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+
+	return !(poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) &&
+		 !(p.revents & POLLIN));
+}
+
 const struct hil_console_ops hil_console_serial = {
 	.drv = {
 		.name = "serial",
@@ -190,4 +201,5 @@ const struct hil_console_ops hil_console_serial = {
 	},
 	.read = serial_read,
 	.inspect = serial_inspect,
+	.alive = serial_alive,
 };

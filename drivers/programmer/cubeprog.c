@@ -216,6 +216,23 @@ static char *abs_arg(const char *path)
 	return hil_xasprintf("%s/%s", cwd, path);
 }
 
+/* The regress step's operations (UM2237, the CLI's help: "-ob
+ * [OptByte=<value>]", "-e [all] : Erase all sectors"; RDP=0xAA is level 0,
+ * as `-ob displ` prints it). True when @req was one of them. */
+static bool erase_args(struct argv_builder *a, const struct hil_prog_request *req)
+{
+	if (req->op == HIL_PROG_RDP_REGRESS) {
+		arg(a, hil_xstrdup("-ob"));
+		arg(a, hil_xstrdup("RDP=0xAA"));
+	} else if (req->op == HIL_PROG_ERASE_ALL) {
+		arg(a, hil_xstrdup("-e"));
+		arg(a, hil_xstrdup("all"));
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		    const struct hil_prog_request *req)
 {
@@ -230,7 +247,11 @@ static void op_args(struct argv_builder *a, const struct cubeprog_cfg *cfg,
 		return;
 	}
 	struct cubeprog_connect k = connect_for(cfg, req->op);
+	if (req->under_reset) /* the regress step: connect under reset (programmer.h) */
+		k.mode = 0; /* connect_modes[0], "UR" */
 	connect_args(a, &k, req->probe_serial);
+	if (erase_args(a, req))
+		return;
 	switch (req->op) {
 	case HIL_PROG_SFI_INSTALL:
 		arg(a, hil_xstrdup("-sfi"));

@@ -29,6 +29,14 @@ struct hil_prog_request {
 	uint32_t address, size;     /* READ_FLASH, READ_WORDS (size in bytes) */
 	const char *upload_path;    /* READ_FLASH, GET_CERTIFICATE, HSM_GET_LICENSE: output file */
 	unsigned timeout_s;         /* deadline for the whole operation */
+	/* Connect under reset (mode=UR): the core held in reset before the
+	 * firmware runs, so firmware that disables the debug port (a release
+	 * SBSFU image) cannot keep the tool out. The regress step's operations
+	 * (UM2237's help: "mode=<mode> : Connection mode. Value in
+	 * {UR/HOTPLUG/NORMAL/...}"; ST's answer for a board stuck at RDP 0xBB:
+	 * `-c port=SWD mode=UR -ob RDP=0xAA`, community.st.com "STM32H725 RDP
+	 * locked to BB"). false: the backend's usual mode (HOTPLUG). */
+	bool under_reset;
 	/* Identifies the operation within the campaign (case and step), so a
 	 * simulated board's random events do not depend on the order work is
 	 * done in (shards, resume). Real tools ignore it; cubeprog hands it to

@@ -6,6 +6,7 @@
 #include "drivers/sim/config.h"
 #include "drivers/sim/cli_text.h"
 #include "drivers/sim/license.h"
+#include "drivers/sim/protect.h"
 #include "drivers/sim/rss.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
@@ -73,6 +74,8 @@ static void write_areas(struct hil_sim_board *b, const struct hil_sfi_image *img
 		hil_sim_board_ob_set(b, "RDP", rss->rdp);
 		hil_sim_board_ob_set(b, "SECURITY", rss->security);
 	}
+	if (rule && rule->disables_debug) /* it runs after the install's last reset */
+		hil_sim_board_set_debug_locked(b, true);
 }
 
 /* The last SFI part and its conclusion, per the profile's rule. */
@@ -88,6 +91,9 @@ static int sfi_finish(struct hil_strbuf *t, struct hil_sim_board *b,
 	if (!rss->authentic) { /* the RSS rejects the image before writing anything */
 		outcome = HIL_SIM_RSS_ERROR;
 		rss_value = HIL_SIM_RSS_AUTH_FAILED;
+	} else if (hil_sim_sfi_refused(b)) { /* not SFI's starting state (protect.c) */
+		outcome = HIL_SIM_RSS_ERROR;
+		rss_value = HIL_SIM_RSS_NOT_INSTALLABLE;
 	}
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->rss_ms);
 	if (outcome == HIL_SIM_SUCCESS) {
@@ -209,6 +215,11 @@ static int sim_sfi(struct hil_strbuf *t, struct hil_sim_world *w, struct hil_sim
 		hil_sim_hsm_take(w, req->hsm_slot);
 	hil_cli_license(t, req->hsm_slot, !rule || rule->outcome != HIL_SIM_LICENSE_ERROR);
 	if (rule && rule->outcome == HIL_SIM_LICENSE_ERROR) {
+		/* the harness draws first (-hsmgetlicense) and installs with the
+		 * file: the profile's refused licence is refused here (sim wording) */
+		if (req->hsm_slot < 0)
+			hil_strbuf_printf(t, "Error: License file %s is not valid for this device\n",
+					  req->license_file ? req->license_file : "(none)");
 		hil_sim_rss_close(&rss);
 		hil_sfi_image_free(img);
 		return 1;
@@ -258,7 +269,9 @@ static int sim_read_flash(struct hil_strbuf *t, struct hil_sim_board *b,
 	hil_strbuf_printf(t, "UPLOADING ...\n  Size          : %u Bytes\n  Address       : 0x%X\n\n"
 			  "Read progress:\n", req->size, req->address);
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->per_kib_ms * (req->size / 1024 + 1) / 4);
-	if (hil_sim_board_flash_read(b, req->address, data, req->size) < 0) {
+	if (hil_sim_reads_blocked(b)) {
+		hil_strbuf_puts(t, "Error: Data read failed\n"); /* RDP 1 (protect.c) */
+	} else if (hil_sim_board_flash_read(b, req->address, data, req->size) < 0) {
 		hil_strbuf_printf(t, "Error: failed to read memory at address 0x%X\n", req->address);
 	} else if (!(f = fopen(req->upload_path, "wbe")) ||
 		   fwrite(data, 1, req->size, f) != req->size) {
@@ -287,7 +300,7 @@ static bool read_word(struct hil_sim_board *b, uint32_t address, uint32_t *word)
 		*word = uid[(address - uid_at) / 4];
 		return true;
 	}
-	if (hil_sim_board_flash_read(b, address, bytes, sizeof(bytes)) < 0)
+	if (hil_sim_reads_blocked(b) || hil_sim_board_flash_read(b, address, bytes, sizeof(bytes)) < 0)
 		return false;
 	*word = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
 		(uint32_t)bytes[3] << 24;
@@ -417,7 +430,7 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 	fault = hil_sim_board_fault_take(b, HIL_SIM_POINT_PROGRAMMER);
 	hil_cli_banner(&t, hil_sim_board_profile(b));
 	hil_clock_sleep_ms(hil_sim_board_profile(b)->connect_ms);
-	if (!hil_sim_board_target_alive(b)) {
+	if (!hil_sim_board_target_alive(b) || !hil_sim_connectable(b, req->under_reset)) {
 		hil_cli_no_target(&t, b);
 		goto done;
 	}
@@ -454,6 +467,12 @@ static int sim_run(struct hil_programmer *p, const struct hil_prog_request *req,
 		break;
 	case HIL_PROG_SFI_INSTALL:
 		status = sim_sfi(&t, w, b, req);
+		break;
+	case HIL_PROG_RDP_REGRESS:
+		status = hil_sim_rdp_regress(&t, b);
+		break;
+	case HIL_PROG_ERASE_ALL:
+		status = hil_sim_erase_all(&t, b);
 		break;
 	}
 done:

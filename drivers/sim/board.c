@@ -37,6 +37,9 @@ struct sim_state {
 	uint32_t magic;
 	uint8_t powered, in_reset;
 	double powered_at;              /* CLOCK_MONOTONIC ms, shared by all processes */
+	uint32_t power_epoch;           /* power-ons so far: an on-board VCP's node */
+	uint8_t programmed;             /* flash written since the last erase */
+	uint8_t debug_locked;           /* the firmware in flash disables the debug port */
 	uint32_t ob[OB_MAX];            /* values, in initial_ob order */
 	uint64_t rng;
 	struct fault_schedule faults[HIL_SIM_POINT_COUNT];
@@ -373,6 +376,7 @@ void hil_sim_board_set_power(struct hil_sim_board *b, bool on)
 	pthread_mutex_lock(&b->lock);
 	if (on && !b->st->powered) {
 		b->st->powered_at = hil_clock_real_ms();
+		b->st->power_epoch++;
 		if (b->profile->console_banner && b->console.len < CONSOLE_MAX) {
 			hil_strbuf_puts(&b->console, b->profile->console_banner);
 			hil_strbuf_putc(&b->console, '\n');
@@ -403,6 +407,16 @@ bool hil_sim_board_probe_present(struct hil_sim_board *b)
 					     b->profile->boot_ms * hil_clock_scale());
 	pthread_mutex_unlock(&b->lock);
 	return present;
+}
+
+unsigned hil_sim_board_power_epoch(struct hil_sim_board *b)
+{
+	unsigned epoch;
+
+	pthread_mutex_lock(&b->lock);
+	epoch = b->st->power_epoch;
+	pthread_mutex_unlock(&b->lock);
+	return epoch;
 }
 
 bool hil_sim_board_powered(struct hil_sim_board *b)
@@ -447,6 +461,7 @@ int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
 	} else {
 		for (size_t i = 0; i < len; i++)
 			b->flash[off + i] = (uint8_t)~data[i];
+		b->st->programmed = 1;
 	}
 	pthread_mutex_unlock(&b->lock);
 	return error;
@@ -467,6 +482,42 @@ int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address, uint8_t 
 	}
 	pthread_mutex_unlock(&b->lock);
 	return error;
+}
+
+void hil_sim_board_flash_erase(struct hil_sim_board *b)
+{
+	pthread_mutex_lock(&b->lock);
+	memset(b->flash, 0, b->flash_size); /* stored inverted: 0 is erased (0xFF) */
+	b->st->programmed = 0;
+	b->st->debug_locked = 0;
+	pthread_mutex_unlock(&b->lock);
+}
+
+bool hil_sim_board_flash_programmed(struct hil_sim_board *b)
+{
+	bool programmed;
+
+	pthread_mutex_lock(&b->lock);
+	programmed = b->st->programmed;
+	pthread_mutex_unlock(&b->lock);
+	return programmed;
+}
+
+void hil_sim_board_set_debug_locked(struct hil_sim_board *b, bool locked)
+{
+	pthread_mutex_lock(&b->lock);
+	b->st->debug_locked = locked;
+	pthread_mutex_unlock(&b->lock);
+}
+
+bool hil_sim_board_debug_locked(struct hil_sim_board *b)
+{
+	bool locked;
+
+	pthread_mutex_lock(&b->lock);
+	locked = b->st->debug_locked;
+	pthread_mutex_unlock(&b->lock);
+	return locked;
 }
 
 void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len,

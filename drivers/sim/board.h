@@ -60,12 +60,24 @@ bool hil_sim_board_probe_present(struct hil_sim_board *b);
 bool hil_sim_board_target_alive(struct hil_sim_board *b);
 /* The board's supply is on (what the probe's target-voltage pin sees). */
 bool hil_sim_board_powered(struct hil_sim_board *b);
+/* How many times the board was powered on: an on-board ST-LINK enumerates
+ * again each time, so its VCP is a new tty node (console sim). */
+unsigned hil_sim_board_power_epoch(struct hil_sim_board *b);
 
 /* Flash at absolute @address (0x08000000-based). Out of range: HIL_ERROR. */
 int hil_sim_board_flash_write(struct hil_sim_board *b, uint32_t address,
 			      const uint8_t *data, size_t len);
 int hil_sim_board_flash_read(struct hil_sim_board *b, uint32_t address,
 			     uint8_t *out, size_t len);
+/* Mass erase: all flash 0xFF, and the firmware that locked the debug port
+ * gone with it. */
+void hil_sim_board_flash_erase(struct hil_sim_board *b);
+/* Whether anything was written since the last erase (SFI wants it blank). */
+bool hil_sim_board_flash_programmed(struct hil_sim_board *b);
+/* The installed firmware disables the debug port once it runs: a HOTPLUG
+ * connect finds no target, a connect under reset still does. */
+void hil_sim_board_set_debug_locked(struct hil_sim_board *b, bool locked);
+bool hil_sim_board_debug_locked(struct hil_sim_board *b);
 /* Flips one bit inside [address, address+len), chosen from the run's seed,
  * the board and @salt. */
 void hil_sim_board_flash_corrupt(struct hil_sim_board *b, uint32_t address, size_t len,

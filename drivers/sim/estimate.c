@@ -38,6 +38,8 @@ static unsigned long step_ms(const struct hil_sim_profile *p, const struct hil_s
 		return st->pulse_ms ? st->pulse_ms : 100;
 	case HIL_STEP_EXPECT_CONSOLE:
 		return 1000;
+	case HIL_STEP_REGRESS: /* two option-byte reads and the erase; a regression waits */
+		return 3 * p->connect_ms + p->per_kib_ms * 24 + p->regression_wait_ms;
 	}
 	return 0;
 }

@@ -10,7 +10,8 @@
 
 static const char *const profile_keys[] = { "profile", "description", "device", "probe",
 					    "tool_version", "timing", "install", "console",
-					    "faults", "sfi_key", NULL };
+					    "faults", "sfi_key", "chip", NULL };
+static const char *const chip_keys[] = { "rdp_blocks_reads", "sfi_needs_erased_flash", NULL };
 static const char *const key_keys[] = { "key", "nonce", NULL };
 static const char *const device_keys[] = { "id", "name", "revision", "bl_version",
 					   "rss_version", "flash_kb", NULL };
@@ -18,7 +19,7 @@ static const char *const probe_keys[] = { "product", "firmware", "voltage", "on_
 static const char *const timing_keys[] = { "boot_ms", "connect_ms", "per_kib_ms", "rss_ms",
 					   "regression_wait_ms", NULL };
 static const char *const rule_keys[] = { "when", "outcome", "rss", "warning_unverified",
-					 "corruption_rate", NULL };
+					 "corruption_rate", "disables_debug", NULL };
 static const char *const when_keys[] = { "image", "image_rdp", NULL };
 static const char *const outcome_names[] = { "success", "rss_error", "security_state_fail",
 					     "security_activation_fail", "license_error", NULL };
@@ -93,6 +94,8 @@ static void load_rule(struct hil_ycheck *c, const struct hil_ynode *n, struct hi
 		hil_ycheck_bool(c, v, "warning_unverified", &r->unverified_warning);
 	if ((v = hil_ymap_get(n, "corruption_rate")))
 		hil_ycheck_double(c, v, "corruption_rate", 0.0, 1.0, &r->corruption_rate);
+	if ((v = hil_ymap_get(n, "disables_debug")))
+		hil_ycheck_bool(c, v, "disables_debug", &r->disables_debug);
 }
 
 static void load_fault(struct hil_ycheck *c, const struct hil_ynode *n, struct hil_sim_fault_rule *f)
@@ -171,6 +174,14 @@ static void load_profile(struct hil_ycheck *c, struct hil_sim_profile *p, const 
 		hil_ycheck_str(c, v, "banner", &p->console_banner);
 	if ((v = hil_ymap_get(root, "sfi_key")))
 		load_keys(c, p, v);
+	if ((v = hil_ymap_get(root, "chip")) &&
+	    (hil_ycheck_map(c, v, "chip", chip_keys) || v->kind == HIL_YNODE_MAP)) {
+		const struct hil_ynode *f;
+		if ((f = hil_ymap_get(v, "rdp_blocks_reads")))
+			hil_ycheck_bool(c, f, "rdp_blocks_reads", &p->rdp_blocks_reads);
+		if ((f = hil_ymap_get(v, "sfi_needs_erased_flash")))
+			hil_ycheck_bool(c, f, "sfi_needs_erased_flash", &p->sfi_needs_erased);
+	}
 	if ((v = hil_ymap_get(root, "install")) && hil_ycheck_seq(c, v, "install")) {
 		p->rules = hil_xcalloc(v->count, sizeof(*p->rules));
 		p->rule_count = v->count;

@@ -32,6 +32,7 @@ struct hil_sim_rule {
 	uint32_t rss;                  /* HIL_SIM_RSS_ERROR */
 	bool unverified_warning;       /* "Could not verify security state ..." */
 	double corruption_rate;        /* chance a successful install corrupts flash */
+	bool disables_debug;           /* the image's firmware closes the debug port (release) */
 };
 
 /* Where the simulator can be told to misbehave (test-side fault API). */
@@ -75,6 +76,11 @@ struct hil_sim_profile {
 	bool probe_on_board;           /* the probe loses power with the board */
 	unsigned boot_ms, connect_ms, per_kib_ms, rss_ms, regression_wait_ms;
 	char *console_banner;          /* printed on the console at power-on; NULL: none */
+	/* What the silicon enforces (chip: in the profile; both off by default,
+	 * the forgiving model earlier versions had): RDP level 1 blocks debug
+	 * reads of the flash; SFI refuses a flash that is not blank or an RDP
+	 * level other than 0 (AN5054 §4.3.6). */
+	bool rdp_blocks_reads, sfi_needs_erased;
 	bool has_keys;                 /* the RSS's key and nonce for SFI images */
 	struct hil_sfi_keys keys;
 	struct hil_sim_rule *rules;

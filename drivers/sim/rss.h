@@ -14,6 +14,9 @@
 /* What the sim's RSS answers when authentication fails: its choice, since
  * the real code is not public (docs/sim.md). */
 #define HIL_SIM_RSS_AUTH_FAILED 0xE1u
+/* ... and when the chip is not in SFI's starting state (flash not blank,
+ * RDP not level 0: AN5054 §4.3.6); unverified: what the real RSS answers. */
+#define HIL_SIM_RSS_NOT_INSTALLABLE 0xE2u
 
 struct hil_sim_rss {
 	bool authentic;            /* header and every area verified */

@@ -19,7 +19,7 @@ struct hil_identity {
 	const char *board_kind; /* from the rack */
 	bool has_chip_uid;
 	uint32_t chip_uid[3];   /* words in address order */
-	char power_check[224];  /* "passed: ...", "not checked: ...", "failed" */
+	char power_check[224];  /* "passed: ...", "t_vcc_not_wired: ...", "not checked: ...", "failed" */
 };
 
 /* The first expectation of @s whose `when` matches @id and the cell's

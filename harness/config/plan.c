@@ -13,7 +13,8 @@
 
 bool hil_step_is_irreversible(const struct hil_step *st)
 {
-	return st->kind == HIL_STEP_SFI_INSTALL;
+	/* regress erases the board's firmware: sacrificial boards only too */
+	return st->kind == HIL_STEP_SFI_INSTALL || st->kind == HIL_STEP_REGRESS;
 }
 
 static const char *base_name(const char *path)
@@ -138,14 +139,15 @@ static void plan_boards(struct hil_ycheck *c, struct hil_plan *plan, bool *refus
 		if (!s->all_boards) {
 			hil_diag_add(c->diag, c->file, s->board_lines[i], s->board_cols[i],
 				     "refused: board '%s' is not marked sacrificial and this "
-				     "scenario installs SFI, which cannot be undone (set "
+				     "scenario installs SFI or erases the board (regress), which "
+				     "cannot be undone (set "
 				     "'sacrificial: true' for it in %s if it may be spent)",
 				     b->name, rack->file);
 			c->errors++;
 			*refused = true;
 		}
 		pb->skip_reason = hil_xasprintf("not sacrificial: the rack does not allow "
-						"irreversible steps (sfi_install) on %s", b->name);
+						"irreversible steps (sfi_install, regress) on %s", b->name);
 	}
 }
 

@@ -61,6 +61,7 @@ struct hil_rack_board {
 	bool has_chip_uid;
 	uint32_t chip_uid[3];      /* pinned 96-bit UID, words in address order */
 	bool power_check;          /* pre-flight: power off, the probe must lose target voltage */
+	unsigned power_check_off_ms; /* how long the line stays off before the probe is asked (500) */
 	bool sacrificial;          /* irreversible steps allowed */
 	/* The simulator's settings of this board ('sim:' profile, sim_power_pin),
 	 * owned and opaque; NULL for a real board. */
@@ -83,6 +84,10 @@ struct hil_rack {
 	char *sim_state;
 	unsigned sim_state_line, sim_state_col;
 	double time_scale;         /* < 1 only on fully simulated racks (clock.h) */
+	/* hsm: {unreadable_counter: accept}: a campaign that draws licences
+	 * runs, with a warning, when -hsmgetcounter's answer cannot be read
+	 * (its text is unverified); default: refused. */
+	bool hsm_accept_unreadable_counter;
 	struct hil_rack_power *power;
 	size_t power_count;
 	struct hil_rack_board *boards;

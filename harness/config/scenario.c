@@ -23,7 +23,8 @@ static const char *const scenario_keys[] = { "campaign", "description", "boards"
 					     "expect", "limits", NULL };
 static const char *const until_keys[] = { "failures", NULL };
 static const char *const step_names[] = { "power", "sfi_install", "read_ob", "verify_flash",
-					  "wait", "reset", "expect_console", NULL };
+					  "wait", "reset", "expect_console", "regress", NULL };
+static const char *const regress_keys[] = { "timeout_s", NULL };
 static const char *const reset_keys[] = { "pulse_ms", NULL };
 static const char *const console_step_keys[] = { "pattern", "timeout_s", NULL };
 static const char *const power_keys[] = { "action", "off_ms", "settle_ms", NULL };
@@ -43,7 +44,7 @@ static const char *const when_identity_keys[] = { "bl_version", "rss_version", "
 const char *const *const hil_scenario_key_lists[] = {
 	scenario_keys, until_keys, step_names, reset_keys, console_step_keys, power_keys,
 	power_actions, sfi_keys, license_keys, read_ob_keys, verify_keys, sfi_key_keys, wait_keys,
-	expect_keys, result_names, when_identity_keys, hil_limit_keys, NULL,
+	expect_keys, result_names, when_identity_keys, hil_limit_keys, regress_keys, NULL,
 };
 
 const char *hil_step_kind_name(enum hil_step_kind kind)
@@ -238,7 +239,8 @@ static void load_step(struct hil_ycheck *c, const struct hil_scenario *s,
 	if (node->kind != HIL_YNODE_MAP || node->count != 1u + (irr != NULL) + (rev != NULL) ||
 	    (irr && node->entries[0].value == irr) || (rev && node->entries[0].value == rev)) {
 		hil_ycheck_error(c, node, "a step must be a mapping with one key (expected one of: "
-				 "power, sfi_install, read_ob, verify_flash, wait, reset, expect_console; "
+				 "power, sfi_install, read_ob, verify_flash, wait, reset, expect_console, "
+				 "regress; "
 				 "optionally with irreversible: true, or for sfi_install reversible: "
 				 "REASON, after it)");
 		return;
@@ -284,6 +286,13 @@ static void load_step(struct hil_ycheck *c, const struct hil_scenario *s,
 		break;
 	case HIL_STEP_EXPECT_CONSOLE:
 		load_console_step(c, v, st);
+		break;
+	case HIL_STEP_REGRESS:
+		if (v->kind == HIL_YNODE_SCALAR && v->plain_empty)
+			break;
+		if ((hil_ycheck_map(c, v, "regress step", regress_keys) || v->kind == HIL_YNODE_MAP) &&
+		    (f = hil_ymap_get(v, "timeout_s")) && hil_ycheck_uint(c, f, "timeout_s", 1, 3600, &ms))
+			st->timeout_s = (unsigned)ms;
 		break;
 	}
 }

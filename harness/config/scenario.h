@@ -21,6 +21,7 @@ enum hil_step_kind {
 	HIL_STEP_WAIT,
 	HIL_STEP_RESET,
 	HIL_STEP_EXPECT_CONSOLE,
+	HIL_STEP_REGRESS,         /* back to SFI's starting state: RDP 0, flash erased */
 };
 
 enum hil_power_action {
@@ -49,7 +50,7 @@ struct hil_step {
 	int hsm_slot;             /* -1: license file instead */
 	char *license_file;
 	char *license_cache;      /* folder of per-chip licence files; NULL: none */
-	unsigned timeout_s;       /* 0: the rack's default */
+	unsigned timeout_s;       /* sfi_install, regress: 0 = the rack's default */
 	/* read_ob */
 	struct hil_ob_expect *ob_expect;
 	size_t ob_expect_count;

@@ -13,6 +13,7 @@
 #include "harness/engine/steps.h"
 #include "harness/engine/progress.h"
 #include "harness/engine/board.h"
+#include "harness/engine/board_console.h"
 #include "harness/engine/case.h"
 #include "harness/util/xalloc.h"
 
@@ -170,10 +171,16 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 		return;
 	}
 	br->lock_fd = hil_lock_fd(*lock);
-	if (pb->board->console_driver && hil_console_open(&br->console, &run->ctx, pb->board) < 0)
-		fprintf(stderr, "sfi-harness: [%s] console: %s (continuing without it)\n",
-			pb->board->name, hil_error_last());
+	/* before the pre-flight, which powers the board: an external adapter
+	 * reads the boot from the start; a console on the board's own ST-LINK
+	 * is not there while the board is off and comes once it is on (the
+	 * pre-flight's power check refreshes it, board_console.c) */
+	hil_board_console_reopen(br, 0);
 	preflight(br, pre);
+	hil_board_console_refresh(br, pre->cls == HIL_CLASS_SUCCESS ? HIL_CONSOLE_WAIT_MS : 0);
+	if (br->console_error[0])
+		fprintf(stderr, "sfi-harness: [%s] %s (continuing without it)\n", pb->board->name,
+			br->console_error);
 	free(pre->log);
 	pre->log = NULL;
 	hil_progress_board(br, "%s, probe %s, reports device 0x%03X, revision %s, BL 0x%02X, "
@@ -236,7 +243,7 @@ void hil_board_run(struct hil_run_state *run, size_t index)
 				break; /* until: {failures: K} reached */
 		}
 	}
-	hil_console_close(br.console);
+	hil_board_console_drop(&br);
 	hil_lock_release(lock);
 	hil_progress_board_done(&br, hil_stop_requested() ? "stopped" : "done");
 }

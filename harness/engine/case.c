@@ -12,6 +12,8 @@
 #include "harness/engine/steps.h"
 #include "harness/engine/progress.h"
 #include "harness/engine/case.h"
+#include "harness/engine/license.h"
+#include "harness/engine/board_console.h"
 #include "harness/sfi/sfi_image.h"
 #include "harness/util/xalloc.h"
 
@@ -207,6 +209,7 @@ static void prepare_retry(struct hil_board_run *br, unsigned attempt)
 	if (hil_runner_line(br, &br->rb->power, false) == 0) {
 		hil_clock_sleep_ms(1000);
 		hil_runner_line(br, &br->rb->power, true);
+		hil_board_console_refresh(br, HIL_CONSOLE_WAIT_MS);
 		hil_clock_sleep_ms(200);
 	}
 }
@@ -332,6 +335,7 @@ enum hil_class hil_case_run(struct hil_board_run *br, const struct hil_plan_cell
 			free(abs_dir);
 			return HIL_CLASS_NONE;
 		}
+		hil_license_drop(abs_dir); /* recorded below: its licences are done with */
 		o.verdict = hil_expect_verdict(e, o.cls, o.rss, o.rss_count, why, sizeof(why));
 		if (o.verdict != HIL_VERDICT_PASS && !o.message[0])
 			snprintf(o.message, sizeof(o.message), "%s", why);

@@ -7,12 +7,21 @@
  * board checks its own line; a crossed pair or a shared supply makes at
  * least one board of the pair fail, since its own line then does not cut
  * its own probe. Any mismatch is identity_mismatch and the board sits out.
+ *
+ * T_VCC not wired: an STLINK-V3SET whose T_VCC pin (the target-voltage
+ * sense input) is not connected reads 0.00 V and still connects (issue 17,
+ * from a lab; unverified for other probes). With the line on, a target
+ * that answers at (almost) 0 V is that, not a line feeding another board:
+ * the check then rests on the target answering with the line on and not
+ * answering with it off, and the board's power_check says
+ * "t_vcc_not_wired: ..." so the wiring can be mended.
  */
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
 #include "harness/engine/identity.h"
 #include "harness/engine/steps.h"
+#include "harness/engine/board_console.h"
 #include "harness/config/rack.h"
 #include "harness/util/xalloc.h"
 
@@ -43,13 +52,16 @@ static const char *line_name(const struct hil_board_run *br, char *buf, size_t s
 	return buf;
 }
 
-void hil_identity_check(const struct hil_board_run *br, const struct hil_transcript *tx,
+void hil_identity_check(struct hil_board_run *br, const struct hil_transcript *tx,
 			struct hil_step_result *res)
 {
 	const struct hil_rack_board *rb = br->rb;
 	char line[96];
+	bool no_voltage = tx->has_voltage && tx->voltage_mv < HIL_TARGET_OFF_MV;
 
-	if (hil_identity_power_checked(rb) && tx->has_voltage && tx->voltage_mv < HIL_TARGET_OFF_MV)
+	br->t_vcc_unwired = hil_identity_power_checked(rb) && no_voltage &&
+			    res->cls == HIL_CLASS_SUCCESS && tx->has_device_id;
+	if (hil_identity_power_checked(rb) && no_voltage && !br->t_vcc_unwired)
 		mismatch(res, "probe %s measures %u.%02u V with power line %s on: that line "
 			 "does not feed this board (crossed or shared wiring?), or the board has "
 			 "no supply", rb->probe_serial, tx->voltage_mv / 1000,
@@ -155,17 +167,24 @@ void hil_identity_power_check(struct hil_board_run *br, struct hil_step_result *
 	line_name(br, line, sizeof(line));
 	if (hil_runner_line(br, &rb->power, false) < 0)
 		goto power_error;
-	hil_clock_sleep_ms(HIL_POWER_SETTLE_MS);
+	hil_clock_sleep_ms(rb->power_check_off_ms);
 	lost = lost_target_voltage(br, seen, sizeof(seen));
 	if (hil_runner_line(br, &rb->power, true) < 0)
 		goto power_error;
+	hil_board_console_refresh(br, HIL_CONSOLE_WAIT_MS);
 	if (!lost) {
 		mismatch(res, "with power line %s off, %s: that line does not cut this board "
 			 "(crossed or shared wiring?)", line, seen);
 		snprintf(br->id.power_check, sizeof(br->id.power_check), "failed");
 		return;
 	}
-	snprintf(br->id.power_check, sizeof(br->id.power_check), "passed: %s off, %s", line, seen);
+	if (br->t_vcc_unwired)
+		snprintf(br->id.power_check, sizeof(br->id.power_check), "t_vcc_not_wired: 0 V "
+			 "read, the target answers with %s on; off: %s (wire the probe's T_VCC "
+			 "to the target's VDD)", line, seen);
+	else
+		snprintf(br->id.power_check, sizeof(br->id.power_check), "passed: %s off, %s",
+			 line, seen);
 	if (hil_probe_wait(br->run->probe, rb->probe_serial, HIL_PROBE_WAIT_MS) < 0) {
 		res->cls = HIL_CLASS_NO_PROBE;
 		snprintf(res->message, sizeof(res->message), "after the power check: %s",

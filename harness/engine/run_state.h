@@ -4,7 +4,8 @@
  * (run_state.c).
  *
  * Private to harness/engine/: runner.c, board.c, case.c, steps.c,
- * identity.c, license.c, hsm_guard.c and progress.c include it. Code
+ * identity.c, license.c, hsm_guard.c, board_console.c, regress.c and
+ * progress.c include it. Code
  * outside the engine uses runner.h (ci/check-layers.sh enforces that).
  */
 #ifndef HIL_ENGINE_RUN_STATE_H
@@ -52,9 +53,11 @@ struct hil_board_run {
 	struct hil_run_state *run;
 	const struct hil_plan_board *pb;
 	const struct hil_rack_board *rb;
-	struct hil_console *console;     /* NULL: none */
+	struct hil_console *console;     /* NULL: none (or gone: console_error) */
+	char console_error[256];         /* why a rack console is not open; "" */
 	int lock_fd;                     /* the board's lock, kept by its tools; 0: none */
 	struct hil_identity id;
+	bool t_vcc_unwired;              /* the probe reads ~0 V, yet the target answers */
 	char last_verdict[8];            /* for the live line */
 	double started_s;                /* real seconds, when the board started */
 	size_t index;                    /* in plan->boards */

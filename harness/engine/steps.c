@@ -1,5 +1,5 @@
 /* One scenario step on one board: power, sfi_install, read_ob,
- * verify_flash, wait. Each step ends in a class (DESIGN §4); a harness
+ * verify_flash, wait, reset, expect_console, regress (regress.c). Each step ends in a class (DESIGN §4); a harness
  * fault is an infrastructure class, never a device verdict. */
 #include "harness/transcript/cubeprog_parse.h"
 #include "harness/util/clock.h"
@@ -13,6 +13,8 @@
 #include "harness/engine/steps.h"
 #include "harness/engine/progress.h"
 #include "harness/engine/license.h"
+#include "harness/engine/board_console.h"
+#include "harness/engine/regress.h"
 #include "harness/util/xalloc.h"
 
 #include <errno.h>
@@ -190,6 +192,10 @@ static void step_power(struct hil_board_run *br, const struct hil_step *st,
 		hil_clock_sleep_ms(st->off_ms);
 	if (!error && st->power != HIL_POWER_OFF) {
 		error = hil_runner_line(br, &rb->power, true);
+		/* at once: what the board prints while it settles is the banner;
+		 * an on-board ST-LINK's VCP went with the power (board_console.c) */
+		if (!error)
+			hil_board_console_refresh(br, HIL_CONSOLE_WAIT_MS);
 		if (!error)
 			hil_clock_sleep_ms(st->settle_ms);
 	}
@@ -239,17 +245,21 @@ static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const 
 		     const char *case_name, struct hil_step_result *res)
 {
 	struct live *live = NULL;
-	char *cached = NULL;
+	char *drawn = NULL;
 
-	if (st->license_cache && st->hsm_slot >= 0 &&
-	    hil_license_for_chip(br, st, log, case_name, &cached, res) < 0)
+	/* The licence comes first, under the HSM lock; the install itself then
+	 * runs outside it (license.c), so boards sharing one HSM install side
+	 * by side. */
+	if (st->hsm_slot >= 0 &&
+	    (st->license_cache ? hil_license_for_chip(br, st, log, case_name, &drawn, res)
+			       : hil_license_for_install(br, st, log, case_name, &drawn, res)) < 0)
 		return;
 
 	struct hil_prog_request req = {
 		.op = HIL_PROG_SFI_INSTALL,
 		.image = st->image,
-		.hsm_slot = cached ? -1 : st->hsm_slot,
-		.license_file = cached ? cached : st->license_file,
+		.hsm_slot = -1,
+		.license_file = drawn ? drawn : st->license_file,
 		.timeout_s = st->timeout_s,
 	};
 	struct hil_transcript *tx = hil_xmalloc(sizeof(*tx));
@@ -263,9 +273,7 @@ static void step_sfi(struct hil_board_run *br, const struct hil_step *st, const 
 		req.payload = live;
 	}
 	hil_runner_program(br, &req, log, tx, res);
-	if (req.hsm_slot >= 0 && tx->license_ok)
-		hil_runner_hsm_draw(br, case_name, req.hsm_slot, "licence drawn by the install");
-	free(cached);
+	free(drawn);
 	free(live);
 	free(tx);
 }
@@ -414,7 +422,8 @@ static void step_expect_console(struct hil_board_run *br, const struct hil_step 
 	regex_t re;
 
 	if (!br->console || regcomp(&re, st->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
-		set_result(res, HIL_CLASS_NO_TARGET, "no console for %s", br->rb->name);
+		set_result(res, HIL_CLASS_NO_TARGET, "no console for %s%s%s", br->rb->name,
+			   br->console_error[0] ? ": " : "", br->console_error);
 		return;
 	}
 	while (!matched && hil_clock_now() < deadline) {
@@ -474,6 +483,9 @@ void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t in
 		break;
 	case HIL_STEP_EXPECT_CONSOLE:
 		step_expect_console(br, st, log, res);
+		break;
+	case HIL_STEP_REGRESS:
+		hil_step_regress(br, st, log, res);
 		break;
 	}
 	res->duration_s = hil_clock_now() - start;

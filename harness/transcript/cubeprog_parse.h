@@ -84,6 +84,8 @@ struct hil_transcript {
 	bool read_ok;               /* Data read successfully */
 	bool certificate_ok;        /* Get Certificate done successfully */
 	bool license_ok;            /* Succeed to get License for Firmware from HSM ... */
+	bool ob_programmed;         /* Option Bytes successfully programmed */
+	bool mass_erased;           /* Mass erase successfully achieved */
 	bool reconnected;
 	/* What the error lines said, by class. */
 	bool saw_no_probe, saw_no_target, saw_security_state, saw_activation_fail,

@@ -22,6 +22,7 @@ static const char *const class_names[HIL_CLASS_COUNT + 1] = {
 	[HIL_CLASS_POWER_ERROR] = "power_error",
 	[HIL_CLASS_IDENTITY_MISMATCH] = "identity_mismatch",
 	[HIL_CLASS_BOARD_BUSY] = "board_busy",
+	[HIL_CLASS_BOARD_LOCKED] = "board_locked",
 	[HIL_CLASS_INCOMPLETE] = "incomplete",
 	[HIL_CLASS_COUNT] = NULL,
 };

@@ -30,6 +30,7 @@ enum hil_class {
 	HIL_CLASS_POWER_ERROR,           /* harness addition: power controller failed */
 	HIL_CLASS_IDENTITY_MISMATCH,     /* harness addition: not the board the rack says */
 	HIL_CLASS_BOARD_BUSY,            /* harness addition: another run holds the board's lock */
+	HIL_CLASS_BOARD_LOCKED,          /* harness addition: RDP level 2, never regressed */
 	HIL_CLASS_INCOMPLETE,
 	HIL_CLASS_COUNT
 };

@@ -9,7 +9,8 @@ static const char *const names[] = {
 	[HIL_PROG_RSS_VERSION] = "rss", [HIL_PROG_LIST_PROBES] = "list",
 	[HIL_PROG_HSM_COUNTER] = "hsm", [HIL_PROG_ABORT] = "abort",
 	[HIL_PROG_GET_CERTIFICATE] = "certificate", [HIL_PROG_HSM_GET_LICENSE] = "license",
-	[HIL_PROG_READ_WORDS] = "read32",
+	[HIL_PROG_READ_WORDS] = "read32", [HIL_PROG_RDP_REGRESS] = "regress",
+	[HIL_PROG_ERASE_ALL] = "erase",
 };
 
 const char *hil_prog_op_name(enum hil_prog_op op)

@@ -22,6 +22,8 @@ enum hil_prog_op {
 	HIL_PROG_GET_CERTIFICATE, /* -gc FILE: the chip certificate */
 	HIL_PROG_HSM_GET_LICENSE, /* -hsmgetlicense FILE slot=N: one HSM draw */
 	HIL_PROG_READ_WORDS,  /* -r32 ADDRESS SIZE: words printed, e.g. the chip UID */
+	HIL_PROG_RDP_REGRESS, /* -ob RDP=0xAA: RDP level 1 -> 0, which mass-erases the flash */
+	HIL_PROG_ERASE_ALL,   /* -e all: mass erase at RDP level 0 */
 };
 
 /* What one run of the tool left: its text and how its process ended. */
@@ -38,7 +40,7 @@ struct hil_prog_output {
 };
 
 /* "connect", "sfi", "ob", "upload", "rss", "list", "hsm", "abort",
- * "certificate", "license", "read32": the names `transcript --op`, the
+ * "certificate", "license", "read32", "regress", "erase": the names `transcript --op`, the
  * stand-in CLI's fault switch and the golden files use. */
 const char *hil_prog_op_name(enum hil_prog_op op);
 /* The operation of @name, or -1. */

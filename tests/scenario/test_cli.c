@@ -155,7 +155,7 @@ Test(cli, dry_run_prints_the_plan_and_touches_nothing)
 	char *argv[] = { HIL_BINARY, "run", "--dry-run", "--out", out,
 			 HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", NULL };
 	cr_assert_eq(test_spawn(argv, &output), 0, "%s", output);
-	cr_assert(strstr(output, "3 board(s) x 2 cell(s) x 20 run(s) x 3 step(s)"), "%s", output);
+	cr_assert(strstr(output, "3 board(s) x 2 cell(s) x 20 run(s) x 4 step(s)"), "%s", output);
 	cr_assert(strstr(output, "HSM licences it may draw: 120"), "%s", output);
 	cr_assert(strstr(output, "estimated time: about"), "%s", output);
 	cr_assert(access(out, F_OK) != 0, "a dry run creates nothing");

@@ -98,7 +98,7 @@ Test(e2e, transcripts_are_saved_and_referenced)
 	size_t n;
 
 	cr_assert(asprintf(&log, "%s/out/logs/custom-bl91/install_image_sbsfu_bb.sfi__run_01/"
-			   "02-sfi_install.log", dir) > 0);
+			   "03-sfi_install.log", dir) > 0);
 	FILE *f = fopen(log, "r");
 	cr_assert_not_null(f, "%s", log);
 	text = calloc(1, 1 << 16);

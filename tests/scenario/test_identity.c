@@ -88,7 +88,7 @@ static size_t installs_run(const char *name, const char *board_name)
 	const char *images[] = { "sbsfu_bb.sfi", "sbsfu_rdp_bb.sfi" };
 
 	for (size_t i = 0; i < 2; i++) {
-		cr_assert(asprintf(&path, "%s/%s/logs/%s/install_image_%s__run_01/02-sfi_install.log",
+		cr_assert(asprintf(&path, "%s/%s/logs/%s/install_image_%s__run_01/03-sfi_install.log",
 				   dir, name, board_name, images[i]) > 0);
 		n += stat(path, &st) == 0;
 		free(path);

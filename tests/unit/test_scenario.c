@@ -115,7 +115,8 @@ Test(scenario, unknown_step)
 {
 	cr_assert_lt(load("campaign: c\nsteps:\n  - flash_it: {}\n"), 0);
 	cr_assert(test_diag_has(&diag, "s.yaml:3:5: step: unknown value 'flash_it' (expected one of: "
-				"power, sfi_install, read_ob, verify_flash, wait, reset, expect_console)"), "%s",
+				"power, sfi_install, read_ob, verify_flash, wait, reset, expect_console, "
+				"regress)"), "%s",
 		  test_diag_text(&diag));
 }
 

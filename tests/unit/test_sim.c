@@ -164,7 +164,8 @@ Test(sim, scheduled_faults_fire_after_countdown)
 
 Test(sim, console_prints_the_banner_at_power_on_and_is_silent_when_off)
 {
-	const struct hil_rack_board *b = hil_rack_board_find(rack, "dk-bl90");
+	/* an external UART (custom board): there while the board is off */
+	const struct hil_rack_board *b = hil_rack_board_find(rack, "custom-bl92");
 	struct hil_console *con;
 	char buf[256];
 	size_t got;
@@ -175,7 +176,30 @@ Test(sim, console_prints_the_banner_at_power_on_and_is_silent_when_off)
 	hil_power_set(power, &b->power, true);
 	cr_assert_eq(hil_console_read(con, buf, sizeof(buf) - 1, 50, &got), 0);
 	buf[got] = '\0';
+	cr_assert(strstr(buf, "BL 0x92"), "%s", buf);
+	hil_console_close(con);
+}
+
+Test(sim, a_dk_console_is_its_st_links_vcp_gone_at_power_off_and_new_at_power_on)
+{
+	const struct hil_rack_board *b = hil_rack_board_find(rack, "dk-bl90");
+	struct hil_console *con = NULL, *again = NULL;
+	char buf[256];
+	size_t got;
+
+	cr_assert_lt(hil_console_open(&con, &ctx, b), 0, "no VCP node while the DK is off");
+	hil_power_set(power, &b->power, true);
+	cr_assert_eq(hil_console_open(&con, &ctx, b), 0);
+	cr_assert_eq(hil_console_read(con, buf, sizeof(buf) - 1, 50, &got), 0);
+	buf[got] = '\0';
 	cr_assert(strstr(buf, "BL 0x90"), "%s", buf);
+	hil_power_set(power, &b->power, false);
+	hil_power_set(power, &b->power, true);
+	cr_assert_lt(hil_console_read(con, buf, sizeof(buf), 50, &got), 0,
+		     "the node opened before the power cycle hung up");
+	cr_assert_eq(hil_console_open(&again, &ctx, b), 0, "a new open reads the new node");
+	cr_assert_eq(hil_console_read(again, buf, sizeof(buf), 50, &got), 0);
+	hil_console_close(again);
 	hil_console_close(con);
 }
 
