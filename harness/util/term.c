@@ -1,6 +1,7 @@
 /* Terminal-safe text; see term.h. */
 #include "harness/util/term.h"
 #include "harness/util/utf8.h"
+#include "harness/util/strbuf.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -69,6 +70,25 @@ char *hil_term_safe(char *out, size_t size, const char *s, bool multiline)
 	}
 	out[used] = '\0';
 	return out;
+}
+
+char *hil_term_safe_dup(const char *s, size_t len, bool multiline)
+{
+	struct hil_strbuf b = HIL_STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (len) {
+		char esc[12];
+		size_t n;
+		classify(p, len, multiline, &n, esc);
+		if (esc[0])
+			hil_strbuf_puts(&b, esc);
+		else
+			hil_strbuf_put(&b, (const char *)p, n);
+		p += n;
+		len -= n;
+	}
+	return hil_strbuf_detach(&b);
 }
 
 bool hil_term_needs_escape(const char *s, bool multiline)

@@ -22,6 +22,12 @@
  * Returns @out. */
 char *hil_term_safe(char *out, size_t size, const char *s, bool multiline);
 
+/* The same escapes for @len bytes of @s (a NUL byte included: \x00) into
+ * a new string of whatever length (free it). Reports use it too
+ * (reports/xml_text.h), so a page shows a name exactly as the terminal
+ * does. */
+char *hil_term_safe_dup(const char *s, size_t len, bool multiline);
+
 /* True when @s holds a character hil_term_safe() would escape. */
 bool hil_term_needs_escape(const char *s, bool multiline);
 
