@@ -2,8 +2,11 @@
 #include "harness/util/term.h"
 #include "harness/util/utf8.h"
 #include "harness/util/strbuf.h"
+#include "harness/util/xalloc.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +92,26 @@ char *hil_term_safe_dup(const char *s, size_t len, bool multiline)
 		len -= n;
 	}
 	return hil_strbuf_detach(&b);
+}
+
+void hil_term_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	char *raw = hil_xmalloc((size_t)len + 1);
+	va_start(ap, fmt);
+	vsnprintf(raw, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	char *safe = hil_term_safe_dup(raw, (size_t)len, true);
+	fputs(safe, f);
+	free(safe);
+	free(raw);
 }
 
 bool hil_term_needs_escape(const char *s, bool multiline)

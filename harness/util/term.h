@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Writes @s, made safe, into @out (@size bytes, always NUL-terminated;
  * cut at a character boundary when it does not fit). With @multiline, \n
@@ -27,6 +28,10 @@ char *hil_term_safe(char *out, size_t size, const char *s, bool multiline);
  * (reports/xml_text.h), so a page shows a name exactly as the terminal
  * does. */
 char *hil_term_safe_dup(const char *s, size_t len, bool multiline);
+
+/* printf() to @f with the formatted text made safe (multi-line: \n and
+ * \t pass), for output that prints what a file or a device said. */
+void hil_term_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* True when @s holds a character hil_term_safe() would escape. */
 bool hil_term_needs_escape(const char *s, bool multiline);

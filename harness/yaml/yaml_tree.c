@@ -184,6 +184,13 @@ static struct hil_ynode *build_node(struct builder *b, yaml_event_t *ev, int dep
 				"at most 65536 bytes; put large data in a file and give its path");
 			return NULL;
 		}
+		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+			/* "\0" in a double-quoted string: every consumer reads a C
+			 * string, which would silently end there */
+			fail_at(b, &ev->start_mark, "NUL character in a value",
+				"no \\0: names, paths and text end at it");
+			return NULL;
+		}
 		n = node_new(b, HIL_YNODE_SCALAR, &ev->start_mark);
 		n->text = hil_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->quoted = ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
