@@ -549,6 +549,8 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 	    (hil_ycheck_map(c, v, "sfi_key", sfi_key_keys) || v->kind == HIL_YNODE_MAP)) {
 		const struct hil_ynode *f;
 		char *k = NULL, *nn = NULL;
+		s->sfi_key_line = v->line;
+		s->sfi_key_col = v->col;
 		if ((f = hil_ycheck_require(c, v, "key", "sfi_key")) && hil_ycheck_str(c, f, "key", &k))
 			s->sfi_key = hil_scenario_path(c, s, f->line, f->col, k, "key");
 		if ((f = hil_ycheck_require(c, v, "nonce", "sfi_key")) && hil_ycheck_str(c, f, "nonce", &nn))
