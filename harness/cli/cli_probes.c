@@ -7,6 +7,7 @@
 #include "harness/cli/cli.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/json_util.h"
 #include "harness/util/term.h"
 #include "harness/transcript/outcome.h"
 #include "drivers/registry.h"
@@ -81,7 +82,7 @@ static void print_probes(const struct hil_rack *rack, const struct hil_probe_inf
 				board ? board : "not in rack");
 	}
 	if (as_json) {
-		char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		char *text = hil_json_dumps_ascii(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(text);
 		free(text);
 	} else if (!n) {

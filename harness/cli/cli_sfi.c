@@ -2,6 +2,7 @@
  * look inside an SFI image, and make test images with a known key. */
 #include "harness/cli/cli.h"
 #include "harness/util/error.h"
+#include "harness/util/json_util.h"
 #include "harness/util/term.h"
 #include "harness/util/fileutil.h"
 #include "harness/transcript/outcome.h"
@@ -116,7 +117,7 @@ static int cmd_inspect(int argc, char **argv)
 		hil_sfi_image_check(img, 0x08000000u, (uint32_t)(flash_kb * 1024));
 	if (as_json) {
 		json_t *j = inspect_json(argv[optind], img);
-		char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		char *text = hil_json_dumps_ascii(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(text);
 		free(text);
 		json_decref(j);

@@ -2,6 +2,7 @@
  * STM32_Programmer_CLI log, and how it classifies it. */
 #include "harness/cli/cli.h"
 #include "harness/util/error.h"
+#include "harness/util/json_util.h"
 #include "harness/util/term.h"
 #include "harness/transcript/outcome.h"
 #include "harness/transcript/transcript_json.h"
@@ -28,8 +29,8 @@ static const char usage[] =
 static void print_text(const json_t *j)
 {
 	const json_t *dev = json_object_get(j, "device"), *sfi = json_object_get(j, "sfi");
-	char *rss = json_dumps(json_object_get(sfi, "rss_complete"), JSON_COMPACT | JSON_ENSURE_ASCII);
-	char *errors = json_dumps(json_object_get(j, "errors"), JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	char *rss = hil_json_dumps_ascii(json_object_get(sfi, "rss_complete"), JSON_COMPACT);
+	char *errors = hil_json_dumps_ascii(json_object_get(j, "errors"), JSON_INDENT(2));
 	const char *fmt_null = "-";
 	FILE *o = stdout;
 #define S(o, k) (json_string_value(json_object_get(o, k)) ? json_string_value(json_object_get(o, k)) : fmt_null)
@@ -87,7 +88,7 @@ int hil_cli_transcript(int argc, char **argv)
 	}
 	json_t *j = hil_transcript_json(t, hil_cubeprog_classify(t, (enum hil_prog_op)op, NULL));
 	if (as_json) {
-		char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		char *out = hil_json_dumps_ascii(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(out);
 		free(out);
 	} else {

@@ -31,6 +31,102 @@
 #define UNDER_ASAN 0
 #endif
 
+const struct hostile_class hostile_classes[] = {
+	{ "a path separator", "a/b", 1, false },
+	{ "a backslash", "a\\\\b", 1, false },
+	{ "a dot segment", "..", 1, false },
+	{ "dot segments that climb", "../../../../../../tmp/hostile", 1, false },
+	{ "a leading dot segment", "./x", 1, false },
+	{ "an absolute path", "/etc/passwd", 1, false },
+	{ "an option", "--help", 1, false },
+	{ "a URL", "javascript:alert(1)//", 1, false },
+	{ "NUL", "a\\0b", 1, false },
+	{ "C0 controls (ESC sequences, BEL)", "\\e[2J\\e]0;title\\a", 1, false },
+	{ "CR, BS, DEL", "over\\rwrite\\b\\x7f", 1, false },
+	{ "C1 controls (CSI, NEL)", "\\u009b2J\\x85", 1, false },
+	{ "bidi overrides and isolates", "\\u202eevil\\u202a\\u2066\\u2069\\u200e\\u200f\\u061c",
+	  1, false },
+	{ "markup", "x\\\"><script>alert(1)</script>", 1, false },
+	{ "markup with an event", "<img src=x onerror=alert(1)>", 1, false },
+	{ "quotes", "'\\\"`$(id)", 1, false },
+	{ "format directives", "%s%n%x%p", 1, false },
+	{ "a substitution", "${image}${x", 1, false },
+	{ "bytes that are not UTF-8", "\xff\xfe\xc3\x28", 1, true },
+	{ "an empty string", "", 1, false },
+	{ "64 KiB", "x", 65536, false },
+	{ "64 KiB and one byte", "x", 65537, false },
+	{ "64 KiB of markup", "<b>\\\"", 13000, false },
+};
+
+size_t hostile_output_max = HOSTILE_OUTPUT_MAX;
+
+const size_t hostile_class_count = sizeof(hostile_classes) / sizeof(*hostile_classes);
+
+char *hostile_yaml_value(const struct hostile_class *c)
+{
+	size_t unit = strlen(c->yaml), len = unit * c->repeat;
+	char *s = hil_xmalloc(len + 3), *p = s;
+
+	if (!c->raw)
+		*p++ = '"';
+	for (unsigned i = 0; i < c->repeat; i++, p += unit)
+		memcpy(p, c->yaml, unit);
+	if (!c->raw)
+		*p++ = '"';
+	*p = '\0';
+	return s;
+}
+
+/* Appends code point @cp as UTF-8. */
+static void put_utf8(FILE *f, unsigned cp)
+{
+	if (cp < 0x80) {
+		fputc((int)cp, f);
+	} else if (cp < 0x800) {
+		fputc((int)(0xC0 | cp >> 6), f);
+		fputc((int)(0x80 | (cp & 0x3F)), f);
+	} else {
+		fputc((int)(0xE0 | cp >> 12), f);
+		fputc((int)(0x80 | (cp >> 6 & 0x3F)), f);
+		fputc((int)(0x80 | (cp & 0x3F)), f);
+	}
+}
+
+/* The YAML escapes the classes use, decoded here rather than by the
+ * loader under test. */
+char *hostile_bytes(const struct hostile_class *c, size_t *len)
+{
+	static const char simple[] = "e\033a\007r\rb\b\"\"\\\\"; /* escape, byte */
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	for (unsigned i = 0; i < c->repeat; i++)
+		for (const char *p = c->yaml; *p; p++) {
+			if (c->raw || *p != '\\') {
+				fputc(*p, f);
+				continue;
+			}
+			p++;
+			const char *k = strchr(simple, *p);
+			if (*p == '0') {
+				fputc('\0', f);
+			} else if (k && (k - simple) % 2 == 0) {
+				fputc(k[1], f);
+			} else if (*p == 'x' || *p == 'u') {
+				unsigned digits = *p == 'x' ? 2 : 4, cp = 0;
+				for (unsigned d = 0; d < digits; d++) {
+					char h = *++p;
+					cp = cp * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+				}
+				put_utf8(f, cp);
+			} else {
+				cr_assert_fail("no decoding for \\%c", *p);
+			}
+		}
+	fclose(f);
+	return buf;
+}
+
 static char *join(const char *a, const char *b)
 {
 	return hil_xasprintf("%s/%s", a, b);
@@ -374,7 +470,7 @@ void hostile_check(struct hostile_run *r, const struct hostile_tree *t, const ch
 	hostile_assert_no_raw_control(r->output, r->output_len, what);
 	/* an error quotes at most a bounded piece of the input, and at most
 	 * HIL_DIAG_MAX errors are printed */
-	cr_assert_lt(r->output_len, HOSTILE_OUTPUT_MAX, "%s: %zu bytes of output", what,
+	cr_assert_lt(r->output_len, hostile_output_max, "%s: %zu bytes of output", what,
 		     r->output_len);
 	check_reports(report_dir ? report_dir : t->out, what);
 	free(before);

@@ -13,8 +13,30 @@
  * space, the limit is not set and the deadline is four times as long. */
 #define HOSTILE_DEADLINE_S 5
 #define HOSTILE_AS_LIMIT (256ul << 20)
-/* The most a run may print: 100 diagnostics of at most 1 KiB and a summary. */
+/* The most a run may print: 100 diagnostics of at most 1 KiB and a summary.
+ * A test may raise it (hostile_output_max) for output that carries the
+ * input on purpose, as --json-events does in every event. */
 #define HOSTILE_OUTPUT_MAX (128u << 10)
+extern size_t hostile_output_max;
+
+/* One class of hostile string, as the inside of a YAML double-quoted
+ * scalar (@raw: written as it is, unquoted, e.g. bytes that are not
+ * UTF-8), @repeat times. */
+struct hostile_class {
+	const char *what, *yaml;
+	unsigned repeat;
+	bool raw;
+};
+
+extern const struct hostile_class hostile_classes[];
+extern const size_t hostile_class_count;
+
+/* The class as a YAML value (quoted unless raw); free it. */
+char *hostile_yaml_value(const struct hostile_class *c);
+
+/* The bytes the class stands for (its escapes decoded), *len of them
+ * (a NUL among them); free it. */
+char *hostile_bytes(const struct hostile_class *c, size_t *len);
 
 /* A scratch tree:
  *   top/                      everything the run may see; snapshot root
@@ -49,7 +71,7 @@ struct hostile_run {
  * contract (0 to 3); nothing outside --out (@allowed, relative to top,
  * e.g. "w/x/y/campaign/out/") and the lock folder was created or changed;
  * no raw control character is in its output, which is under
- * HOSTILE_OUTPUT_MAX; and of what it wrote in
+ * hostile_output_max; and of what it wrote in
  * @report_dir (NULL: --out), junit.xml is well-formed XML without a raw
  * control character, summary.json is JSON, and report.html holds no
  * element or attribute a clean page (hostile_clean_page) lacks, no script

@@ -34,59 +34,6 @@
 
 TestSuite(hostile, .timeout = 300);
 
-/* One class of hostile string, as the inside of a YAML double-quoted
- * scalar (@raw: written as it is, unquoted, e.g. bytes that are not
- * UTF-8), @repeat times. */
-struct hostile_class {
-	const char *what, *yaml;
-	unsigned repeat;
-	bool raw;
-};
-
-static const struct hostile_class classes[] = {
-	{ "a path separator", "a/b", 1, false },
-	{ "a backslash", "a\\\\b", 1, false },
-	{ "a dot segment", "..", 1, false },
-	{ "dot segments that climb", "../../../../../../tmp/hostile", 1, false },
-	{ "a leading dot segment", "./x", 1, false },
-	{ "an absolute path", "/etc/passwd", 1, false },
-	{ "an option", "--help", 1, false },
-	{ "NUL", "a\\0b", 1, false },
-	{ "C0 controls (ESC sequences, BEL)", "\\e[2J\\e]0;title\\a", 1, false },
-	{ "CR, BS, DEL", "over\\rwrite\\b\\x7f", 1, false },
-	{ "C1 controls (CSI, NEL)", "\\u009b2J\\x85", 1, false },
-	{ "bidi overrides and isolates", "\\u202eevil\\u202a\\u2066\\u2069\\u200e\\u200f\\u061c", 1,
-	  false },
-	{ "markup", "x\\\"><script>alert(1)</script>", 1, false },
-	{ "markup with an event", "<img src=x onerror=alert(1)>", 1, false },
-	{ "quotes", "'\\\"`$(id)", 1, false },
-	{ "format directives", "%s%n%x%p", 1, false },
-	{ "a substitution", "${image}${x", 1, false },
-	{ "bytes that are not UTF-8", "\xff\xfe\xc3\x28", 1, true },
-	{ "an empty string", "", 1, false },
-	{ "64 KiB", "x", 65536, false },
-	{ "64 KiB and one byte", "x", 65537, false },
-	{ "64 KiB of markup", "<b>\\\"", 13000, false },
-};
-
-#define N_CLASSES (sizeof(classes) / sizeof(*classes))
-
-/* The class as a YAML value (quoted unless raw). */
-static char *yaml_value(const struct hostile_class *c)
-{
-	size_t unit = strlen(c->yaml), len = unit * c->repeat;
-	char *s = hil_xmalloc(len + 3), *p = s;
-
-	if (!c->raw)
-		*p++ = '"';
-	for (unsigned i = 0; i < c->repeat; i++, p += unit)
-		memcpy(p, c->yaml, unit);
-	if (!c->raw)
-		*p++ = '"';
-	*p = '\0';
-	return s;
-}
-
 /* Where a hostile value goes: the rack's and the scenario's fields. */
 struct fields {
 	const char *rack, *board, *serial, *kind;
@@ -172,12 +119,12 @@ static void clean_baseline(void)
 static void each_class(const char *field, void (*set)(struct fields *, const char *), bool names)
 {
 	clean_baseline();
-	for (size_t i = 0; i < N_CLASSES; i++) {
+	for (size_t i = 0; i < hostile_class_count; i++) {
 		struct hostile_tree t;
 		struct hostile_run r;
 		struct fields f = { 0 };
-		char *value = yaml_value(&classes[i]);
-		char *what = hil_xasprintf("%s: %s", field, classes[i].what);
+		char *value = hostile_yaml_value(&hostile_classes[i]);
+		char *what = hil_xasprintf("%s: %s", field, hostile_classes[i].what);
 
 		hostile_tree_make(&t);
 		campaign_files(&t);
