@@ -114,6 +114,25 @@ static void clean_baseline(void)
 	hostile_tree_free(&t);
 }
 
+/* check and run --dry-run refuse what run refuses (one pre-flight), and
+ * accept what it ran; neither writes anything. */
+static void same_answer_before_the_run(const struct hostile_tree *t, const char *what, int run_code)
+{
+	static const char *const check[] = { "check", "--rack", "rack.yaml", "s.yaml", NULL };
+	static const char *const dry[] = { "run", "--dry-run", "--rack", "rack.yaml", "s.yaml", NULL };
+	const char *const *cmds[] = { check, dry };
+	struct hostile_run r;
+
+	for (size_t k = 0; k < 2; k++) {
+		char *w = hil_xasprintf("%s (%s)", what, k ? "run --dry-run" : "check");
+		hostile_check(&r, t, w, cmds[k], NULL, NULL);
+		cr_assert_eq(r.code == 2, run_code == 2, "%s: exit %d, run's was %d\n%.2000s", w, r.code,
+			     run_code, r.output);
+		hostile_run_free(&r);
+		free(w);
+	}
+}
+
 /* Puts each class in one field (@set picks it) and runs the campaign.
  * @names: the field becomes a file name, so every class is refused. */
 static void each_class(const char *field, void (*set)(struct fields *, const char *), bool names)
@@ -135,6 +154,7 @@ static void each_class(const char *field, void (*set)(struct fields *, const cha
 			cr_assert_eq(r.code, 2, "%s: exit %d, not refused\n%.2000s", what, r.code, r.output);
 			cr_assert(access(t.out, F_OK) != 0, "%s: refused, but --out was created", what);
 		}
+		same_answer_before_the_run(&t, what, r.code);
 		hostile_run_free(&r);
 		hostile_tree_free(&t);
 		free(what);
