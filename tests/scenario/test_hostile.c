@@ -477,3 +477,91 @@ Test(hostile, an_out_folder_with_files_it_did_not_create)
 	hostile_run_free(&r);
 	hostile_tree_free(&t);
 }
+
+/* 5 000 cells, each naming a missing image of a long name (4 000 bytes,
+ * under PATH_MAX, or 60 000, over it): at most 100 diagnostics of at most
+ * 1 KiB, then a count, in bounded memory (the plan keeps every cell's
+ * paths; it aborted out of memory with names of 60 KB). */
+Test(hostile, many_problems_print_a_bounded_list)
+{
+	static const size_t lengths[] = { 4000, 60000 };
+
+	for (size_t k = 0; k < 2; k++) {
+		struct hostile_tree t;
+		struct hostile_run r;
+		char *name = hil_xmalloc(lengths[k] + 1), *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		memset(name, 'n', lengths[k]);
+		name[lengths[k]] = '\0';
+		fprintf(f, "campaign: c\nmatrix:\n  v: [");
+		for (int i = 0; i < 5000; i++)
+			fprintf(f, "%sv%d", i ? ", " : "", i);
+		fprintf(f, "]\nsteps:\n  - sfi_install: {image: \"%s${v}\", license: {hsm_slot: 1}}\n"
+			"    reversible: a test\n", name);
+		fclose(f);
+		hostile_tree_make(&t);
+		free(hostile_write(&t, "s.yaml", buf, len));
+		static const char *const args[] = { "check", "s.yaml", NULL };
+		char *what = hil_xasprintf("5 000 missing images of %zu-byte names", lengths[k]);
+		hostile_check(&r, &t, what, args, NULL, NULL);
+		cr_assert_eq(r.code, 2, "%s: %.2000s", what, r.output);
+		cr_assert(strstr(r.output, "... and 4900 more problems (the first 100 are shown)"),
+			  "%s: %.300s", what, r.output + (r.output_len > 300 ? r.output_len - 300 : 0));
+		hostile_run_free(&r);
+		hostile_tree_free(&t);
+		free(what);
+		free(buf);
+		free(name);
+	}
+}
+
+/* Matrix values of 64 KiB in many cells: labels stay short (the first 40
+ * bytes and a hash), and the plan does not copy the values per cell (10 000
+ * cells of them aborted out of memory, 640 MB of copies). */
+Test(hostile, huge_matrix_values_in_many_cells)
+{
+	static const struct { unsigned big, small; const char *cmd; } cases[] = {
+		{ 200, 50, "check" }, { 200, 50, "run --dry-run" }, { 200, 1, "run" },
+	};
+	for (size_t k = 0; k < 3; k++) {
+		struct hostile_tree t;
+		struct hostile_run r;
+		char *buf = NULL, *filler = hil_xmalloc(65001);
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		memset(filler, 'x', 65000);
+		filler[65000] = '\0';
+		fprintf(f, "campaign: c\nmatrix:\n  a: [");
+		for (unsigned i = 0; i < cases[k].big; i++)
+			fprintf(f, "%s%03u%s", i ? ", " : "", i, filler);
+		fprintf(f, "]\n  b: [");
+		for (unsigned i = 0; i < cases[k].small; i++)
+			fprintf(f, "%ss%u", i ? ", " : "", i);
+		fprintf(f, "]\nsteps:\n  - power: on\n");
+		fclose(f);
+		hostile_tree_make(&t);
+		struct fields fl = { 0 };
+		write_campaign(&t, &fl); /* the rack */
+		free(hostile_write(&t, "s.yaml", buf, len));
+		const char *check[] = { "check", "--rack", "rack.yaml", "s.yaml", NULL };
+		const char *dry[] = { "run", "--dry-run", "--rack", "rack.yaml", "s.yaml", NULL };
+		const char *run[] = { "run", "--quiet", "--rack", "rack.yaml", "--out", "out", "s.yaml",
+				      NULL };
+		const char *const *args = k == 0 ? check : k == 1 ? dry : run;
+		char *what = hil_xasprintf("%u cells of 64 KiB values (%s)",
+					   cases[k].big * cases[k].small, cases[k].cmd);
+		hostile_output_max = 2u << 20; /* --dry-run lists each cell */
+		hostile_check(&r, &t, what, args, OUT_ALLOWED, NULL);
+		cr_assert_eq(r.code, 0, "%s: exit %d\n%.2000s", what, r.code, r.output);
+		cr_assert(k != 1 || strstr(r.output, "cell  a=000xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx~"),
+			  "%s: %.500s", what, r.output);
+		hostile_run_free(&r);
+		hostile_tree_free(&t);
+		free(what);
+		free(filler);
+		free(buf);
+	}
+}
