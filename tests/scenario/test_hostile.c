@@ -565,3 +565,46 @@ Test(hostile, huge_matrix_values_in_many_cells)
 		free(buf);
 	}
 }
+
+/* Each special file as the scenario, as the rack and as a board's
+ * simulated profile (sim:): refused with exit 2, never read into a hang
+ * (a FIFO blocked `check` for ever as a board profile) or into memory. */
+Test(hostile, special_files_as_scenarios_racks_and_board_profiles)
+{
+	for (size_t i = 0; i < sizeof(specials) / sizeof(*specials); i++) {
+		const struct special *sp = &specials[i];
+		if (sp->make == make_unreadable && geteuid() == 0)
+			continue; /* root reads any file */
+		for (int role = 0; role < 3; role++) {
+			static const char *const roles[] = { "scenario", "rack", "board profile" };
+			struct hostile_tree t;
+			struct hostile_run r;
+			struct fields f = { 0 };
+			char *what = hil_xasprintf("%s: %s", roles[role], sp->what);
+
+			hostile_tree_make(&t);
+			campaign_files(&t);
+			if (sp->make)
+				sp->make(&t, sp->path);
+			write_campaign(&t, &f);
+			if (role == 2) { /* the rack again, with sim: the thing */
+				char *rack = hil_xasprintf("rack: r\nprogrammer: {driver: sim}\npower:\n"
+					"  - {id: p, driver: sim}\nboards:\n  - {name: b1, kind: k, probe: "
+					"{serial: '01'}, power: {controller: p, pin: 0}, sim: %s}\n", sp->path);
+				free(hostile_write(&t, "rack.yaml", rack, strlen(rack)));
+				free(rack);
+			}
+			const char *args[] = { "run", "--rack", role == 1 ? sp->path : "rack.yaml", "--out",
+					       "out", role == 0 ? sp->path : "s.yaml", NULL };
+			hostile_check(&r, &t, what, args, OUT_ALLOWED, NULL);
+			cr_assert_eq(r.code, 2, "%s: exit %d\n%.2000s", what, r.code, r.output);
+			const char *check[] = { "check", role == 2 ? "rack.yaml" : sp->path, NULL };
+			hostile_run_free(&r);
+			hostile_check(&r, &t, what, check, NULL, NULL);
+			cr_assert_eq(r.code, 2, "check %s: exit %d\n%.2000s", what, r.code, r.output);
+			hostile_run_free(&r);
+			hostile_tree_free(&t);
+			free(what);
+		}
+	}
+}
