@@ -69,13 +69,14 @@ struct hostile_run {
  * campaign folder, and asserts what every run must hold: it ended by
  * itself within the deadline, without a signal, with an exit code of the
  * contract (0 to 3); nothing outside --out (@allowed, relative to top,
- * e.g. "w/x/y/campaign/out/") and the lock folder was created or changed;
- * no raw control character is in its output, which is under
- * hostile_output_max; and of what it wrote in
- * @report_dir (NULL: --out), junit.xml is well-formed XML without a raw
- * control character, summary.json is JSON, and report.html holds no
- * element or attribute a clean page (hostile_clean_page) lacks, no script
- * and no link out of the results. @what names the case in messages. */
+ * e.g. "w/x/y/campaign/out/"; NULL: nothing) and the lock folder was
+ * created, changed or removed; its output holds no raw control character
+ * and is under hostile_output_max; and of what it wrote in @report_dir
+ * (NULL: --out), junit.xml is well-formed XML without a raw control
+ * character, summary.json is JSON, and report.html holds no element or
+ * attribute a clean page (hostile_clean_page) lacks, no script and no
+ * link but to a file path (no scheme, no //host). @what names the case
+ * in messages. */
 void hostile_check(struct hostile_run *r, const struct hostile_tree *t, const char *what,
 		   const char *const args[], const char *allowed, const char *report_dir);
 

@@ -1,8 +1,8 @@
 /* The hostile-input suite, part two (part one: test_hostile.c): what
  * reaches the reports and the terminal from files the harness did not
  * write itself. A journal whose every text (names, messages, log paths,
- * or verdicts and classes) holds a hostile class is rendered by `report`
- * and `report --history`; a programmer log holding one in every field
+ * or verdicts and classes) holds a hostile class is rendered by `report`,
+ * `report --history` and `merge`; a programmer log holding one in every field
  * goes through `transcript`, `transcript --json` and `explain`; matrix
  * values go out as --json-events on standard output. Each run gets
  * hostile_check() (hostile.h). */
@@ -149,6 +149,12 @@ static void journal_classes(const char *const keys[], const char *variant)
 		char *trend = hil_xasprintf("%s (report --history)", what);
 		hostile_check(&r, &t, trend, history, OUT_ALLOWED, h);
 		hostile_run_free(&r);
+		const char *merge[] = { "merge", "out/h", "--out", "out/m", NULL };
+		char *m = hil_xasprintf("%s/m", t.out), *merged = hil_xasprintf("%s (merge)", what);
+		hostile_check(&r, &t, merged, merge, OUT_ALLOWED, m);
+		hostile_run_free(&r);
+		free(merged);
+		free(m);
 		free(trend);
 		free(page);
 		free(h);
