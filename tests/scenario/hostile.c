@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -172,6 +174,20 @@ char *hostile_write(const struct hostile_tree *t, const char *name, const char *
 	cr_assert_eq(fwrite(content, 1, len, f), len);
 	cr_assert_eq(fclose(f), 0);
 	return path;
+}
+
+void hostile_socket(const struct hostile_tree *t, const char *name)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int here = open(".", O_RDONLY | O_DIRECTORY), fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	cr_assert(here >= 0 && fd >= 0 && strlen(name) < sizeof(sa.sun_path));
+	strcpy(sa.sun_path, name);
+	cr_assert_eq(chdir(t->campaign), 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "bind %s", name);
+	cr_assert_eq(fchdir(here), 0);
+	close(fd);
+	close(here);
 }
 
 /* The scratch tree as it is: one line per entry, "path mode size mtime". */
@@ -401,6 +417,9 @@ static void child(const struct hostile_tree *t, const char *const args[], const 
 		struct rlimit rl = { HOSTILE_AS_LIMIT, HOSTILE_AS_LIMIT };
 		setrlimit(RLIMIT_AS, &rl);
 	}
+	struct rlimit cpu = { HOSTILE_CPU_S * (UNDER_ASAN ? 4 : 1),
+			      HOSTILE_CPU_S * (UNDER_ASAN ? 4 : 1) + 1 };
+	setrlimit(RLIMIT_CPU, &cpu);
 	char *locks = join(t->top, "locks"), *tmp = join(t->top, "tmp");
 	setenv("SFI_HARNESS_LOCK_DIR", locks, 1);
 	setenv("TMPDIR", tmp, 1);
@@ -425,7 +444,7 @@ static double now_s(void)
 static void run(struct hostile_run *r, const struct hostile_tree *t, const char *const args[])
 {
 	char *log = hil_xasprintf("%s.log", t->top); /* beside the tree, not in it */
-	double deadline = now_s() + HOSTILE_DEADLINE_S * (UNDER_ASAN ? 4 : 1);
+	double deadline = now_s() + HOSTILE_HANG_S * (UNDER_ASAN ? 4 : 1);
 	int status = 0;
 	pid_t pid = fork();
 
@@ -461,7 +480,8 @@ void hostile_check(struct hostile_run *r, const struct hostile_tree *t, const ch
 	if (getenv("HOSTILE_VERBOSE")) /* what each case did, for people */
 		fprintf(stderr, "== %s: exit %d\n%.*s\n", what, r->code, (int)(r->output_len > 600 ?
 			600 : r->output_len), r->output);
-	cr_assert(!r->timed_out, "%s: still running after %d s", what, HOSTILE_DEADLINE_S);
+	cr_assert(!r->timed_out, "%s: hangs: still running after %d s", what, HOSTILE_HANG_S);
+	cr_assert_neq(r->signal, SIGXCPU, "%s: more than %d s of CPU time", what, HOSTILE_CPU_S);
 	cr_assert_eq(r->signal, 0, "%s: killed by signal %d\n%.3000s", what, r->signal, r->output);
 	cr_assert(r->code >= 0 && r->code <= 3, "%s: exit %d\n%.3000s", what, r->code, r->output);
 	after = snapshot(t->top);

@@ -15,9 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #define BOARD_PROFILE HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml"
@@ -256,15 +254,11 @@ Test(hostile_reports, transcript_refuses_what_is_not_a_log_file)
 {
 	struct hostile_tree t;
 	struct hostile_run r;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
 	hostile_tree_make(&t);
 	char *fifo = hil_xasprintf("%s/fifo", t.campaign), *sock = hil_xasprintf("%s/sock", t.campaign);
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	strcpy(sa.sun_path, sock);
-	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	close(fd);
+	hostile_socket(&t, "sock");
 	static const char *const inputs[][2] = {
 		{ ".", "a directory" }, { "fifo", "a FIFO" }, { "sock", "a socket" },
 		{ "/dev/zero", "a device" }, { "/dev/null", "a device" },
