@@ -1,16 +1,17 @@
-/* The hostile-input suite (issue 16): strings from a list of classes (path
- * separators, dot segments, NUL, C0 and C1 controls, bidi, markup, quotes,
- * format directives, 64 KiB) put in every name and text a campaign has
- * (campaign, rack, board, probe serial, board kind, matrix names and
- * values, reasons, key and image paths), special files (directories,
- * FIFOs, sockets, devices, symlinks to elsewhere, a 3 GB sparse file) as
- * keys and images, hostile --out folders, and a journal whose every string
- * is hostile given to `report` and `trend`. Every run goes through the
- * sfi-harness binary and gets hostile_check(): a clean exit of the
- * contract within 5 s of CPU time and 256 MiB, nothing written outside --out, no raw
- * control character on the terminal, well-formed XML, JSON, and no
- * element injected into report.html. docs/reliability.md, "Hostile
- * input", is the table of what the harness does with each. */
+/* The hostile-input suite (issue 16), part one: strings from a list of
+ * classes (hostile.c: path separators, dot segments, NUL, C0 and C1
+ * controls, bidi, markup, quotes, format directives, 64 KiB) in every name
+ * and text a campaign has (campaign, rack, board, probe serial, board
+ * kind, matrix names and values, reasons, key and image paths); special
+ * files (directories, FIFOs, sockets, devices, symlinks to elsewhere, a
+ * 3 GB sparse file) as keys, images, scenarios, racks and board profiles;
+ * hostile --out folders; plans of many cells and huge values. Every run
+ * goes through the sfi-harness binary and gets hostile_check(): a clean
+ * exit of the contract within 5 s of CPU time and 256 MiB, nothing written
+ * outside --out, no raw control character on the terminal, well-formed
+ * XML, JSON, and no element injected into report.html. Part two
+ * (journals, logs, events) is test_hostile_reports.c; docs/reliability.md,
+ * "Hostile input", is the table of what the harness does with each. */
 #include "hostile.h"
 #include "support.h"
 #include "harness/util/xalloc.h"
