@@ -56,7 +56,7 @@ char *hil_json_dumps_ascii(const json_t *j, size_t flags)
 	char *out = hil_xmalloc(strlen(text) + dels * 5 + 1), *q = out;
 	for (const char *p = text; *p; p++) {
 		if (*p == 0x7F) {
-			memcpy(q, "\\u007f", 6);
+			memcpy(q, "\\u007F", 6); /* upper case, as jansson writes */
 			q += 6;
 		} else {
 			*q++ = *p;

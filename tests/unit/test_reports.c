@@ -4,6 +4,7 @@
 #include "reports/junit.h"
 #include "reports/results.h"
 #include "reports/xml_text.h"
+#include "harness/util/strbuf.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -86,6 +87,15 @@ Test(reports, xml_clean_shows_controls_and_bad_utf8_visibly)
 	s = hil_xml_clean("rtl\xe2\x80\xae" "x\xc2\x9b" "y\xe2\x81\xa6" "z\xe2\x80\x8f", 17);
 	cr_assert_str_eq(s, "rtl\\u202Ex\\u009By\\u2066z\\u200F");
 	free(s);
+}
+
+Test(reports, xml_escape_ends_no_attribute_and_starts_no_element)
+{
+	struct hil_strbuf b = HIL_STRBUF_INIT;
+
+	hil_xml_escape(&b, "x\"><script>'&\xe2\x80\xae\x1b[2J");
+	cr_assert_str_eq(hil_strbuf_str(&b), "x&quot;&gt;&lt;script&gt;&#39;&amp;\\u202E\\x1B[2J");
+	hil_strbuf_free(&b);
 }
 
 static xmlDocPtr write_junit(char **path_out)
