@@ -91,8 +91,9 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 	if (code != 1 && totals[HIL_VERDICT_FAIL] > 0)
 		fprintf(f, "Note: the failed installs lie within a max_failure_rate the scenario "
 			"accepts (see the cells above); JUnit still lists each one as a failure.\n");
-	fprintf(f, "Reports:\n  %s/report.html\n  %s/junit.xml\n  %s/summary.json\n  %s/journal.jsonl\n"
-		"  %s/logs/\n", out_dir, out_dir, out_dir, out_dir, out_dir);
+	/* --out is as the user typed it (or pasted it from a file) */
+	hil_term_printf(f, "Reports:\n  %s/report.html\n  %s/junit.xml\n  %s/summary.json\n"
+			"  %s/journal.jsonl\n  %s/logs/\n", out_dir, out_dir, out_dir, out_dir, out_dir);
 	fprintf(f, "Exit code %d: %s\n", code, code == 130 ? "interrupted" :
 		(code >= 0 && code <= 3 && meaning[code]) ? meaning[code] : "?");
 }

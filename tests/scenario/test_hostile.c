@@ -419,6 +419,25 @@ Test(hostile, out_folders_that_are_not_new_folders)
 	}
 }
 
+/* An --out named with controls and bidi: made, and named terminal-safe. */
+Test(hostile, an_out_folder_named_with_controls)
+{
+	struct hostile_tree t;
+	struct hostile_run r;
+	struct fields f = { 0 };
+
+	hostile_tree_make(&t);
+	campaign_files(&t);
+	write_campaign(&t, &f);
+	const char *args[] = { "run", "--rack", "rack.yaml", "--out", "out\033[2J\xe2\x80\xae",
+			       "s.yaml", NULL };
+	hostile_check(&r, &t, "--out with ESC and U+202E", args, "w/x/y/campaign/out\033[2J", NULL);
+	cr_assert_eq(r.code, 0, "exit %d\n%.2000s", r.code, r.output);
+	cr_assert(strstr(r.output, "out\\x1B[2J\\u202E/report.html"), "%s", r.output);
+	hostile_run_free(&r);
+	hostile_tree_free(&t);
+}
+
 /* Failing cases in harness/journal/campaign_dir.c, which the lead
  * engineer is changing (issue 15): skipped until then. HIL_RUN_BLOCKED=1
  * runs them. */
