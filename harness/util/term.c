@@ -94,24 +94,31 @@ char *hil_term_safe_dup(const char *s, size_t len, bool multiline)
 	return hil_strbuf_detach(&b);
 }
 
+void hil_term_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	va_list again;
+	int len;
+
+	va_copy(again, ap);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	if (len >= 0) {
+		char *raw = hil_xmalloc((size_t)len + 1);
+		vsnprintf(raw, (size_t)len + 1, fmt, again);
+		char *safe = hil_term_safe_dup(raw, (size_t)len, true);
+		fputs(safe, f);
+		free(safe);
+		free(raw);
+	}
+	va_end(again);
+}
+
 void hil_term_printf(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
-	int len;
 
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	hil_term_vprintf(f, fmt, ap);
 	va_end(ap);
-	if (len < 0)
-		return;
-	char *raw = hil_xmalloc((size_t)len + 1);
-	va_start(ap, fmt);
-	vsnprintf(raw, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	char *safe = hil_term_safe_dup(raw, (size_t)len, true);
-	fputs(safe, f);
-	free(safe);
-	free(raw);
 }
 
 bool hil_term_needs_escape(const char *s, bool multiline)

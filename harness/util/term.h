@@ -14,6 +14,7 @@
 #define HIL_UTIL_TERM_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -32,6 +33,7 @@ char *hil_term_safe_dup(const char *s, size_t len, bool multiline);
 /* printf() to @f with the formatted text made safe (multi-line: \n and
  * \t pass), for output that prints what a file or a device said. */
 void hil_term_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hil_term_vprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* True when @s holds a character hil_term_safe() would escape. */
 bool hil_term_needs_escape(const char *s, bool multiline);

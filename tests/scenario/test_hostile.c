@@ -438,6 +438,31 @@ Test(hostile, an_out_folder_named_with_controls)
 	hostile_tree_free(&t);
 }
 
+/* Command lines that quote a hostile word back: an unknown command, an
+ * unknown operation, files that are not there. */
+Test(hostile, command_lines_quoted_back)
+{
+	static const char *const cmds[][5] = {
+		{ "\033[2J\xe2\x80\xae", NULL },
+		{ "transcript", "--op", "\033]0;title\007", "x.log", NULL },
+		{ "check", "\033[2Jmissing.yaml", NULL },
+		{ "run", "--rack", "\xc2\x9b" "2Jrack.yaml", "s.yaml", NULL },
+		{ "transcript", "\xff\xfe.log", NULL },
+	};
+	struct hostile_tree t;
+	struct hostile_run r;
+
+	hostile_tree_make(&t);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++) {
+		char *what = hil_xasprintf("command line %zu", i);
+		hostile_check(&r, &t, what, cmds[i], NULL, NULL);
+		cr_assert_eq(r.code, 2, "%s: exit %d\n%.2000s", what, r.code, r.output);
+		hostile_run_free(&r);
+		free(what);
+	}
+	hostile_tree_free(&t);
+}
+
 /* Failing cases in harness/journal/campaign_dir.c, which the lead
  * engineer is changing (issue 15): skipped until then. HIL_RUN_BLOCKED=1
  * runs them. */
