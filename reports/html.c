@@ -12,7 +12,7 @@
 #include "harness/util/xalloc.h"
 #include "harness/util/fileutil.h"
 #include "harness/util/strbuf.h"
-#include "harness/util/utf8.h"
+#include "reports/xml_text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,28 +29,6 @@ static void flush_big(struct hil_strbuf *b, FILE *f)
 	fwrite(b->buf, 1, b->len, f);
 	b->len = 0;
 	b->buf[0] = '\0';
-}
-
-/* Text for HTML: valid UTF-8, no control characters, & < > " ' escaped. */
-static void esc(struct hil_strbuf *b, const char *s)
-{
-	char *clean = hil_utf8_clean(s, strlen(s), true);
-	const char *p = clean;
-
-	for (;;) { /* the plain runs between special characters in one piece each */
-		size_t plain = strcspn(p, "&<>\"'");
-		hil_strbuf_put(b, p, plain);
-		p += plain;
-		switch (*p) {
-		case '\0': free(clean); return;
-		case '&': hil_strbuf_puts(b, "&amp;"); break;
-		case '<': hil_strbuf_puts(b, "&lt;"); break;
-		case '>': hil_strbuf_puts(b, "&gt;"); break;
-		case '"': hil_strbuf_puts(b, "&quot;"); break;
-		default: hil_strbuf_puts(b, "&#39;"); break;
-		}
-		p++;
-	}
 }
 
 static const char style[] =
@@ -71,13 +49,13 @@ static void header(struct hil_strbuf *b, const struct hil_results *res)
 	static const char *const verdicts[] = { "pass", "fail", "xfail", "xpass", "error", "skip" };
 
 	hil_strbuf_puts(b, "<header><h1>");
-	esc(b, hil_results_text(res->campaign));
+	hil_xml_escape(b, hil_results_text(res->campaign));
 	hil_strbuf_puts(b, "</h1><p class=\"muted\">rack ");
-	esc(b, hil_results_text(res->rack));
+	hil_xml_escape(b, hil_results_text(res->rack));
 	hil_strbuf_puts(b, " · started ");
-	esc(b, hil_results_text(res->started));
+	hil_xml_escape(b, hil_results_text(res->started));
 	hil_strbuf_puts(b, " UTC · finished ");
-	esc(b, hil_results_text(res->finished));
+	hil_xml_escape(b, hil_results_text(res->finished));
 	hil_strbuf_printf(b, " UTC · seed %lld · HSM licences drawn %lld</p>",
 			  res->has_seed ? res->seed : 0LL, (long long)res->hsm_draws);
 	hil_strbuf_printf(b, "<p class=\"exit\" id=\"exit\">Exit code %ld: %s</p>", code,
@@ -109,15 +87,23 @@ static const struct hil_results_cell *cell_for(const struct hil_results *res, si
 
 static void matrix_cell(struct hil_strbuf *b, const struct hil_results_cell *c)
 {
-	hil_strbuf_printf(b, "<td class=\"v-%s\" data-verdict=\"%s\"><span class=\"verdict\">%s</span><br>",
-			  c->verdict, c->verdict, c->verdict);
+	hil_strbuf_puts(b, "<td class=\"v-");
+	hil_xml_escape(b, c->verdict);
+	hil_strbuf_puts(b, "\" data-verdict=\"");
+	hil_xml_escape(b, c->verdict);
+	hil_strbuf_puts(b, "\"><span class=\"verdict\">");
+	hil_xml_escape(b, c->verdict);
+	hil_strbuf_puts(b, "</span><br>");
 	hil_strbuf_printf(b, "%lld of %lld failed", (long long)c->failures, (long long)c->runs);
 	if (c->runs)
 		hil_strbuf_printf(b, "<br>rate %.1f%% (95%% CI %.1f–%.1f%%)", 100 * c->failure_rate,
 				  100 * c->ci_lo, 100 * c->ci_hi);
 	for (size_t i = 0; i < c->class_count; i++)
-		if (strcmp(c->class_names[i], "success") && strcmp(c->class_names[i], "none"))
-			hil_strbuf_printf(b, "<br>%s ×%lld", c->class_names[i], (long long)c->class_counts[i]);
+		if (strcmp(c->class_names[i], "success") && strcmp(c->class_names[i], "none")) {
+			hil_strbuf_puts(b, "<br>");
+			hil_xml_escape(b, c->class_names[i]);
+			hil_strbuf_printf(b, " ×%lld", (long long)c->class_counts[i]);
+		}
 	if (c->has_max_rate)
 		hil_strbuf_printf(b, "<br>limit %.1f%%", 100 * c->max_rate);
 	if (c->has_more_runs)
@@ -142,7 +128,7 @@ static void matrix(struct hil_strbuf *b, const struct hil_results *res)
 		       "<th>revision</th>");
 	for (size_t k = 0; k < n; k++) {
 		hil_strbuf_puts(b, "<th>");
-		esc(b, labels[k][0] ? labels[k] : "install");
+		hil_xml_escape(b, labels[k][0] ? labels[k] : "install");
 		hil_strbuf_puts(b, "</th>");
 	}
 	hil_strbuf_puts(b, "</tr></thead><tbody>\n");
@@ -150,12 +136,14 @@ static void matrix(struct hil_strbuf *b, const struct hil_results *res)
 		const struct hil_results_board *board = &res->boards[i];
 		const char *bl = hil_results_text(board->field[HIL_RB_BL_VERSION]);
 		const char *rev = hil_results_text(board->field[HIL_RB_REVISION]);
-		hil_strbuf_printf(b, "<tr data-board=\"%s\"><th>", board->name);
-		esc(b, board->name);
+		hil_strbuf_puts(b, "<tr data-board=\"");
+		hil_xml_escape(b, board->name);
+		hil_strbuf_puts(b, "\"><th>");
+		hil_xml_escape(b, board->name);
 		hil_strbuf_puts(b, "</th><td class=\"bl\">");
-		esc(b, bl[0] ? bl : "?");
+		hil_xml_escape(b, bl[0] ? bl : "?");
 		hil_strbuf_puts(b, "</td><td>");
-		esc(b, rev[0] ? rev : "?");
+		hil_xml_escape(b, rev[0] ? rev : "?");
 		hil_strbuf_puts(b, "</td>");
 		for (size_t k = 0; k < n; k++) {
 			const struct hil_results_cell *cell = cell_for(res, i, labels[k]);
@@ -199,7 +187,7 @@ static int classes(struct hil_strbuf *b, const struct hil_results *res)
 		       "<th>installs</th></tr>");
 	for (size_t k = 0; k < n; k++) {
 		hil_strbuf_puts(b, "<tr><td>");
-		esc(b, names[k]);
+		hil_xml_escape(b, names[k]);
 		hil_strbuf_printf(b, "</td><td>%lld</td></tr>", (long long)counts[k]);
 		free(names[k]);
 	}
@@ -258,7 +246,7 @@ static int timeline(struct hil_strbuf *b, FILE *f, const struct hil_results *res
 		struct hil_results_cursor *cur;
 		const struct hil_results_case *c;
 		hil_strbuf_printf(b, "<text x=\"0\" y=\"%zu\" font-size=\"12\">", i * 22 + 15);
-		esc(b, res->boards[i].name);
+		hil_xml_escape(b, res->boards[i].name);
 		hil_strbuf_puts(b, "</text>");
 		hil_results_cases_open(&cur, res, i);
 		while ((rc = hil_results_cases_next(cur, &c)) > 0) {
@@ -269,11 +257,11 @@ static int timeline(struct hil_strbuf *b, FILE *f, const struct hil_results *res
 				hil_strbuf_printf(b, "<rect x=\"%.1f\" y=\"%zu\" width=\"%.1f\" height=\"16\" "
 						  "fill=\"%s\"><title>", x, i * 22 + 3, w < 0.5 ? 0.5 : w,
 						  step_colour(st->cls));
-				esc(b, c->name);
+				hil_xml_escape(b, c->name);
 				hil_strbuf_puts(b, ": ");
-				esc(b, st->kind);
+				hil_xml_escape(b, st->kind);
 				hil_strbuf_puts(b, " ");
-				esc(b, st->cls);
+				hil_xml_escape(b, st->cls);
 				hil_strbuf_puts(b, "</title></rect>");
 			}
 			flush_big(b, f);
@@ -292,36 +280,58 @@ static void explanation(struct hil_strbuf *b, const struct hil_results_case *c)
 	if (!e)
 		return;
 	hil_strbuf_puts(b, "<div class=\"explain\"><b>");
-	esc(b, e->who);
+	hil_xml_escape(b, e->who);
 	hil_strbuf_puts(b, ":</b> ");
-	esc(b, e->meaning);
+	hil_xml_escape(b, e->meaning);
 	hil_strbuf_puts(b, " <b>Next:</b> ");
-	esc(b, e->next);
+	hil_xml_escape(b, e->next);
 	hil_strbuf_puts(b, " <span class=\"muted\">(");
-	esc(b, e->source);
+	hil_xml_escape(b, e->source);
 	hil_strbuf_puts(b, "; ");
-	esc(b, e->confidence);
+	hil_xml_escape(b, e->confidence);
 	hil_strbuf_puts(b, ")</span></div>");
+}
+
+/* Whether @log may be a link: a file path, relative (logs/<board>/...) or
+ * absolute (merge points at each shard's folder), of the characters the
+ * engine's log names are made of. A journal handed to `report` may hold
+ * anything, and an href of "javascript:..." runs what the page should only
+ * name, "//host/x" reaches the network: no ':' (no scheme), no leading "//". */
+static bool log_link_ok(const char *log)
+{
+	return strncmp(log, "//", 2) &&
+	       !log[strspn(log, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-/")];
 }
 
 static void install_row(struct hil_strbuf *b, const struct hil_results_case *c)
 {
-	hil_strbuf_printf(b, "<tr class=\"v-%s\"><td>", c->verdict);
-	esc(b, c->name);
-	hil_strbuf_printf(b, "</td><td>%s</td><td>", c->verdict);
-	esc(b, c->cls);
+	hil_strbuf_puts(b, "<tr class=\"v-");
+	hil_xml_escape(b, c->verdict);
+	hil_strbuf_puts(b, "\"><td>");
+	hil_xml_escape(b, c->name);
+	hil_strbuf_puts(b, "</td><td>");
+	hil_xml_escape(b, c->verdict);
+	hil_strbuf_puts(b, "</td><td>");
+	hil_xml_escape(b, c->cls);
 	hil_strbuf_printf(b, "</td><td>%.3f s</td><td>", c->duration_s);
-	esc(b, c->message);
+	hil_xml_escape(b, c->message);
 	explanation(b, c);
 	hil_strbuf_puts(b, "</td><td>");
 	for (size_t s = 0; s < c->step_count; s++) {
 		const struct hil_results_step *st = &c->steps[s];
 		if (!st->log[0])
 			continue;
+		if (!log_link_ok(st->log)) { /* the path as text, not a link */
+			hil_xml_escape(b, st->kind);
+			hil_strbuf_puts(b, " (");
+			hil_xml_escape(b, st->log);
+			hil_strbuf_puts(b, ") ");
+			continue;
+		}
 		hil_strbuf_puts(b, "<a href=\"");
-		esc(b, st->log);
+		hil_xml_escape(b, st->log);
 		hil_strbuf_puts(b, "\">");
-		esc(b, st->kind);
+		hil_xml_escape(b, st->kind);
 		hil_strbuf_puts(b, "</a> ");
 	}
 	hil_strbuf_puts(b, "</td></tr>\n");
@@ -337,9 +347,9 @@ static int installs(struct hil_strbuf *b, FILE *f, const struct hil_results *res
 		struct hil_results_cursor *cur;
 		const struct hil_results_case *c;
 		hil_strbuf_puts(b, "<details><summary>");
-		esc(b, board->name);
+		hil_xml_escape(b, board->name);
 		hil_strbuf_printf(b, " — %zu installs, probe ", board->case_count);
-		esc(b, hil_results_text(board->field[HIL_RB_PROBE_SERIAL]));
+		hil_xml_escape(b, hil_results_text(board->field[HIL_RB_PROBE_SERIAL]));
 		hil_strbuf_puts(b, "</summary><table><tr><th>install</th><th>verdict</th><th>class</th>"
 			       "<th>time</th><th>message</th><th>logs</th></tr>");
 		hil_results_cases_open(&cur, res, i);
@@ -363,7 +373,7 @@ int hil_report_html_write(const struct hil_results *results, const char *path)
 	if ((error = hil_atomic_open(&af, path)) < 0)
 		return error;
 	hil_strbuf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-	esc(&b, hil_results_text(results->campaign));
+	hil_xml_escape(&b, hil_results_text(results->campaign));
 	hil_strbuf_printf(&b, " — sfi-harness</title><style>%s</style></head><body>\n", style);
 	header(&b, results);
 	matrix(&b, results);

@@ -6,7 +6,9 @@
 #include "harness/util/fileutil.h"
 #include "harness/util/strbuf.h"
 #include "harness/util/xalloc.h"
+#include "harness/util/term.h"
 #include "reports/results.h"
+#include "reports/xml_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,13 +101,15 @@ static void series_free(struct series *all)
 
 static void table(FILE *f, const struct run *runs, int n, const struct series *all)
 {
+	char safe[256]; /* journal text: nothing a terminal acts on (term.h) */
+
 	fprintf(f, "%-52s", "pass rate per run (oldest first, UTC start)");
 	for (int r = 0; r < n; r++)
-		fprintf(f, " %11.11s", run_label(&runs[r]));
+		fprintf(f, " %11.11s", hil_term_safe(safe, sizeof(safe), run_label(&runs[r]), false));
 	fprintf(f, "\n");
 	for (size_t i = 0; i < all->count; i++) {
 		const struct row *row = &all->rows[i];
-		fprintf(f, "%-52.52s", row->key);
+		fprintf(f, "%-52.52s", hil_term_safe(safe, sizeof(safe), row->key, false));
 		for (int r = 0; r < n; r++) {
 			if (row->has[r])
 				fprintf(f, " %10.0f%%", 100 * row->rate[r]);
@@ -141,18 +145,23 @@ static int write_html(const char *path, const struct run *runs, int n, const str
 			if (row->has[r])
 				hil_strbuf_printf(&b, "%.1f,%.1f ", x0 + r * step, 10 + (1 - row->rate[r]) * h);
 		hil_strbuf_puts(&b, "\"><title>");
-		hil_strbuf_puts(&b, row->key);
+		hil_xml_escape(&b, row->key);
 		hil_strbuf_puts(&b, "</title></polyline>");
 		line++;
 	}
 	hil_strbuf_puts(&b, "</svg><table border=\"1\" cellpadding=\"4\"><tr><th>cell</th>");
-	for (int r = 0; r < n; r++)
-		hil_strbuf_printf(&b, "<th>%s</th>", or_q(runs[r].res->started));
+	for (int r = 0; r < n; r++) {
+		hil_strbuf_puts(&b, "<th>");
+		hil_xml_escape(&b, or_q(runs[r].res->started));
+		hil_strbuf_puts(&b, "</th>");
+	}
 	hil_strbuf_puts(&b, "</tr>");
 	line = 0;
 	for (size_t i = 0; i < all->count; i++) {
 		const struct row *row = &all->rows[i];
-		hil_strbuf_printf(&b, "<tr><td style=\"color:%s\">%s</td>", colours[line++ % 8], row->key);
+		hil_strbuf_printf(&b, "<tr><td style=\"color:%s\">", colours[line++ % 8]);
+		hil_xml_escape(&b, row->key);
+		hil_strbuf_puts(&b, "</td>");
 		for (int r = 0; r < n; r++) {
 			if (row->has[r])
 				hil_strbuf_printf(&b, "<td>%.0f%%</td>", 100 * row->rate[r]);

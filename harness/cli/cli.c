@@ -1,5 +1,6 @@
 /* `sfi-harness` command dispatch, --help and --version. */
 #include "harness/cli/cli.h"
+#include "harness/util/term.h"
 #include "harness/transcript/outcome.h"
 #include "reports/junit.h"
 
@@ -43,8 +44,8 @@ int hil_cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_list ap;
 
 	fprintf(stderr, "sfi-harness %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	va_start(ap, fmt); /* it quotes the command line back */
+	hil_term_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'sfi-harness %s --help'.\n", cmd);
 	return HIL_EXIT_USAGE;
@@ -115,6 +116,7 @@ int hil_cli_main(int argc, char **argv)
 		return hil_cli_power(argc, argv);
 	if (!strcmp(argv[0], "doctor"))
 		return hil_cli_doctor(argc, argv);
-	fprintf(stderr, "sfi-harness: unknown command '%s'\n\n%s", argv[0], usage);
+	hil_term_printf(stderr, "sfi-harness: unknown command '%s'\n\n", argv[0]);
+	fputs(usage, stderr);
 	return HIL_EXIT_USAGE;
 }

@@ -4,6 +4,7 @@
 #include "harness/cli/cli.h"
 #include "harness/transcript/outcome.h"
 #include "harness/util/error.h"
+#include "harness/util/term.h"
 #include "harness/config/plan.h"
 #include "harness/engine/preflight.h"
 #include "drivers/registry.h"
@@ -39,8 +40,9 @@ static int check_scenario(const char *path, const char *rack_path, struct hil_di
 	if ((error = hil_registry_rack_load(&rack, rack_path, diag)) == 0 &&
 	    (error = hil_plan_build(&plan, s, rack, 0, diag)) == 0 &&
 	    (error = hil_preflight(plan, allow_irreversible, diag)) == 0)
-		printf("%s: ok (campaign %s: %zu board(s) x %zu cell(s) x %u run(s) on rack %s)\n",
-		       path, s->campaign, plan->board_count, plan->cell_count, plan->repeat, rack->name);
+		hil_term_printf(stdout, "%s: ok (campaign %s: %zu board(s) x %zu cell(s) x %u run(s) "
+				"on rack %s)\n", path, s->campaign, plan->board_count,
+				plan->cell_count, plan->repeat, rack->name);
 	hil_plan_free(plan);
 	hil_rack_free(rack);
 	hil_scenario_free(s);
@@ -60,7 +62,8 @@ static int check_file(const char *path, const char *rack_path, struct hil_diag *
 		struct hil_rack *rack = NULL;
 		hil_ynode_free(root);
 		if ((error = hil_registry_rack_load(&rack, path, diag)) == 0)
-			printf("%s: ok (rack %s, %zu board(s))\n", path, rack->name, rack->board_count);
+			hil_term_printf(stdout, "%s: ok (rack %s, %zu board(s))\n", path, rack->name,
+					rack->board_count);
 		hil_rack_free(rack);
 		return error;
 	}
@@ -68,7 +71,7 @@ static int check_file(const char *path, const char *rack_path, struct hil_diag *
 	error = hil_registry_check_file(path, root, what, sizeof(what), diag);
 	hil_ynode_free(root);
 	if (error == 0)
-		printf("%s: ok (%s)\n", path, what);
+		hil_term_printf(stdout, "%s: ok (%s)\n", path, what);
 	if (error != HIL_ENOTFOUND)
 		return error;
 	return check_scenario(path, rack_path, diag);

@@ -5,6 +5,7 @@
 #include "harness/transcript/catalogue.h"
 #include "harness/cli/cli.h"
 #include "harness/util/error.h"
+#include "harness/util/term.h"
 #include "harness/transcript/outcome.h"
 #include "harness/yaml/ycheck.h"
 
@@ -31,8 +32,10 @@ static const char usage[] =
 
 static void print_entry(const char *title, const struct hil_catalogue_entry *e)
 {
-	printf("%s\n  what:   %s\n  whose:  %s\n  next:   %s\n  source: %s\n  sure:   %s\n\n",
-	       title, e->meaning, e->who, e->next, e->source, e->confidence);
+	/* the title holds what was asked about: a message or a log's words */
+	hil_term_printf(stdout, "%s\n  what:   %s\n  whose:  %s\n  next:   %s\n  source: %s\n"
+			"  sure:   %s\n\n", title, e->meaning, e->who, e->next, e->source,
+			e->confidence);
 }
 
 static bool explain_rss(uint32_t value)
@@ -59,13 +62,14 @@ static bool explain_message(const char *line, const char *prefix)
 		print_entry(title, e);
 		return true;
 	}
-	printf("%s\n  no catalogue entry for this message.\n", title);
+	hil_term_printf(stdout, "%s\n  no catalogue entry for this message.\n", title);
 	/* "explain 16" means the RSS value 0x16 more often than a message */
 	bool hex = line[0] != '\0' && !prefix[0];
 	for (const char *p = line; hex && *p; p++)
 		hex = isxdigit((unsigned char)*p);
 	if (hex && strlen(line) <= 8)
-		printf("  an RSS value is written in hex with 0x: sfi-harness explain 0x%s\n", line);
+		hil_term_printf(stdout, "  an RSS value is written in hex with 0x: sfi-harness "
+				"explain 0x%s\n", line);
 	else if (!prefix[0])
 		printf("  sfi-harness explain --list shows every class, RSS value and message.\n");
 	printf("\n");
@@ -85,9 +89,10 @@ static int explain_log(const char *path)
 		return 2;
 	}
 	enum hil_class cls = hil_cubeprog_classify(tx, HIL_PROG_SFI_INSTALL, NULL);
-	printf("== %s: %s%s%s, BL %s0x%02X, class %s\n\n", path,
-	       tx->device_name[0] ? tx->device_name : "device ?", tx->revision[0] ? ", revision " : "",
-	       tx->revision, tx->has_bl_version ? "" : "? ", tx->bl_version, hil_class_name(cls));
+	hil_term_printf(stdout, "== %s: %s%s%s, BL %s0x%02X, class %s\n\n", path,
+			tx->device_name[0] ? tx->device_name : "device ?",
+			tx->revision[0] ? ", revision " : "", tx->revision,
+			tx->has_bl_version ? "" : "? ", tx->bl_version, hil_class_name(cls));
 	for (size_t i = 0; i < tx->rss_count; i++)
 		if (tx->rss_complete[i])
 			all = explain_rss(tx->rss_complete[i]) && all;

@@ -7,6 +7,8 @@
 #include "harness/cli/cli.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/json_util.h"
+#include "harness/util/term.h"
 #include "harness/transcript/outcome.h"
 #include "drivers/registry.h"
 #include "harness/config/rack.h"
@@ -74,11 +76,13 @@ static void print_probes(const struct hil_rack *rack, const struct hil_probe_inf
 							     "board", board ? json_string(board) : json_null()));
 			continue;
 		}
-		printf("%-26s %-24s %s  port %-10s %s\n", list[i].serial, list[i].product, vidpid,
-		       list[i].port_path[0] ? list[i].port_path : "-", board ? board : "not in rack");
+		/* serial and product are what the device's USB descriptors say */
+		hil_term_printf(stdout, "%-26s %-24s %s  port %-10s %s\n", list[i].serial,
+				list[i].product, vidpid, list[i].port_path[0] ? list[i].port_path : "-",
+				board ? board : "not in rack");
 	}
 	if (as_json) {
-		char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *text = hil_json_dumps_ascii(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(text);
 		free(text);
 	} else if (!n) {

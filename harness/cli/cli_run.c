@@ -5,6 +5,7 @@
 #include "harness/util/fileutil.h"
 #include "harness/util/clock.h"
 #include "harness/util/error.h"
+#include "harness/util/term.h"
 #include "harness/util/stop.h"
 #include "harness/engine/interlock.h"
 #include "harness/engine/preflight.h"
@@ -188,10 +189,13 @@ static void print_plan(const struct hil_plan *plan, unsigned jobs)
 	const struct hil_scenario *s = plan->scenario;
 	unsigned long longest = 0, sum = 0;
 
-	printf("%s: campaign %s: %zu board(s) x %zu cell(s) x %u run(s) x %zu step(s)\n", s->file,
-	       s->campaign, plan->board_count, plan->cell_count, plan->repeat, s->step_count);
+	/* names, labels and reasons come from the scenario and the rack */
+	hil_term_printf(stdout, "%s: campaign %s: %zu board(s) x %zu cell(s) x %u run(s) x %zu "
+			"step(s)\n", s->file, s->campaign, plan->board_count, plan->cell_count,
+			plan->repeat, s->step_count);
 	for (size_t k = 0; k < plan->cell_count; k++)
-		printf("  cell  %s\n", plan->cells[k].label[0] ? plan->cells[k].label : "(no matrix)");
+		hil_term_printf(stdout, "  cell  %s\n",
+				plan->cells[k].label[0] ? plan->cells[k].label : "(no matrix)");
 	for (size_t i = 0; i < plan->board_count; i++) {
 		const struct hil_plan_board *b = &plan->boards[i];
 		unsigned long ms = 0;
@@ -200,8 +204,8 @@ static void print_plan(const struct hil_plan *plan, unsigned jobs)
 			      plan->repeat;
 		longest = ms > longest ? ms : longest;
 		sum += ms;
-		printf("  board %-16s %s%s", b->board->name, b->skip_reason ? "skipped: " : "",
-		       b->skip_reason ? b->skip_reason : "");
+		hil_term_printf(stdout, "  board %-16s %s%s", b->board->name,
+				b->skip_reason ? "skipped: " : "", b->skip_reason ? b->skip_reason : "");
 		if (!b->skip_reason)
 			printf(ms ? "about %.0f s\n" : "no estimate (not simulated)\n", ms / 1e3);
 		else

@@ -2,6 +2,8 @@
  * look inside an SFI image, and make test images with a known key. */
 #include "harness/cli/cli.h"
 #include "harness/util/error.h"
+#include "harness/util/json_util.h"
+#include "harness/util/term.h"
 #include "harness/util/fileutil.h"
 #include "harness/transcript/outcome.h"
 #include "harness/sfi/sfi_crypto.h"
@@ -65,7 +67,7 @@ static void inspect_text(const char *path, const struct hil_sfi_image *img)
 
 	hex(sha, img->sha256, 32);
 	hex(tag, img->tag, 16);
-	printf("%s: %zu bytes, sha256 %s\n", path, img->length, sha);
+	hil_term_printf(stdout, "%s: %zu bytes, sha256 %s\n", path, img->length, sha);
 	printf("header: protocol %u%s, %u areas, tag %s\n", img->protocol,
 	       img->unverified ? " (layout UNVERIFIED)" : "", img->area_count, tag);
 	printf("  #   type  size       address     offset  tag\n");
@@ -76,7 +78,8 @@ static void inspect_text(const char *path, const struct hil_sfi_image *img)
 		       a->offset, tag);
 	}
 	for (size_t i = 0; i < img->problem_count; i++)
-		printf("problem at offset %zu: %s\n", img->problems[i].offset, img->problems[i].text);
+		hil_term_printf(stdout, "problem at offset %zu: %s\n", img->problems[i].offset,
+				img->problems[i].text);
 	printf("%s\n", img->problem_count ? "INVALID" : "valid");
 }
 
@@ -114,7 +117,7 @@ static int cmd_inspect(int argc, char **argv)
 		hil_sfi_image_check(img, 0x08000000u, (uint32_t)(flash_kb * 1024));
 	if (as_json) {
 		json_t *j = inspect_json(argv[optind], img);
-		char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *text = hil_json_dumps_ascii(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(text);
 		free(text);
 		json_decref(j);

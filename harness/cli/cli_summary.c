@@ -90,13 +90,14 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 		fprintf(f, "Note: the failed installs lie within a max_failure_rate the scenario "
 			"accepts (see the cells above); JUnit still lists each one as a failure.\n");
 	if (!results->complete) {
-		char why[512], planned[48] = "";
+		char planned[48] = "";
 		if (results->installs_planned)
 			snprintf(planned, sizeof(planned), " of %llu planned", results->installs_planned);
-		fprintf(f, "Incomplete: %llu install(s)%s in the journal; %s\n", results->installs_done,
-			planned, hil_term_safe(why, sizeof(why), results->why_incomplete, false));
+		hil_term_printf(f, "Incomplete: %llu install(s)%s in the journal; %s\n",
+				results->installs_done, planned, results->why_incomplete);
 	}
-	fprintf(f, "Reports:\n  %s/report.html\n  %s/junit.xml\n  %s/summary.json\n  %s/journal.jsonl\n"
-		"  %s/logs/\n", out_dir, out_dir, out_dir, out_dir, out_dir);
+	/* --out is as the user typed it (or pasted it from a file) */
+	hil_term_printf(f, "Reports:\n  %s/report.html\n  %s/junit.xml\n  %s/summary.json\n"
+			"  %s/journal.jsonl\n  %s/logs/\n", out_dir, out_dir, out_dir, out_dir, out_dir);
 	fprintf(f, "Exit code %d: %s\n", code, hil_results_exit_meaning(results));
 }

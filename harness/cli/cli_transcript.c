@@ -2,6 +2,8 @@
  * STM32_Programmer_CLI log, and how it classifies it. */
 #include "harness/cli/cli.h"
 #include "harness/util/error.h"
+#include "harness/util/json_util.h"
+#include "harness/util/term.h"
 #include "harness/transcript/outcome.h"
 #include "harness/transcript/transcript_json.h"
 
@@ -22,26 +24,29 @@ static const char usage[] =
 	"read, 2 when it could not be (a directory, FIFO or device is refused).\n";
 
 
+/* What the log says, as text: every value came from the log, so the text
+ * goes out terminal-safe (harness/util/term.h); --json is pure ASCII. */
 static void print_text(const json_t *j)
 {
 	const json_t *dev = json_object_get(j, "device"), *sfi = json_object_get(j, "sfi");
-	char *rss = json_dumps(json_object_get(sfi, "rss_complete"), JSON_COMPACT);
-	char *errors = json_dumps(json_object_get(j, "errors"), JSON_INDENT(2));
+	char *rss = hil_json_dumps_ascii(json_object_get(sfi, "rss_complete"), JSON_COMPACT);
+	char *errors = hil_json_dumps_ascii(json_object_get(j, "errors"), JSON_INDENT(2));
 	const char *fmt_null = "-";
+	FILE *o = stdout;
 #define S(o, k) (json_string_value(json_object_get(o, k)) ? json_string_value(json_object_get(o, k)) : fmt_null)
 
-	printf("class:    %s (%s%s)\n", S(j, "class"), S(j, "verdict"),
-	       json_is_true(json_object_get(j, "infrastructure")) ? ", infrastructure" : "");
-	printf("tool:     STM32CubeProgrammer %s\n", S(j, "tool_version"));
-	printf("probe:    %s %s\n", S(json_object_get(j, "probe"), "board"),
-	       S(json_object_get(j, "probe"), "serial"));
-	printf("device:   %s %s, revision %s, BL %s, RSS %s\n", S(dev, "id"), S(dev, "name"),
-	       S(dev, "revision"), S(dev, "bl_version"), S(dev, "rss_version"));
-	printf("sfi:      %zu area(s) listed of %lld, %lld part(s) started, RSS complete %s\n",
-	       json_array_size(json_object_get(sfi, "areas")),
-	       (long long)json_integer_value(json_object_get(sfi, "areas_total")),
-	       (long long)json_integer_value(json_object_get(sfi, "parts_started")), rss);
-	printf("errors:   %s\n", errors);
+	hil_term_printf(o, "class:    %s (%s%s)\n", S(j, "class"), S(j, "verdict"),
+			json_is_true(json_object_get(j, "infrastructure")) ? ", infrastructure" : "");
+	hil_term_printf(o, "tool:     STM32CubeProgrammer %s\n", S(j, "tool_version"));
+	hil_term_printf(o, "probe:    %s %s\n", S(json_object_get(j, "probe"), "board"),
+			S(json_object_get(j, "probe"), "serial"));
+	hil_term_printf(o, "device:   %s %s, revision %s, BL %s, RSS %s\n", S(dev, "id"),
+			S(dev, "name"), S(dev, "revision"), S(dev, "bl_version"), S(dev, "rss_version"));
+	hil_term_printf(o, "sfi:      %zu area(s) listed of %lld, %lld part(s) started, RSS "
+			"complete %s\n", json_array_size(json_object_get(sfi, "areas")),
+			(long long)json_integer_value(json_object_get(sfi, "areas_total")),
+			(long long)json_integer_value(json_object_get(sfi, "parts_started")), rss);
+	hil_term_printf(o, "errors:   %s\n", errors);
 #undef S
 	free(rss);
 	free(errors);
@@ -83,7 +88,7 @@ int hil_cli_transcript(int argc, char **argv)
 	}
 	json_t *j = hil_transcript_json(t, hil_cubeprog_classify(t, (enum hil_prog_op)op, NULL));
 	if (as_json) {
-		char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *out = hil_json_dumps_ascii(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(out);
 		free(out);
 	} else {

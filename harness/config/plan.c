@@ -24,17 +24,36 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* A value as its cell's label shows it: its base name (@short_paths), or
+ * all of it; a value of more than LABEL_VALUE_MAX bytes by its first 40
+ * and a hash of the whole, so that labels (and the install names, logs
+ * and journal lines made of them) stay small whatever the matrix holds. */
+#define LABEL_VALUE_MAX 64
+
+static void label_value(struct hil_strbuf *b, const char *value, bool short_paths)
+{
+	const char *v = short_paths ? base_name(value) : value;
+
+	if (strlen(v) <= LABEL_VALUE_MAX)
+		hil_strbuf_puts(b, v);
+	else
+		hil_strbuf_printf(b, "%.40s~%016llx", v, hil_fnv1a(value));
+}
+
 static char *make_label(const struct hil_plan_cell *cell, bool short_paths)
 {
 	struct hil_strbuf b = HIL_STRBUF_INIT;
 
-	for (size_t i = 0; i < cell->param_count; i++)
-		hil_strbuf_printf(&b, "%s%s=%s", i ? "," : "", cell->names[i],
-				  short_paths ? base_name(cell->values[i]) : cell->values[i]);
+	for (size_t i = 0; i < cell->param_count; i++) {
+		hil_strbuf_printf(&b, "%s%s=", i ? "," : "", cell->names[i]);
+		label_value(&b, cell->values[i], short_paths);
+	}
 	return hil_strbuf_detach(&b);
 }
 
-/* Cell k of the cartesian product, last parameter varying fastest. */
+/* Cell k of the cartesian product, last parameter varying fastest. The
+ * names and values are the scenario's (a copy per cell would be 640 MB
+ * for 10 000 cells of 64 KiB values). */
 static void fill_cell(struct hil_plan_cell *cell, const struct hil_scenario *s, size_t k)
 {
 	cell->param_count = s->matrix_count;
@@ -42,8 +61,8 @@ static void fill_cell(struct hil_plan_cell *cell, const struct hil_scenario *s, 
 	cell->values = hil_xcalloc(s->matrix_count, sizeof(char *));
 	for (size_t i = s->matrix_count; i-- > 0;) {
 		const struct hil_matrix_param *p = &s->matrix[i];
-		cell->names[i] = hil_xstrdup(p->name);
-		cell->values[i] = hil_xstrdup(p->values[k % p->value_count]);
+		cell->names[i] = p->name;
+		cell->values[i] = p->values[k % p->value_count];
 		k /= p->value_count;
 	}
 }
@@ -59,8 +78,7 @@ static char *cell_path(struct hil_ycheck *c, const struct hil_scenario *s,
 
 	if (!text)
 		return NULL;
-	if (hil_subst(&subst, text, (const char *const *)cell->names,
-		      (const char *const *)cell->values, cell->param_count) < 0) {
+	if (hil_subst(&subst, text, cell->names, cell->values, cell->param_count) < 0) {
 		hil_diag_add(c->diag, c->file, st->line, st->col, "%s: %s", what, hil_error_last());
 		c->errors++;
 		return NULL;
@@ -199,10 +217,6 @@ void hil_plan_free(struct hil_plan *plan)
 		return;
 	for (size_t k = 0; k < plan->cell_count; k++) {
 		struct hil_plan_cell *cell = &plan->cells[k];
-		for (size_t i = 0; i < cell->param_count; i++) {
-			free(cell->names[i]);
-			free(cell->values[i]);
-		}
 		for (size_t i = 0; cell->steps && i < plan->scenario->step_count; i++) {
 			free(cell->steps[i].image);
 			free(cell->steps[i].license_file);

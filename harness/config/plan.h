@@ -13,7 +13,8 @@
 #include <stddef.h>
 
 struct hil_plan_cell {
-	char **names, **values;    /* the matrix parameters of this cell */
+	const char **names, **values; /* the matrix parameters of this cell (the
+				       * scenario's strings; the arrays are owned) */
 	size_t param_count;
 	char *label;               /* "image=sbsfu_bb.sfi" ("" without a matrix) */
 	struct hil_step *steps;    /* the scenario's steps, substituted, paths resolved */

@@ -11,6 +11,7 @@
 #include "harness/util/xalloc.h"
 #include "harness/yaml/ycheck.h"
 
+#include <limits.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -488,8 +489,17 @@ static void load_root(struct hil_ycheck *c, struct hil_scenario *s, const struct
 char *hil_scenario_path(struct hil_ycheck *c, const struct hil_scenario *s, unsigned line,
 			unsigned col, const char *text, const char *what)
 {
-	char *path = hil_path_relative_to(c->file, text);
+	char *path;
 
+	/* no file of a longer name can be opened (ENAMETOOLONG), and a plan
+	 * keeps each cell's paths: 10 000 cells of 64 KiB names are 640 MB */
+	if (strlen(text) >= PATH_MAX) {
+		hil_diag_add(c->diag, c->file, line, col, "%s of %zu bytes: too long (expected a "
+			     "path of at most %d bytes)", what, strlen(text), PATH_MAX - 1);
+		c->errors++;
+		return NULL;
+	}
+	path = hil_path_relative_to(c->file, text);
 	if (text[0] == '/' || !s->root || hil_path_inside(s->root, path))
 		return path;
 	hil_diag_add(c->diag, c->file, line, col, "%s '%s' climbs out of the campaign directory "
@@ -558,6 +568,8 @@ static void load_scenario(struct hil_ycheck *c, struct hil_scenario *s, const st
 	    (hil_ycheck_map(c, v, "sfi_key", sfi_key_keys) || v->kind == HIL_YNODE_MAP)) {
 		const struct hil_ynode *f;
 		char *k = NULL, *nn = NULL;
+		s->sfi_key_line = v->line;
+		s->sfi_key_col = v->col;
 		if ((f = hil_ycheck_require(c, v, "key", "sfi_key")) && hil_ycheck_str(c, f, "key", &k))
 			s->sfi_key = hil_scenario_path(c, s, f->line, f->col, k, "key");
 		if ((f = hil_ycheck_require(c, v, "nonce", "sfi_key")) && hil_ycheck_str(c, f, "nonce", &nn))

@@ -132,6 +132,7 @@ struct hil_scenario {
 	unsigned until_failures;  /* stop a cell after this many failed installs; 0: off */
 	char *root;               /* the campaign directory, real path (confine.h) */
 	char *sfi_key, *sfi_nonce;/* the campaign's image key: lets the interlock read C areas */
+	unsigned sfi_key_line, sfi_key_col; /* where sfi_key is; 0 when there is none */
 	struct hil_ob_rule *ob_rules; /* irreversible_option_bytes (option_bytes.h) */
 	size_t ob_rule_count;
 	struct hil_matrix_param *matrix;

@@ -1,6 +1,7 @@
 /* The irreversible-step interlock; see interlock.h. */
 #include "harness/engine/interlock.h"
 #include "harness/util/error.h"
+#include "harness/util/term.h"
 #include "harness/sfi/option_bytes.h"
 #include "harness/sfi/sfi_crypto.h"
 #include "harness/sfi/sfi_image.h"
@@ -135,9 +136,10 @@ size_t hil_interlock_list(const struct hil_plan *plan, FILE *out)
 			char why[640];
 			if (!hil_interlock_reason(plan, &plan->cells[k], i, why, sizeof(why)))
 				continue;
-			fprintf(out, "  IRREVERSIBLE: step %zu %s%s%s: %s\n", i + 1,
-				hil_step_kind_name(plan->scenario->steps[i].kind),
-				plan->cells[k].label[0] ? " " : "", plan->cells[k].label, why);
+			/* the label and the reason quote the scenario and its images */
+			hil_term_printf(out, "  IRREVERSIBLE: step %zu %s%s%s: %s\n", i + 1,
+					hil_step_kind_name(plan->scenario->steps[i].kind),
+					plan->cells[k].label[0] ? " " : "", plan->cells[k].label, why);
 			n++;
 		}
 	return n;

@@ -28,8 +28,9 @@ struct preflight {
 static void problem(struct preflight *p, const struct hil_step *st, const char *what,
 		    const char *path, const char *why)
 {
-	hil_diag_add(p->diag, p->s->file, st ? st->line : 0, st ? st->col : 0, "%s %s: %s", what,
-		     path, why);
+	/* no step: the campaign's sfi_key */
+	hil_diag_add(p->diag, p->s->file, st ? st->line : p->s->sfi_key_line,
+		     st ? st->col : p->s->sfi_key_col, "%s %s: %s", what, path, why);
 	p->errors++;
 }
 
@@ -58,8 +59,8 @@ static bool input_file(struct preflight *p, const struct hil_step *st, const cha
 		return false;
 	}
 	if ((unsigned long long)sb.st_size > max) {
-		snprintf(why, sizeof(why), "%lld bytes, more than the %lu a %s may have",
-			 (long long)sb.st_size, max, what);
+		snprintf(why, sizeof(why), "%lld bytes, more than the limit of %lu bytes",
+			 (long long)sb.st_size, max);
 		problem(p, st, what, path, why);
 		return false;
 	}
@@ -80,11 +81,13 @@ static void keys(struct preflight *p, const struct hil_step *st, const char *key
 		 const char *nonce)
 {
 	struct hil_sfi_keys k;
+	int before = p->errors;
 	bool key_new = input_file(p, st, "key", key, 4096);
 	bool nonce_new = input_file(p, st, "nonce", nonce, 4096);
 
-	/* the lengths: a 31-digit key is refused here, not at the first install */
-	if ((key_new || nonce_new) && hil_sfi_keys_load(&k, key, nonce) < 0)
+	/* the lengths: a 31-digit key is refused here, not at the first install
+	 * (once: not again when a file is already refused above) */
+	if ((key_new || nonce_new) && p->errors == before && hil_sfi_keys_load(&k, key, nonce) < 0)
 		problem(p, st, "sfi_key", key, hil_error_last());
 }
 

@@ -4,6 +4,7 @@
  * lines from parallel board workers never interleave. */
 #include "harness/engine/run_state.h"
 #include "harness/util/error.h"
+#include "harness/util/json_util.h"
 #include "harness/util/stop.h"
 
 #include <stdio.h>
@@ -62,7 +63,7 @@ void hil_runner_event(struct hil_run_state *run, json_t *event)
 		json_decref(event);
 		return;
 	}
-	line = json_dumps(event, JSON_COMPACT | JSON_ENSURE_ASCII);
+	line = hil_json_dumps_ascii(event, JSON_COMPACT);
 	json_decref(event);
 	if (!line)
 		return;

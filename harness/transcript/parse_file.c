@@ -52,8 +52,14 @@ int hil_cubeprog_parse_file(struct hil_transcript *out, const char *path, size_t
 
 	if (bytes_out)
 		*bytes_out = 0;
-	if (fd < 0)
-		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	if (fd < 0) {
+		int err = errno;
+		/* a socket cannot be opened at all (ENXIO): say what it is */
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return hil_error_set(HIL_EIO, "%s is %s, not a log file (use - to read "
+					     "standard input)", path, hil_file_kind(st.st_mode));
+		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(err));
+	}
 	if (!is_stdin) {
 		if (fstat(fd, &st) != 0) {
 			error = hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));

@@ -12,6 +12,10 @@ void hil_diag_add(struct hil_diag *d, const char *file, unsigned line,
 	char raw[1024], msg[1024], where[512];
 	va_list ap;
 
+	if (d->count >= HIL_DIAG_MAX) {
+		d->dropped++;
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
@@ -35,6 +39,9 @@ void hil_diag_print(const struct hil_diag *d, FILE *f)
 {
 	for (size_t i = 0; i < d->count; i++)
 		fprintf(f, "%s\n", d->lines[i]);
+	if (d->dropped)
+		fprintf(f, "... and %zu more problem%s (the first %d are shown)\n", d->dropped,
+			d->dropped == 1 ? "" : "s", HIL_DIAG_MAX);
 }
 
 void hil_diag_clear(struct hil_diag *d)
@@ -43,5 +50,5 @@ void hil_diag_clear(struct hil_diag *d)
 		free(d->lines[i]);
 	free(d->lines);
 	d->lines = NULL;
-	d->count = d->cap = 0;
+	d->count = d->cap = d->dropped = 0;
 }

@@ -15,4 +15,10 @@ json_t *hil_json_text(const char *s);
 /* ["0x16", ...]. New reference. */
 json_t *hil_json_rss(const uint32_t *rss, size_t n);
 
+/* json_dumps(@j, @flags) in pure printable ASCII, for JSON that goes to a
+ * terminal (--json output, --json-events -): every character past ASCII is
+ * \uXXXX (JSON_ENSURE_ASCII) and DEL, which jansson leaves raw, is
+ * \u007F too. The same JSON to any reader. NULL when jansson fails; free it. */
+char *hil_json_dumps_ascii(const json_t *j, size_t flags);
+
 #endif

@@ -21,11 +21,19 @@
 
 extern char **environ;
 
+/* Output past max_output is cut from the middle, not the end: the first
+ * and the last half are kept (the tail in a ring), because the tool's
+ * conclusion (success marker, last error) is what it prints last, and a
+ * transcript without it would be classified `incomplete` with no word of
+ * why. The cut is marked in the output itself, so the step's log says so. */
 struct reader {
 	const struct hil_subprocess_opts *opts;
 	struct hil_subprocess_result *res;
-	struct hil_strbuf out;
+	struct hil_strbuf out;  /* the head, then (finish_output) all that is kept */
 	struct hil_strbuf line;
+	char *tail;             /* ring of tail_max bytes, after the head filled */
+	size_t tail_max, tail_len, tail_start;
+	unsigned long long cut; /* bytes dropped from the middle */
 };
 
 static void emit_line(struct reader *r)
@@ -37,15 +45,46 @@ static void emit_line(struct reader *r)
 		r->line.buf[0] = '\0';
 }
 
+static void keep_tail(struct reader *r, const char *data, size_t n)
+{
+	if (!r->tail_max) {
+		r->cut += n;
+		return;
+	}
+	if (!r->tail)
+		r->tail = hil_xmalloc(r->tail_max);
+	if (n >= r->tail_max) { /* only the last tail_max bytes of @data stay */
+		r->cut += r->tail_len + (n - r->tail_max);
+		memcpy(r->tail, data + n - r->tail_max, r->tail_max);
+		r->tail_len = r->tail_max;
+		r->tail_start = 0;
+		return;
+	}
+	size_t room = r->tail_max - r->tail_len, over = n > room ? n - room : 0;
+	r->cut += over;
+	r->tail_start = (r->tail_start + over) % r->tail_max;
+	r->tail_len -= over;
+	for (size_t done = 0; done < n;) {
+		size_t at = (r->tail_start + r->tail_len) % r->tail_max;
+		size_t piece = r->tail_max - at < n - done ? r->tail_max - at : n - done;
+		memcpy(r->tail + at, data + done, piece);
+		r->tail_len += piece;
+		done += piece;
+	}
+}
+
 static void take(struct reader *r, const char *data, size_t n)
 {
 	size_t max = r->opts->max_output ? r->opts->max_output : 16u << 20;
-	size_t keep = r->out.len < max ? max - r->out.len : 0;
+	size_t head_max = max - max / 2;
+	size_t keep = r->out.len < head_max ? head_max - r->out.len : 0;
 
+	r->tail_max = max / 2;
 	if (keep > n)
 		keep = n;
 	hil_strbuf_put(&r->out, data, keep);
-	r->res->truncated |= keep < n;
+	if (keep < n)
+		keep_tail(r, data + keep, n - keep);
 	for (size_t i = 0; i < n; i++) {
 		if (data[i] == '\n') {
 			emit_line(r);
@@ -53,6 +92,26 @@ static void take(struct reader *r, const char *data, size_t n)
 			hil_strbuf_putc(&r->line, data[i]);
 		}
 	}
+}
+
+/* The head, a line saying what was cut (if anything), then the tail. */
+static void finish_output(struct reader *r, struct hil_subprocess_result *res)
+{
+	if (r->cut)
+		hil_strbuf_printf(&r->out, "\n[sfi-harness: %llu bytes of the tool's output cut here; "
+				  "the first %zu and the last %zu bytes are kept]\n", r->cut,
+				  r->out.len, r->tail_len);
+	for (size_t i = 0; i < r->tail_len;) {
+		size_t at = (r->tail_start + i) % r->tail_max;
+		size_t piece = r->tail_max - at < r->tail_len - i ? r->tail_max - at : r->tail_len - i;
+		hil_strbuf_put(&r->out, r->tail + at, piece);
+		i += piece;
+	}
+	free(r->tail);
+	r->tail = NULL;
+	res->truncated = r->cut > 0;
+	res->length = r->out.len;
+	res->output = hil_strbuf_detach(&r->out);
 }
 
 /* Reads what is there; returns false at end of file. */
@@ -329,8 +388,7 @@ int hil_subprocess_run(struct hil_subprocess_result *res, const struct hil_subpr
 	close(fds[0]);
 	record_status(res, status);
 	res->duration_ms = hil_clock_real_ms() - start;
-	res->length = r.out.len;
-	res->output = hil_strbuf_detach(&r.out);
+	finish_output(&r, res);
 	hil_strbuf_free(&r.line);
 	return 0;
 }

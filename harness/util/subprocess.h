@@ -25,7 +25,9 @@ struct hil_subprocess_opts {
 	char *const *argv;          /* argv[0]: a path, or a name looked up in PATH */
 	unsigned timeout_ms;        /* 0: no deadline (avoid) */
 	unsigned grace_ms;          /* after SIGTERM, before SIGKILL (default 2000) */
-	size_t max_output;          /* kept bytes (default 16 MiB); the rest is counted */
+	/* Kept bytes (default 16 MiB): past it, the first and the last half
+	 * are kept, with a line saying how much was cut between them. */
+	size_t max_output;
 	char *const *extra_env;     /* Optional: "NAME=value" entries added to the environment */
 	/* Optional (> 2): a descriptor the tool keeps, e.g. the board's lock
 	 * file, so the flock is held as long as the tool lives even when the
@@ -42,7 +44,7 @@ struct hil_subprocess_opts {
 struct hil_subprocess_result {
 	char *output;               /* owned, NUL-terminated */
 	size_t length;
-	bool truncated;             /* more than max_output was printed */
+	bool truncated;             /* more than max_output was printed (and cut) */
 	bool start_failed;          /* could not be started; message in error */
 	bool timed_out;             /* the deadline ended it */
 	bool interrupted;           /* a second stop signal ended it */

@@ -1,8 +1,12 @@
 /* Terminal-safe text; see term.h. */
 #include "harness/util/term.h"
 #include "harness/util/utf8.h"
+#include "harness/util/strbuf.h"
+#include "harness/util/xalloc.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +73,52 @@ char *hil_term_safe(char *out, size_t size, const char *s, bool multiline)
 	}
 	out[used] = '\0';
 	return out;
+}
+
+char *hil_term_safe_dup(const char *s, size_t len, bool multiline)
+{
+	struct hil_strbuf b = HIL_STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (len) {
+		char esc[12];
+		size_t n;
+		classify(p, len, multiline, &n, esc);
+		if (esc[0])
+			hil_strbuf_puts(&b, esc);
+		else
+			hil_strbuf_put(&b, (const char *)p, n);
+		p += n;
+		len -= n;
+	}
+	return hil_strbuf_detach(&b);
+}
+
+void hil_term_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	va_list again;
+	int len;
+
+	va_copy(again, ap);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	if (len >= 0) {
+		char *raw = hil_xmalloc((size_t)len + 1);
+		vsnprintf(raw, (size_t)len + 1, fmt, again);
+		char *safe = hil_term_safe_dup(raw, (size_t)len, true);
+		fputs(safe, f);
+		free(safe);
+		free(raw);
+	}
+	va_end(again);
+}
+
+void hil_term_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hil_term_vprintf(f, fmt, ap);
+	va_end(ap);
 }
 
 bool hil_term_needs_escape(const char *s, bool multiline)

@@ -14,13 +14,26 @@
 #define HIL_UTIL_TERM_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Writes @s, made safe, into @out (@size bytes, always NUL-terminated;
  * cut at a character boundary when it does not fit). With @multiline, \n
  * and \t pass (messages of several lines); otherwise they are escaped too.
  * Returns @out. */
 char *hil_term_safe(char *out, size_t size, const char *s, bool multiline);
+
+/* The same escapes for @len bytes of @s (a NUL byte included: \x00) into
+ * a new string of whatever length (free it). Reports use it too
+ * (reports/xml_text.h), so a page shows a name exactly as the terminal
+ * does. */
+char *hil_term_safe_dup(const char *s, size_t len, bool multiline);
+
+/* printf() to @f with the formatted text made safe (multi-line: \n and
+ * \t pass), for output that prints what a file or a device said. */
+void hil_term_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hil_term_vprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* True when @s holds a character hil_term_safe() would escape. */
 bool hil_term_needs_escape(const char *s, bool multiline);

@@ -1,12 +1,14 @@
 /* libyaml event stream -> hil_ynode tree; see yaml_tree.h. */
 #include "harness/yaml/yaml_tree.h"
 #include "harness/util/error.h"
+#include "harness/util/fileutil.h"
 #include "harness/util/xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #define MAX_DEPTH 32
@@ -184,6 +186,13 @@ static struct hil_ynode *build_node(struct builder *b, yaml_event_t *ev, int dep
 				"at most 65536 bytes; put large data in a file and give its path");
 			return NULL;
 		}
+		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+			/* "\0" in a double-quoted string: every consumer reads a C
+			 * string, which would silently end there */
+			fail_at(b, &ev->start_mark, "NUL character in a value",
+				"no \\0: names, paths and text end at it");
+			return NULL;
+		}
 		n = node_new(b, HIL_YNODE_SCALAR, &ev->start_mark);
 		n->text = hil_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->quoted = ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
@@ -258,33 +267,32 @@ int hil_yaml_load_buffer(struct hil_ynode **out, const char *name,
 
 int hil_yaml_load_file(struct hil_ynode **out, const char *path, struct hil_diag *diag)
 {
-	FILE *f = fopen(path, "rbe");
+	struct stat st;
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	int error;
 
 	*out = NULL;
-	if (!f) {
+	/* a FIFO would block the read for ever, a device never end, and a
+	 * folder read as an empty file would give a page of missing keys */
+	if (stat(path, &st) != 0) {
 		hil_diag_add(diag, path, 0, 0, "cannot open: %s (check the path)", strerror(errno));
 		return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
 	}
-	for (;;) {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			buf = hil_xrealloc(buf, cap);
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-		if (len > MAX_FILE_BYTES) {
-			fclose(f);
-			free(buf);
-			hil_diag_add(diag, path, 0, 0, "file too large (at most 16 MiB)");
-			return hil_error_set(HIL_ECONFIG, "%s: too large", path);
-		}
+	if (!S_ISREG(st.st_mode)) {
+		hil_diag_add(diag, path, 0, 0, "%s, not a file (expected a YAML file)",
+			     hil_file_kind(st.st_mode));
+		return hil_error_set(HIL_ECONFIG, "%s: not a file", path);
 	}
-	fclose(f);
+	if ((unsigned long long)st.st_size > MAX_FILE_BYTES) {
+		hil_diag_add(diag, path, 0, 0, "file too large (at most 16 MiB)");
+		return hil_error_set(HIL_ECONFIG, "%s: too large", path);
+	}
+	/* hil_read_file looks again at what it opened (O_NONBLOCK, fstat) */
+	if (hil_read_file(&buf, &len, path, MAX_FILE_BYTES) < 0) {
+		hil_diag_add(diag, path, 0, 0, "cannot read: %s", hil_error_last());
+		return hil_error_set(HIL_EIO, "%s: cannot read", path);
+	}
 	error = hil_yaml_load_buffer(out, path, buf, len, diag);
 	free(buf);
 	return error;

@@ -4,6 +4,7 @@
 #include "reports/junit.h"
 #include "reports/results.h"
 #include "reports/xml_text.h"
+#include "harness/util/strbuf.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -77,12 +78,24 @@ Test(reports, cells_totals_and_exit_code)
 	json_decref(records);
 }
 
-Test(reports, xml_clean_drops_controls_and_replaces_bad_utf8)
+Test(reports, xml_clean_shows_controls_and_bad_utf8_visibly)
 {
-	char *s = hil_xml_clean("a\x01" "b\tc\xff" "d\xc3\xa9", 9);
+	char *s = hil_xml_clean("a\x01" "b\tc\xff" "d\xc3\xa9\n\0" "e", 12);
 
-	cr_assert_str_eq(s, "ab\tc\xEF\xBF\xBD" "d\xc3\xa9");
+	cr_assert_str_eq(s, "a\\x01b\tc\\xFFd\xc3\xa9\n\\x00e");
 	free(s);
+	s = hil_xml_clean("rtl\xe2\x80\xae" "x\xc2\x9b" "y\xe2\x81\xa6" "z\xe2\x80\x8f", 17);
+	cr_assert_str_eq(s, "rtl\\u202Ex\\u009By\\u2066z\\u200F");
+	free(s);
+}
+
+Test(reports, xml_escape_ends_no_attribute_and_starts_no_element)
+{
+	struct hil_strbuf b = HIL_STRBUF_INIT;
+
+	hil_xml_escape(&b, "x\"><script>'&\xe2\x80\xae\x1b[2J");
+	cr_assert_str_eq(hil_strbuf_str(&b), "x&quot;&gt;&lt;script&gt;&#39;&amp;\\u202E\\x1B[2J");
+	hil_strbuf_free(&b);
 }
 
 static xmlDocPtr write_junit(char **path_out)

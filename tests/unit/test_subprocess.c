@@ -223,3 +223,29 @@ Test(subprocess, a_tool_that_cannot_start_says_why)
 	free(plain);
 	free(dir);
 }
+
+/* Output past max_output is cut from the middle, visibly: the end, where
+ * the tool says how it ended, is kept (issue 16: never silently
+ * `incomplete`). */
+Test(subprocess, output_over_the_cap_keeps_its_end_and_says_it_was_cut)
+{
+	char *argv[] = { "/bin/sh", "-c", "i=0; while [ $i -lt 100 ]; do echo line$i; i=$((i+1)); "
+			 "done; echo Operation Success", NULL };
+	struct hil_subprocess_opts opts = { .argv = argv, .timeout_ms = 10000, .max_output = 200 };
+	struct hil_subprocess_result res;
+
+	cr_assert_eq(hil_subprocess_run(&res, &opts), 0);
+	cr_assert(res.truncated);
+	cr_assert(!strncmp(res.output, "line0\nline1\n", 12), "%s", res.output);
+	cr_assert(strstr(res.output, "bytes of the tool's output cut here"), "%s", res.output);
+	size_t n = strlen(res.output);
+	cr_assert(n > 18 && !strcmp(res.output + n - 18, "Operation Success\n"), "%s", res.output);
+	cr_assert_eq(res.length, n);
+	free(res.output);
+
+	opts.max_output = 100000; /* under the cap: all of it, unmarked */
+	cr_assert_eq(hil_subprocess_run(&res, &opts), 0);
+	cr_assert(!res.truncated);
+	cr_assert(!strstr(res.output, "cut here") && strstr(res.output, "line50\nline51\n"));
+	free(res.output);
+}

@@ -1,9 +1,11 @@
 /* harness/util/term.c: nothing a terminal acts on passes raw. */
 #include "harness/util/diag.h"
 #include "harness/util/error.h"
+#include "harness/util/json_util.h"
 #include "harness/util/term.h"
 
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *safe(const char *s, bool multiline)
@@ -67,4 +69,32 @@ Test(term, an_error_may_quote_the_previous_one)
 	hil_error_set(HIL_EHW, "%s (reopening failed: %s)", first, hil_error_last());
 	cr_assert_str_eq(hil_error_last(), "write failed: device gone (reopening failed: write "
 			 "failed: device gone)");
+}
+
+Test(term, the_dup_form_takes_any_length_and_shows_nul_bytes)
+{
+	char big[5000];
+
+	memset(big, 'a', sizeof(big));
+	big[0] = '\033';
+	char *s = hil_term_safe_dup(big, sizeof(big), false);
+	cr_assert_eq(strlen(s), sizeof(big) + 3, "not cut at a fixed buffer");
+	cr_assert(!strncmp(s, "\\x1Baa", 6));
+	free(s);
+	s = hil_term_safe_dup("a\0b\n", 4, true);
+	cr_assert_str_eq(s, "a\\x00b\n");
+	free(s);
+}
+
+Test(term, json_for_a_terminal_is_printable_ascii)
+{
+	json_t *j = json_pack("{s:s}", "v", "del\x7f rtl\xe2\x80\xae csi\xc2\x9b esc\x1b");
+	char *text = hil_json_dumps_ascii(j, JSON_COMPACT);
+
+	cr_assert_str_eq(text, "{\"v\":\"del\\u007F rtl\\u202E csi\\u009B esc\\u001B\"}");
+	json_t *back = json_loads(text, 0, NULL);
+	cr_assert(json_equal(j, back), "the same JSON to a reader");
+	json_decref(back);
+	json_decref(j);
+	free(text);
 }
