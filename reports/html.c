@@ -40,8 +40,9 @@ static const char style[] =
 	".v-pass{background:#c8e6c9}.v-xfail{background:#bbdefb}.v-fail{background:#ffcdd2}"
 	".v-xpass{background:#ffe0b2}.v-error{background:#d7ccc8}.v-skip{background:#eee}"
 	".v-inconclusive{background:#fff9c4}.matrix td{min-width:170px}.verdict{font-weight:bold;"
-	"text-transform:uppercase}.exit{font-weight:bold}.incomplete{background:#ffe0b2;padding:4px 8px}.pill{display:inline-block;padding:2px 8px;"
-	"margin-right:6px;border-radius:9px}";
+	"text-transform:uppercase}.exit{font-weight:bold}.incomplete{background:#ffe0b2;"
+	"padding:4px 8px}.pill{display:inline-block;padding:2px 8px;margin-right:6px;"
+	"border-radius:9px}";
 
 static void header(struct hil_strbuf *b, const struct hil_results *res)
 {
@@ -66,7 +67,7 @@ static void header(struct hil_strbuf *b, const struct hil_results *res)
 		if (res->installs_planned)
 			hil_strbuf_printf(b, " of %llu planned", res->installs_planned);
 		hil_strbuf_puts(b, ". ");
-		esc(b, res->why_incomplete);
+		hil_xml_escape(b, res->why_incomplete);
 		hil_strbuf_puts(b, "</p>");
 	}
 	hil_strbuf_puts(b, "<p id=\"totals\">");

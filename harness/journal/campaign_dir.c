@@ -28,6 +28,9 @@ static int check_target(const char *path, enum hil_campaign_access how, bool *ex
 
 	*exists = false;
 	if (lstat(path, &st) != 0) {
+		if (errno == ENOTDIR)
+			return hil_error_set(HIL_ECONFIG, "%s: a part of the path is a file, not a "
+					     "folder: give a folder for the results", path);
 		if (errno != ENOENT)
 			return hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
 		if (how != HIL_CAMPAIGN_NEW)
@@ -168,16 +171,21 @@ int hil_campaign_dir_open(struct hil_campaign_dir **out, const char *path,
 	cd = hil_xcalloc(1, sizeof(*cd));
 	cd->path = hil_xstrdup(path);
 	cd->journal = hil_xasprintf("%s/journal.jsonl", path);
-	if (how == HIL_CAMPAIGN_READ) {
-		probe_writer(cd);
-	} else if ((error = take_lock(cd, campaign)) < 0) {
-		goto fail;
-	}
 	/* a journal or logs/ that is a link (or another kind of file) would
 	 * send what the campaign writes outside its folder */
 	if ((error = plain_entry(cd->path, "journal.jsonl", S_IFREG)) < 0 ||
 	    (error = plain_entry(cd->path, "logs", S_IFDIR)) < 0)
 		goto fail;
+	/* a folder holding what is not ours is refused before even a lock
+	 * file is made in it (and again under the lock, below) */
+	if (how == HIL_CAMPAIGN_NEW && exists && journal_size(cd->journal) < 0 &&
+	    (error = only_ours(cd->path)) < 0)
+		goto fail;
+	if (how == HIL_CAMPAIGN_READ) {
+		probe_writer(cd);
+	} else if ((error = take_lock(cd, campaign)) < 0) {
+		goto fail;
+	}
 	/* decided under the lock, so two runs racing for one folder cannot both
 	 * find it free */
 	if (how == HIL_CAMPAIGN_NEW && journal_size(cd->journal) > 0) {

@@ -463,14 +463,6 @@ Test(hostile, command_lines_quoted_back)
 	hostile_tree_free(&t);
 }
 
-/* Failing cases in harness/journal/campaign_dir.c, which the lead
- * engineer is changing (issue 15): skipped until then. HIL_RUN_BLOCKED=1
- * runs them. */
-static void blocked(const char *what)
-{
-	if (!getenv("HIL_RUN_BLOCKED"))
-		cr_skip_test("blocked on lead: %s", what);
-}
 
 /* --out below a file (ENOTDIR) is bad input: exit 2, not 3. */
 Test(hostile, an_out_folder_below_a_file_is_bad_input)
@@ -479,8 +471,6 @@ Test(hostile, an_out_folder_below_a_file_is_bad_input)
 	struct hostile_run r;
 	struct fields f = { 0 };
 
-	blocked("harness/journal/campaign_dir.c: --out image.sfi/out (below a file) exits 3 "
-		"(\"Not a directory\" from mkdir as HIL_EIO); the contract says 2");
 	hostile_tree_make(&t);
 	campaign_files(&t);
 	write_campaign(&t, &f);
@@ -499,9 +489,6 @@ Test(hostile, an_out_folder_with_files_it_did_not_create)
 	struct hostile_run r;
 	struct fields f = { 0 };
 
-	blocked("harness/journal/campaign_dir.c: an existing --out folder without a journal "
-		"but with someone's summary.json is written into and the file overwritten; "
-		"\"never overwrites what it did not create\" (issue 16)");
 	hostile_tree_make(&t);
 	campaign_files(&t);
 	write_campaign(&t, &f);
