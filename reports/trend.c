@@ -1,6 +1,8 @@
-/* Pass-rate trends; see trend.h. Runs are ordered by their start time.
- * Each run's model is read from its journal without its installs (only
- * the cells count), so memory grows with the cells, not the installs. */
+/* Trends; see trend.h. A trend is its campaigns (columns, labelled by
+ * their start) and its cells (rows, by key), each row a share per
+ * campaign. From result folders each campaign's model is read without
+ * its installs (only the cells count), so memory grows with the cells,
+ * not the installs. */
 #include "reports/trend.h"
 #include "harness/util/error.h"
 #include "harness/util/fileutil.h"
@@ -13,156 +15,174 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *or_q(const char *s)
-{
-	return s ? s : "?";
-}
-
-struct run {
-	char *dir;
-	struct hil_results *res;
-};
-
-static int by_start(const void *a, const void *b)
-{
-	const struct run *x = a, *y = b;
-
-	return strcmp(or_q(x->res->started), or_q(y->res->started));
-}
-
-/* "11-25T02:00": month, day and time of the run's start. */
-static const char *run_label(const struct run *r)
-{
-	const char *started = or_q(r->res->started);
-
-	return strlen(started) >= 16 ? started + 5 : started;
-}
-
-static char *cell_key(const struct hil_results *res, const struct hil_results_cell *cell)
-{
-	const char *label = cell->label;
-
-	/* not the bootloader: a board updated to a new one stays on its row,
-	 * so the update shows as a step */
-	return hil_xasprintf("%s%s%s", res->boards[cell->board].name, label[0] ? " " : "", label);
-}
-
-/* One plotted line: a cell's pass rate in each run (has[r] false: the
- * cell did not run then). */
+/* One plotted line: a cell's share as expected in each campaign (has[r]
+ * false: the cell did not run then). */
 struct row {
 	char *key;
 	double *rate;
 	bool *has;
 };
 
-struct series {
-	struct row *rows; /* first-seen order */
+struct hil_trend {
+	char **started;           /* per campaign */
+	size_t n, cap;
+	struct row *rows;         /* first-seen order */
 	size_t count;
 };
 
-static struct row *row_for(struct series *all, const char *key, int n)
+struct hil_trend *hil_trend_new(void)
 {
-	for (size_t i = 0; i < all->count; i++)
-		if (!strcmp(all->rows[i].key, key))
-			return &all->rows[i];
-	all->rows = hil_xrealloc(all->rows, (all->count + 1) * sizeof(*all->rows));
-	struct row *row = &all->rows[all->count++];
+	return hil_xcalloc(1, sizeof(struct hil_trend));
+}
+
+void hil_trend_free(struct hil_trend *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->started[i]);
+	for (size_t i = 0; i < t->count; i++) {
+		free(t->rows[i].key);
+		free(t->rows[i].rate);
+		free(t->rows[i].has);
+	}
+	free(t->started);
+	free(t->rows);
+	free(t);
+}
+
+size_t hil_trend_campaign(struct hil_trend *t, const char *started)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 16;
+		t->started = hil_xrealloc(t->started, t->cap * sizeof(*t->started));
+		for (size_t i = 0; i < t->count; i++) {
+			t->rows[i].rate = hil_xrealloc(t->rows[i].rate, t->cap * sizeof(double));
+			t->rows[i].has = hil_xrealloc(t->rows[i].has, t->cap * sizeof(bool));
+			memset(t->rows[i].has + t->n, 0, (t->cap - t->n) * sizeof(bool));
+		}
+	}
+	t->started[t->n] = hil_xstrdup(started && *started ? started : "?");
+	return t->n++;
+}
+
+static struct row *row_for(struct hil_trend *t, const char *key)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (!strcmp(t->rows[i].key, key))
+			return &t->rows[i];
+	t->rows = hil_xrealloc(t->rows, (t->count + 1) * sizeof(*t->rows));
+	struct row *row = &t->rows[t->count++];
 	row->key = hil_xstrdup(key);
-	row->rate = hil_xcalloc((size_t)n + 1, sizeof(*row->rate));
-	row->has = hil_xcalloc((size_t)n + 1, sizeof(*row->has));
+	row->rate = hil_xcalloc(t->cap ? t->cap : 1, sizeof(*row->rate));
+	row->has = hil_xcalloc(t->cap ? t->cap : 1, sizeof(*row->has));
 	return row;
 }
 
-static void series(struct series *all, const struct run *runs, int n)
+void hil_trend_cell(struct hil_trend *t, size_t campaign, const char *key, unsigned long runs,
+		    unsigned long as_expected)
 {
-	for (int r = 0; r < n; r++) {
-		for (size_t i = 0; i < runs[r].res->cell_count; i++) {
-			const struct hil_results_cell *c = &runs[r].res->cells[i];
-			char *key = cell_key(runs[r].res, c);
-			struct row *row = row_for(all, key, n);
-			if (c->runs) {
-				row->rate[r] = 1.0 - (double)c->failures / (double)c->runs;
-				row->has[r] = true;
-			}
-			free(key);
-		}
+	struct row *row = row_for(t, key);
+
+	if (runs && campaign < t->n) {
+		row->rate[campaign] = (double)as_expected / (double)runs;
+		row->has[campaign] = true;
 	}
 }
 
-static void series_free(struct series *all)
+/* A column's label: the start without the year ("11-25T02:00:00"), and
+ * "#N" after it when two campaigns started in the same second. */
+static void label(const struct hil_trend *t, size_t r, char *buf, size_t size)
 {
-	for (size_t i = 0; i < all->count; i++) {
-		free(all->rows[i].key);
-		free(all->rows[i].rate);
-		free(all->rows[i].has);
-	}
-	free(all->rows);
+	const char *s = t->started[r];
+	bool twin = (r > 0 && !strcmp(t->started[r - 1], s)) ||
+		    (r + 1 < t->n && !strcmp(t->started[r + 1], s));
+
+	snprintf(buf, size, "%s", strlen(s) >= 19 ? s + 5 : s);
+	if (twin)
+		snprintf(buf + strlen(buf), size - strlen(buf), "#%zu", r + 1);
 }
-
-static void table(FILE *f, const struct run *runs, int n, const struct series *all)
+static void table(FILE *f, const struct hil_trend *t)
 {
-	char safe[256]; /* journal text: nothing a terminal acts on (term.h) */
+	char safe[256], lab[48]; /* journal text: nothing a terminal acts on (term.h) */
 
-	fprintf(f, "%-52s", "pass rate per run (oldest first, UTC start)");
-	for (int r = 0; r < n; r++)
-		fprintf(f, " %11.11s", hil_term_safe(safe, sizeof(safe), run_label(&runs[r]), false));
+	fprintf(f, "%-52s", "share as expected (pass or xfail), oldest first, UTC start");
+	for (size_t r = 0; r < t->n; r++) {
+		label(t, r, lab, sizeof(lab));
+		fprintf(f, " %14.14s", hil_term_safe(safe, sizeof(safe), lab, false));
+	}
 	fprintf(f, "\n");
-	for (size_t i = 0; i < all->count; i++) {
-		const struct row *row = &all->rows[i];
+	for (size_t i = 0; i < t->count; i++) {
+		const struct row *row = &t->rows[i];
 		fprintf(f, "%-52.52s", hil_term_safe(safe, sizeof(safe), row->key, false));
-		for (int r = 0; r < n; r++) {
+		for (size_t r = 0; r < t->n; r++) {
 			if (row->has[r])
-				fprintf(f, " %10.0f%%", 100 * row->rate[r]);
+				fprintf(f, " %13.0f%%", 100 * row->rate[r]);
 			else
-				fprintf(f, " %11s", "-");
+				fprintf(f, " %14s", "-");
 		}
 		fprintf(f, "\n");
 	}
 }
 
-static int write_html(const char *path, const struct run *runs, int n, const struct series *all)
+static const char *const colours[] = { "#1565c0", "#c62828", "#2e7d32", "#ef6c00",
+				       "#6a1b9a", "#00838f", "#5d4037", "#ad1457" };
+
+static void plot(struct hil_strbuf *b, const struct hil_trend *t)
 {
-	static const char *const colours[] = { "#1565c0", "#c62828", "#2e7d32", "#ef6c00",
-					       "#6a1b9a", "#00838f", "#5d4037", "#ad1457" };
+	double w = 720, h = 240, x0 = 50, step = t->n > 1 ? w / (double)(t->n - 1) : 0;
+
+	hil_strbuf_printf(b, "<svg width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+			  "aria-label=\"share of installs as expected per cell\"><line x1=\"%.0f\" "
+			  "y1=\"10\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/><line x1=\"%.0f\" y1=\"%.0f\" "
+			  "x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/><text x=\"0\" y=\"16\" "
+			  "font-size=\"11\">100%%</text><text x=\"0\" y=\"%.0f\" font-size=\"11\">0%%</text>",
+			  w + x0 + 20, h + 30, x0, x0, h + 10, x0, h + 10, w + x0, h + 10, h + 10);
+	for (size_t i = 0; i < t->count; i++) {
+		const struct row *row = &t->rows[i];
+		hil_strbuf_printf(b, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"",
+				  colours[i % 8]);
+		for (size_t r = 0; r < t->n; r++)
+			if (row->has[r])
+				hil_strbuf_printf(b, "%.1f,%.1f ", x0 + (double)r * step,
+						  10 + (1 - row->rate[r]) * h);
+		hil_strbuf_puts(b, "\"><title>");
+		hil_xml_escape(b, row->key);
+		hil_strbuf_puts(b, "</title></polyline>");
+	}
+	hil_strbuf_puts(b, "</svg>");
+}
+
+static int write_html(const char *path, const struct hil_trend *t)
+{
 	struct hil_strbuf b = HIL_STRBUF_INIT;
-	double w = 720, h = 240, x0 = 50, step = n > 1 ? w / (n - 1) : 0;
-	size_t line = 0;
+	char lab[48];
 	int error;
 
-	hil_strbuf_printf(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-			  "<title>sfi-harness trend</title><style>body{font:14px system-ui,sans-serif;"
-			  "margin:24px}</style></head><body><h1>Pass rate per cell</h1>"
-			  "<svg width=\"%.0f\" height=\"%.0f\" role=\"img\"><line x1=\"%.0f\" y1=\"10\" "
-			  "x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" "
-			  "y2=\"%.0f\" stroke=\"#999\"/><text x=\"0\" y=\"16\" font-size=\"11\">100%%</text>"
-			  "<text x=\"0\" y=\"%.0f\" font-size=\"11\">0%%</text>", w + x0 + 20, h + 30, x0,
-			  x0, h + 10, x0, h + 10, w + x0, h + 10, h + 10);
-	for (size_t i = 0; i < all->count; i++) {
-		const struct row *row = &all->rows[i];
-		hil_strbuf_printf(&b, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"",
-				  colours[line % 8]);
-		for (int r = 0; r < n; r++)
-			if (row->has[r])
-				hil_strbuf_printf(&b, "%.1f,%.1f ", x0 + r * step, 10 + (1 - row->rate[r]) * h);
-		hil_strbuf_puts(&b, "\"><title>");
-		hil_xml_escape(&b, row->key);
-		hil_strbuf_puts(&b, "</title></polyline>");
-		line++;
-	}
-	hil_strbuf_puts(&b, "</svg><table border=\"1\" cellpadding=\"4\"><tr><th>cell</th>");
-	for (int r = 0; r < n; r++) {
+	hil_strbuf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			"<title>sfi-harness trend</title><style>body{font:14px system-ui,sans-serif;"
+			"margin:24px}.key{display:inline-block;width:14px;height:4px;margin-right:6px;"
+			"vertical-align:middle}</style></head><body><h1>Installs as expected per cell</h1>"
+			"<p>Each line is a cell (board and matrix cell); each point the share of its "
+			"installs that came out as expected in one campaign: passed, or failed as the "
+			"scenario expected for the board's bootloader (xfail). Errors and skipped "
+			"installs do not count. Campaigns oldest first, by their start (UTC).</p>");
+	plot(&b, t);
+	hil_strbuf_puts(&b, "<table border=\"1\" cellpadding=\"4\"><tr><th>cell (legend)</th>");
+	for (size_t r = 0; r < t->n; r++) {
+		label(t, r, lab, sizeof(lab));
 		hil_strbuf_puts(&b, "<th>");
-		hil_xml_escape(&b, or_q(runs[r].res->started));
+		hil_xml_escape(&b, lab);
 		hil_strbuf_puts(&b, "</th>");
 	}
 	hil_strbuf_puts(&b, "</tr>");
-	line = 0;
-	for (size_t i = 0; i < all->count; i++) {
-		const struct row *row = &all->rows[i];
-		hil_strbuf_printf(&b, "<tr><td style=\"color:%s\">", colours[line++ % 8]);
+	for (size_t i = 0; i < t->count; i++) {
+		const struct row *row = &t->rows[i];
+		hil_strbuf_printf(&b, "<tr><td><span class=\"key\" style=\"background:%s\"></span>",
+				  colours[i % 8]);
 		hil_xml_escape(&b, row->key);
 		hil_strbuf_puts(&b, "</td>");
-		for (int r = 0; r < n; r++) {
+		for (size_t r = 0; r < t->n; r++) {
 			if (row->has[r])
 				hil_strbuf_printf(&b, "<td>%.0f%%</td>", 100 * row->rate[r]);
 			else
@@ -176,28 +196,59 @@ static int write_html(const char *path, const struct run *runs, int n, const str
 	return error;
 }
 
+int hil_trend_render(const struct hil_trend *t, FILE *out, const char *html_path)
+{
+	table(out, t);
+	return html_path ? write_html(html_path, t) : 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct hil_results *x = *(struct hil_results *const *)a;
+	const struct hil_results *y = *(struct hil_results *const *)b;
+
+	return strcmp(hil_results_text(x->started), hil_results_text(y->started));
+}
+
+/* A cell's row key: not the bootloader, so a board updated to a new one
+ * stays on its row and the update shows as a step. */
+static char *cell_key(const struct hil_results *res, const struct hil_results_cell *cell)
+{
+	const char *label_text = cell->label;
+
+	return hil_xasprintf("%s%s%s", res->boards[cell->board].name, label_text[0] ? " " : "",
+			     label_text);
+}
+
 int hil_report_trend(char *const dirs[], int count, FILE *out, const char *html_path)
 {
-	struct run *runs = hil_xcalloc((size_t)count, sizeof(*runs));
+	struct hil_results **runs = hil_xcalloc((size_t)count + 1, sizeof(*runs));
+	struct hil_trend *t = hil_trend_new();
 	int error = 0, n = 0;
 
 	for (int i = 0; i < count && !error; i++) {
 		char *path = hil_xasprintf("%s/journal.jsonl", dirs[i]);
-		if ((error = hil_results_load(&runs[n].res, path, false)) == 0)
-			runs[n++].dir = dirs[i];
+		if ((error = hil_results_load(&runs[n], path, false)) == 0)
+			n++;
 		free(path);
 	}
 	if (!error) {
 		qsort(runs, (size_t)n, sizeof(*runs), by_start);
-		struct series all = { NULL, 0 };
-		series(&all, runs, n);
-		table(out, runs, n, &all);
-		if (html_path)
-			error = write_html(html_path, runs, n, &all);
-		series_free(&all);
+		for (int r = 0; r < n; r++) {
+			size_t col = hil_trend_campaign(t, hil_results_text(runs[r]->started));
+			for (size_t i = 0; i < runs[r]->cell_count; i++) {
+				const struct hil_results_cell *c = &runs[r]->cells[i];
+				char *key = cell_key(runs[r], c);
+				hil_trend_cell(t, col, key, c->runs, c->verdicts[HIL_VERDICT_PASS] +
+					       c->verdicts[HIL_VERDICT_XFAIL]);
+				free(key);
+			}
+		}
+		error = hil_trend_render(t, out, html_path);
 	}
 	for (int i = 0; i < n; i++)
-		hil_results_free(runs[i].res);
+		hil_results_free(runs[i]);
 	free(runs);
+	hil_trend_free(t);
 	return error;
 }

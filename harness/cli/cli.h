@@ -22,6 +22,11 @@ int hil_cli_merge(int argc, char **argv);
 int hil_cli_explain(int argc, char **argv);
 int hil_cli_history(int argc, char **argv);
 
+struct hil_history_filter;
+/* report --history --db: the trends of the history database @db's
+ * campaigns that match @f (table, and trend.html at @html). */
+int hil_cli_history_trend(const char *db, const struct hil_history_filter *f, const char *html);
+
 /* The per-board/cell verdict table and report paths printed after a run. */
 void hil_cli_print_summary(FILE *f, const struct hil_results *results, const char *out_dir);
 

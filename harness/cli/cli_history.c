@@ -9,6 +9,7 @@
 #include "harness/util/error.h"
 #include "harness/util/term.h"
 #include "harness/util/xalloc.h"
+#include "reports/trend.h"
 
 #include <jansson.h>
 
@@ -165,6 +166,47 @@ static int history_query(const char *db, const struct hil_history_filter *f, enu
 	hil_history_close(h);
 	if (format == TABLE)
 		printf("%lu install(s)%s\n", p.rows, f->limit && p.rows == f->limit ? " (--limit reached)" : "");
+	return HIL_EXIT_OK;
+}
+
+struct trend_build {
+	struct hil_trend *trend;
+	long long campaign_id;
+	size_t column;
+};
+
+static int trend_cell(const struct hil_history_cell *c, void *payload)
+{
+	struct trend_build *tb = payload;
+
+	if (c->campaign_id != tb->campaign_id) { /* the first cell of a campaign */
+		tb->campaign_id = c->campaign_id;
+		tb->column = hil_trend_campaign(tb->trend, c->started);
+	}
+	char *key = hil_xasprintf("%s%s%s", c->board, c->cell[0] ? " " : "", c->cell);
+	hil_trend_cell(tb->trend, tb->column, key, c->runs, c->as_expected);
+	free(key);
+	return 0;
+}
+
+int hil_cli_history_trend(const char *db, const struct hil_history_filter *f, const char *html)
+{
+	struct hil_history *h = NULL;
+	struct trend_build tb = { hil_trend_new(), -1, 0 };
+	int error;
+
+	if ((error = hil_history_open(&h, db, false)) < 0 ||
+	    (error = hil_history_cells(h, f, trend_cell, &tb)) < 0 ||
+	    (error = hil_trend_render(tb.trend, stdout, html)) < 0) {
+		fprintf(stderr, "sfi-harness report: %s\n", hil_error_last());
+		hil_history_close(h);
+		hil_trend_free(tb.trend);
+		return error == HIL_ECONFIG ? HIL_EXIT_USAGE : HIL_EXIT_INFRA;
+	}
+	hil_history_close(h);
+	hil_trend_free(tb.trend);
+	if (html)
+		hil_term_printf(stdout, "trend: %s\n", html);
 	return HIL_EXIT_OK;
 }
 

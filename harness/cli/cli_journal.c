@@ -5,6 +5,7 @@
  * model (reports/results.h): resume reads the journal before it runs and
  * then only what it appended. */
 #include "harness/cli/cli.h"
+#include "harness/history/history.h"
 #include "harness/engine/preflight.h"
 #include "harness/journal/campaign_dir.h"
 #include "harness/util/clock.h"
@@ -34,11 +35,15 @@
 static const char report_usage[] =
 	"usage: sfi-harness report DIR\n"
 	"       sfi-harness report --history [--out trend.html] DIR...\n"
+	"       sfi-harness report --history --db FILE [--out trend.html] [--rack R]\n"
+	"                          [--board B] [--since DATE] [--until DATE]\n"
 	"\n"
 	"Renders report.html, junit.xml and summary.json again from DIR/journal.jsonl\n"
 	"(byte for byte what the run wrote) and prints the summary. Exit code as the run's.\n"
-	"--history: the pass rate of every cell across nightly result folders, oldest\n"
-	"first, as a table (and an HTML page with an SVG plot with --out).\n";
+	"--history: the share of installs as expected (pass or xfail) of every cell\n"
+	"across nightly result folders, or the campaigns of a history database (--db,\n"
+	"docs/history.md), oldest first, as a table (and an HTML page with an SVG plot\n"
+	"and a legend with --out).\n";
 static const char resume_usage[] =
 	"usage: sfi-harness resume [--jobs N] [--allow-irreversible] DIR\n"
 	"\n"
@@ -72,15 +77,37 @@ static char *journal_of(const char *dir)
 
 static int report_history(int argc, char **argv)
 {
-	const char *html = NULL;
+	struct hil_history_filter f = { 0 };
+	const char *html = NULL, *db = NULL;
 	int first = 2;
 
-	if (argc > 3 && !strcmp(argv[2], "--out")) {
-		html = argv[3];
-		first = 4;
+	for (; first + 1 < argc && !strncmp(argv[first], "--", 2); first += 2) {
+		const char *o = argv[first], *v = argv[first + 1];
+		if (!strcmp(o, "--out"))
+			html = v;
+		else if (!strcmp(o, "--db"))
+			db = v;
+		else if (!strcmp(o, "--rack"))
+			f.rack = v;
+		else if (!strcmp(o, "--board"))
+			f.board = v;
+		else if (!strcmp(o, "--since"))
+			f.since = v;
+		else if (!strcmp(o, "--until"))
+			f.until = v;
+		else
+			return hil_cli_usage_error("report", "--history: unknown option '%s'", o);
 	}
+	if (db) {
+		if (first < argc)
+			return hil_cli_usage_error("report", "--history --db takes no result folders");
+		return hil_cli_history_trend(db, &f, html);
+	}
+	if (f.rack || f.board || f.since || f.until)
+		return hil_cli_usage_error("report", "--rack, --board, --since and --until filter "
+					   "the history database: give --db FILE");
 	if (first >= argc)
-		return hil_cli_usage_error("report", "--history needs result folders");
+		return hil_cli_usage_error("report", "--history needs result folders or --db FILE");
 	if (hil_report_trend(argv + first, argc - first, stdout, html) < 0) {
 		fprintf(stderr, "sfi-harness report: %s\n", hil_error_last());
 		return HIL_EXIT_USAGE;

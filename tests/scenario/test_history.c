@@ -204,3 +204,33 @@ Test(history, a_query_of_a_missing_or_foreign_database_is_a_clear_error)
 	free(output);
 	free(foreign);
 }
+
+Test(history, report_history_draws_the_trends_from_the_database)
+{
+	char *output = NULL, *html = path_in(dir, "trend.html"), *text = NULL;
+	size_t len;
+
+	cr_assert_eq(history(&output, "add", s1, s2, NULL, NULL), 0, "%s", output);
+	free(output);
+	char *argv[] = { HIL_BINARY, "report", "--history", "--db", db, "--out", html, NULL };
+	cr_assert_eq(test_spawn(argv, &output), 0, "%s", output);
+	/* the two shards are two campaigns; BL 0x91's expected failures are
+	 * as expected: 100 %, not 0 % */
+	cr_assert(strstr(output, "share as expected"), "%s", output);
+	cr_assert(strstr(output, "custom-bl91 image=sbsfu_bb.sfi"), "%s", output);
+	cr_assert_null(strstr(output, " 0%"), "%s", output);
+	cr_assert_eq(hil_read_file(&text, &len, html, 1 << 20), 0);
+	cr_assert(strstr(text, "<polyline"), "no plot");
+	cr_assert(strstr(text, "class=\"key\""), "no legend");
+	free(text);
+	free(output);
+	/* filters apply; a database filter without --db is refused */
+	char *none[] = { HIL_BINARY, "report", "--history", "--db", db, "--rack", "elsewhere", NULL };
+	cr_assert_eq(test_spawn(none, &output), 0, "%s", output);
+	cr_assert_null(strstr(output, "custom-bl91"), "%s", output);
+	free(output);
+	char *bad[] = { HIL_BINARY, "report", "--history", "--rack", "r", s1, NULL };
+	cr_assert_eq(test_spawn(bad, &output), 2, "%s", output);
+	free(output);
+	free(html);
+}
