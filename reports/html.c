@@ -70,6 +70,13 @@ static void header(struct hil_strbuf *b, const struct hil_results *res)
 		hil_xml_escape(b, res->why_incomplete);
 		hil_strbuf_puts(b, "</p>");
 	}
+	for (size_t i = 0; i < res->reversible_count; i++) {
+		/* the interlock took the scenario's word for these (docs/scenarios.md) */
+		hil_strbuf_puts(b, "<p class=\"reversible\">Declared reversible by the scenario, "
+				"option bytes not read: ");
+		hil_xml_escape(b, res->reversible[i]);
+		hil_strbuf_puts(b, "</p>");
+	}
 	hil_strbuf_puts(b, "<p id=\"totals\">");
 	for (size_t i = 0; i < 6; i++)
 		hil_strbuf_printf(b, "<span class=\"pill v-%s\">%s %lld</span>", verdicts[i], verdicts[i],

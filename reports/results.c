@@ -53,6 +53,9 @@ void hil_results_free(struct hil_results *r)
 			  &r->rack_sha256, &r->incomplete };
 	for (size_t i = 0; i < sizeof(text) / sizeof(*text); i++)
 		free(*text[i]);
+	for (size_t i = 0; i < r->reversible_count; i++)
+		free(r->reversible[i]);
+	free(r->reversible);
 	for (size_t i = 0; i < r->board_count; i++) {
 		struct hil_results_board *b = &r->boards[i];
 		for (size_t k = 0; k < HIL_RB_FIELD_COUNT; k++)

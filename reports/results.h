@@ -126,6 +126,10 @@ struct hil_results {
 	bool ended, write_failed, complete;
 	char *incomplete;
 	const char *why_incomplete;
+	/* "IMAGE: REASON" of each install the scenario declares reversible
+	 * (step `reversible:`), from the campaign record */
+	char **reversible;
+	size_t reversible_count;
 	unsigned long hsm_draws;
 	struct hil_results_board *boards;     /* plan order, then first seen */
 	size_t board_count;

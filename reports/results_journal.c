@@ -58,6 +58,12 @@ static void apply_campaign(struct hil_results *r, const json_t *rec, bool *seen)
 	r->shards = json_integer_value(json_object_get(rec, "shards"));
 	r->jobs = json_integer_value(json_object_get(rec, "jobs"));
 	r->installs_planned = (unsigned long long)json_integer_value(json_object_get(rec, "installs_planned"));
+	json_t *e;
+	json_array_foreach(json_object_get(rec, "declared_reversible"), i, e) {
+		r->reversible = hil_xrealloc(r->reversible, (r->reversible_count + 1) * sizeof(char *));
+		r->reversible[r->reversible_count++] = hil_xasprintf("%s: %s", str(e, "image"),
+								     str(e, "reason"));
+	}
 }
 
 /* A campaign or resume record starts a run; an end record ends it. Only

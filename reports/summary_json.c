@@ -86,6 +86,10 @@ json_t *hil_report_summary_json(const struct hil_results *r)
 	json_object_set_new(summary, "complete", json_boolean(r->complete));
 	json_object_set_new(summary, "incomplete", r->complete ? json_null()
 			    : json_string(r->why_incomplete));
+	json_t *rev = json_array();
+	for (size_t i = 0; i < r->reversible_count; i++)
+		json_array_append_new(rev, json_string(r->reversible[i]));
+	json_object_set_new(summary, "declared_reversible", rev);
 	json_object_set_new(summary, "installs", json_pack("{s:I, s:o}", "done",
 			    (json_int_t)r->installs_done, "planned", r->installs_planned
 			    ? json_integer((json_int_t)r->installs_planned) : json_null()));

@@ -143,6 +143,30 @@ static unsigned long long installs_planned(const struct hil_run_state *run)
 	return n;
 }
 
+/* The installs the scenario declares reversible although their option
+ * bytes cannot be read (step `reversible: REASON`): each image once, with
+ * its reason, for the reports to show (docs/scenarios.md). */
+static json_t *declared_reversible(const struct hil_plan *plan)
+{
+	json_t *list = json_array();
+
+	for (size_t k = 0; k < plan->cell_count; k++)
+		for (size_t j = 0; j < plan->scenario->step_count; j++) {
+			const struct hil_step *st = &plan->cells[k].steps[j];
+			if (st->kind != HIL_STEP_SFI_INSTALL || !st->reversible)
+				continue;
+			bool seen = false;
+			size_t i;
+			json_t *e;
+			json_array_foreach(list, i, e)
+				seen = seen || !strcmp(json_string_value(json_object_get(e, "image")), st->image);
+			if (!seen)
+				json_array_append_new(list, json_pack("{s:s, s:s}", "image", st->image,
+								      "reason", st->reversible));
+		}
+	return list;
+}
+
 /* What resume needs to continue exactly this plan and what merge needs to
  * tell campaigns apart: the shard, the jobs, the installs planned, and the
  * SHA-256 of the scenario and rack files (docs/engine.md, "campaign
@@ -162,6 +186,7 @@ static int record_plan(const struct hil_run_state *run, json_t *rec)
 	json_object_set_new(rec, "shards", json_integer(o->shards));
 	json_object_set_new(rec, "jobs", json_integer(o->jobs));
 	json_object_set_new(rec, "installs_planned", json_integer((json_int_t)installs_planned(run)));
+	json_object_set_new(rec, "declared_reversible", declared_reversible(run->plan));
 	return 0;
 }
 

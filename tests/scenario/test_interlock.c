@@ -178,3 +178,30 @@ Test(interlock, reversible_is_only_for_an_install_and_never_with_irreversible)
 	free(out);
 	free(s);
 }
+
+Test(interlock, a_declared_reversible_image_and_its_reason_are_shown_in_the_reports)
+{
+	char *out = NULL, *results = NULL, *text = NULL;
+	size_t len;
+	char *rev = scenario("rev-run.yaml", "", HIL_SOURCE_DIR "/fixtures/images/rdp-0xAA.sfi",
+			     "    reversible: RDP stays at level 0 (0xAA) in this test image\n");
+
+	cr_assert(asprintf(&results, "%s/rev-results", dir) > 0);
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", results, rev, NULL };
+	cr_assert_eq(test_spawn(run, &out), 0, "%s", out);
+	free(out);
+	char *summary = NULL, *html = NULL;
+	cr_assert(asprintf(&summary, "%s/summary.json", results) > 0 &&
+		  asprintf(&html, "%s/report.html", results) > 0);
+	cr_assert_eq(hil_read_file(&text, &len, summary, 1 << 20), 0);
+	cr_assert(strstr(text, "rdp-0xAA.sfi: RDP stays at level 0 (0xAA) in this test image"), "%s", text);
+	free(text);
+	cr_assert_eq(hil_read_file(&text, &len, html, 1 << 22), 0);
+	cr_assert(strstr(text, "Declared reversible by the scenario"), "report.html does not say it");
+	cr_assert(strstr(text, "RDP stays at level 0 (0xAA) in this test image"));
+	free(text);
+	free(html);
+	free(summary);
+	free(results);
+	free(rev);
+}
