@@ -216,5 +216,6 @@ void hil_plan_free(struct hil_plan *plan)
 		free(plan->boards[i].skip_reason);
 	free(plan->cells);
 	free(plan->boards);
+	free(plan->wanted);
 	free(plan);
 }
