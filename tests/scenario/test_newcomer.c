@@ -286,3 +286,62 @@ Test(newcomer, check_lists_the_rack_boards_for_an_unknown_board)
 	free(text);
 	free(scen);
 }
+
+Test(newcomer, transcript_hints_op_list_for_a_probe_listing)
+{
+	char *text = NULL;
+	char *argv[] = { HIL_BINARY, "transcript", HIL_SOURCE_DIR "/fixtures/transcripts/list-new.log",
+			 NULL };
+
+	cr_assert_eq(test_spawn(argv, &text), 0, "%s", text);
+	cr_assert(strstr(text, "class:    incomplete"), "%s", text);
+	cr_assert(strstr(text, "sfi-harness transcript --op list FILE"), "%s", text);
+	free(text);
+}
+
+/* Without a rack it is the USB bus (never the simulated probes); with
+ * the simulated rack, a board whose probe is not listed is named. */
+Test(newcomer, probes_lists_the_bus_without_a_rack_and_boards_not_seen_with_one)
+{
+	char *text = NULL;
+	char *bus[] = { HIL_BINARY, "probes", NULL };
+	char *sim[] = { HIL_BINARY, "probes", "--rack", HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", NULL };
+
+	unsetenv("SFI_HARNESS_RACK");
+	cr_assert_eq(test_spawn(bus, &text), 0, "%s", text);
+	cr_assert(strstr(text, "ST-LINK probes on the USB bus"), "%s", text);
+	cr_assert_null(strstr(text, "port sim-"), "the simulated probes are not the bus: %s", text);
+	free(text);
+	/* a fresh simulated world: the boards are off until a campaign or
+	 * `power` switches them on, so their probes are not on the bus */
+	cr_assert_eq(test_spawn(sim, &text), 0, "%s", text);
+	cr_assert(strstr(text, "not seen: board dk-bl90 (probe 066DFF485750717867193015)"), "%s", text);
+	free(text);
+}
+
+/* A pre-flight that read nothing says "not read", not "device 0x000, BL
+ * 0x00, UID 000...0". Disabled: board.c prints the identity line itself
+ * and is not this change's to edit; enable once it calls
+ * hil_progress_identity() (harness/engine/progress.h). */
+Test(newcomer, a_failed_preflight_prints_no_placeholders, .disabled = true)
+{
+	char *text = NULL, *out = out_dir("noprobe");
+	/* no power line: the simulated board is never switched on, so its
+	 * probe never appears (at time scale 0 the wait is short) */
+	char *rack = test_write(dir, "noprobe.yaml",
+		"rack: np\ntime_scale: 0\nprogrammer: {driver: sim}\nboards:\n"
+		"  - {name: dark, kind: k, probe: {serial: '0D'}, sacrificial: true, sim: "
+		HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n");
+	char *scen = test_write(dir, "np.yaml", "campaign: np\nrepeat: 1\nsteps:\n  - read_ob: {}\n");
+	char *argv[] = { HIL_BINARY, "run", "--rack", rack, "--out", out, scen, NULL };
+
+	cr_assert_eq(test_spawn(argv, &text), 3, "%s", text);
+	cr_assert(strstr(text, "dark: BL not read, device not read"), "%s", text);
+	cr_assert(strstr(text, "pre-flight failed: "), "%s", text);
+	cr_assert_null(strstr(text, "0x000"), "%s", text);
+	cr_assert_null(strstr(text, "000000000000000000000000"), "%s", text);
+	free(text);
+	free(scen);
+	free(rack);
+	free(out);
+}
