@@ -234,7 +234,7 @@ static int prepare(struct hil_plan **plan, const struct hil_scenario *s, const s
 			return -1;
 		if (!found)
 			*nothing = true;
-		else if (!a->quiet)
+		else if (!a->quiet && !(a->events && !strcmp(a->events, "-")))
 			printf("Running again the %d board x cell(s) that failed or errored in %s\n",
 			       found, a->only_failed);
 	}
