@@ -345,3 +345,14 @@ Test(newcomer, a_failed_preflight_prints_no_placeholders, .disabled = true)
 	free(rack);
 	free(out);
 }
+
+Test(newcomer, power_lists_the_rack_boards_for_an_unknown_board)
+{
+	char *text = NULL;
+	char *argv[] = { HIL_BINARY, "power", "--rack", HIL_SOURCE_DIR "/fixtures/racks/sim.yaml",
+			 "dk-bl99", "on", NULL };
+
+	cr_assert_eq(test_spawn(argv, &text), 2, "%s", text);
+	cr_assert(strstr(text, "expected one of: dk-bl90, custom-bl91, custom-bl92"), "%s", text);
+	free(text);
+}
