@@ -63,6 +63,8 @@ json_t *bench_b1_parallel(const struct bench_opts *o)
 		json_array_append_new(rows, json_pack("{s:i, s:f, s:f}", "boards", (json_int_t)n,
 						      "wall_s_median", wall, "ratio", wall / wall1));
 	}
+	printf("      wall(16)/wall(1) %.3f (target <= %.2f): %s\n", ratio16, TARGET_RATIO,
+	       bench_verdict(o, ratio16 <= TARGET_RATIO));
 	free(scenario);
 	free(steps);
 	return json_pack("{s:s, s:f, s:f, s:o, s:f, s:f, s:b}", "name", "parallel efficiency",

@@ -81,7 +81,8 @@ json_t *bench_b2_overhead(const struct bench_opts *o)
 	double h = bench_median(harness, o->runs), s = bench_median(shell, o->runs);
 	double hc = bench_median(harness_cpu, o->runs), sc = bench_median(shell_cpu, o->runs);
 	printf("B2  %u installs via the stand-in CLI: harness %.2f s, bash loop %.2f s, ratio %.3f "
-	       "(target <= %.2f)\n", installs, h, s, h / s, TARGET_RATIO);
+	       "(target <= %.2f): %s\n", installs, h, s, h / s, TARGET_RATIO,
+	       bench_verdict(o, h / s <= TARGET_RATIO));
 	double ht = tmpfs ? bench_median(harness_tmpfs, o->runs) : 0;
 	if (tmpfs)
 		printf("      with the results on tmpfs (no fsync cost): harness %.2f s, ratio %.3f\n",

@@ -46,8 +46,8 @@ json_t *bench_b3_parser(const struct bench_opts *o)
 	memset(text, 'A', len);
 	double mb_one = throughput(text, len, o->runs, &one_line);
 	free(text);
-	printf("B3  parser, %zu MB of transcript lines   %8.0f MB/s (target >= %.0f)\n",
-	       len / 1000000, mb_lines, TARGET_MB_S);
+	printf("B3  parser, %zu MB of transcript lines   %8.0f MB/s (target >= %.0f): %s\n",
+	       len / 1000000, mb_lines, TARGET_MB_S, bench_verdict(o, mb_lines >= TARGET_MB_S));
 	printf("B3  parser, one %zu MB line               %8.0f MB/s\n", len / 1000000, mb_one);
 	return json_pack("{s:s, s:i, s:o, s:o, s:f, s:s, s:b}", "name", "parser throughput",
 			 "bytes", (json_int_t)len, "lines_mb_s", lines, "one_line_mb_s", one_line,

@@ -61,8 +61,9 @@ json_t *bench_b4_scale(const struct bench_opts *o)
 	double rss_mb = (double)p.max_rss_kib / 1024.0;
 	bool valid = junit_valid(o, junit, &how);
 	printf("B4  %u installs on %u boards: %.1f s, %.0f installs/s, peak RSS %.1f MB "
-	       "(target <= %.0f), junit.xml %s\n", installs, boards, p.wall_s, installs / p.wall_s,
-	       rss_mb, TARGET_RSS_MB, valid ? how : "INVALID");
+	       "(target <= %.0f), junit.xml %s: %s\n", installs, boards, p.wall_s, installs / p.wall_s,
+	       rss_mb, TARGET_RSS_MB, valid ? how : "INVALID",
+	       bench_verdict(o, rss_mb <= TARGET_RSS_MB && valid && p.exit_code == 0));
 	json_t *res = json_pack("{s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:b, s:s, s:b}",
 				"name", "scale", "installs", (json_int_t)installs, "boards",
 				(json_int_t)boards, "wall_s", p.wall_s, "installs_per_s",

@@ -174,7 +174,8 @@ json_t *bench_b6_model_scale(const struct bench_opts *o)
 		worst_ratio = ratio > worst_ratio ? ratio : worst_ratio;
 		json_object_set_new(ratios, command_names[c], json_real(ratio));
 	}
-	printf("   (target <= %.0f; peak RSS target <= %.0f MB)\n", TARGET_RATIO, TARGET_RSS_MB);
+	printf("   (target <= %.0f; peak RSS target <= %.0f MB): %s\n", TARGET_RATIO, TARGET_RSS_MB,
+	       bench_verdict(o, worst_rss <= TARGET_RSS_MB && worst_ratio <= TARGET_RATIO));
 	free(steps);
 	return json_pack("{s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:b}", "name", "model scale", "sizes", rows,
 			 "time_ratio_100k_10k", ratios, "worst_peak_rss_mb", worst_rss,

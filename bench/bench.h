@@ -51,6 +51,11 @@ char *bench_rack(const struct bench_opts *o, const char *name, unsigned boards,
 char *bench_scenario(const struct bench_opts *o, const char *name, unsigned repeat,
 		     const char *steps);
 
+/* The verdict printed next to a target: "target met" or "below target",
+ * and for a --quick smoke run that its sizes are cut down (its numbers
+ * are not the measurement ci/bench.sh makes). */
+const char *bench_verdict(const struct bench_opts *o, bool met);
+
 json_t *bench_b1_parallel(const struct bench_opts *o);
 json_t *bench_b2_overhead(const struct bench_opts *o);
 json_t *bench_b3_parser(const struct bench_opts *o);

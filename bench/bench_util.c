@@ -147,3 +147,11 @@ char *bench_scenario(const struct bench_opts *o, const char *name, unsigned repe
 	free(text);
 	return path;
 }
+
+const char *bench_verdict(const struct bench_opts *o, bool met)
+{
+	if (o->quick)
+		return met ? "target met (smoke run, sizes cut down)"
+			   : "below target (smoke run, sizes cut down: not a measurement)";
+	return met ? "target met" : "BELOW TARGET";
+}

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # ci/demo.sh — the main job on the simulated rack, from a fresh machine:
 # installs what is needed, builds, then runs the ES0478 §2.2.3 campaign on
-# three simulated STM32H7A/B boards (bootloader 0x90, 0x91, 0x92) and prints
-# the verdict per board and where the reports are.
+# three simulated STM32H7A/B boards (bootloader 0x90, 0x91, 0x92). It prints
+# each board's identity, every failure as it happens and an overall line at
+# each tenth of the plan (the quiet default; --verbose adds a line per
+# install), then the verdict per board and cell and where the reports are:
+# README's tour shows it (tests/unit/test_docs.c compares the two). Exit 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config file dpkg-dev
   libusb-1.0-0-dev libftdi1-dev libssl-dev libyaml-dev libjansson-dev libxml2-dev libsqlite3-dev
-  libcriterion-dev libxml2-utils umockdev libumockdev-dev
+  libcriterion-dev libxml2-utils umockdev libumockdev-dev jq
   clang libclang-rt-14-dev valgrind
   chromium fonts-dejavu-core
   ruby ruby-activesupport ruby-nokogiri

@@ -20,17 +20,39 @@ bash ci/setup.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 mkdir -p build-tmp && export TMPDIR="$PWD/build-tmp"   # tests leave their scratch folders here
 
+skipped_list=$PWD/build-tmp/skipped.txt
+: > "$skipped_list"
+
+# The tests Criterion skipped (cr_skip_test: they need ../shared) in the
+# last ctest run of build-dir, from each suite's JSON report
+# (tests/CMakeLists.txt); printed now and again at the end.
+list_skipped() { # build-dir, what
+  local reports=("$1"/criterion/*.json) found
+  [ -e "${reports[0]}" ] || return 0
+  found=$(for report in "${reports[@]}"; do
+    jq -r '.test_suites[] as $s | $s.tests[] | select(.status == "SKIPPED")
+           | "  \($s.name)::\(.name): \((.messages // []) | join("; "))"' "$report" 2>/dev/null ||
+      echo "  $(basename "$report" .json): its report could not be read (a failure's message?)"
+  done)
+  [ -n "$found" ] || return 0
+  echo "skipped in $2 ($(wc -l <<<"$found")):"
+  echo "$found"
+  { echo "$2:"; echo "$found"; } >> "$skipped_list"
+}
+
 run_suite() { # build-dir, extra cmake args...
   local dir=$1; shift
   cmake -S . -B "$dir" -DHIL_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$jobs" >/dev/null
   local log="$dir/ctest.log"
+  rm -f "$dir"/criterion/*.json
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   if ! grep -Eq '^[0-9]+% tests passed, [0-9]+ tests failed out of [1-9][0-9]*' "$log"; then
     echo "ci/test.sh: no test ran in $dir" >&2
     return 1
   fi
+  list_skipped "$dir" "$dir"
   return "$rc"
 }
 
@@ -46,12 +68,14 @@ bash tests/package/check-deb.sh build-deb
 echo "== the benchmarks build and run (a smoke run: sizes cut down; ci/bench.sh measures)"
 ./build-ci/bench/sfi-bench --quick --runs 1 --only B3,B4,B5,SCALE --out build-ci/bench-smoke.json
 
-echo "== the same tests as a clone without ../shared runs them (those checks skip, visibly)"
+echo "== the same tests as a clone without ../shared runs them (those checks skip, and are listed)"
+rm -f build-ci/criterion/*.json
 if ! SFI_HARNESS_SHARED=none ctest --test-dir build-ci -j "$jobs" --output-on-failure > build-ci/ctest-noshared.log 2>&1; then
   cat build-ci/ctest-noshared.log
   exit 1
 fi
 grep -E "tests passed" build-ci/ctest-noshared.log
+list_skipped build-ci "the run without ../shared"
 
 if [ "${HIL_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
@@ -72,5 +96,9 @@ fi
 if [ "${HIL_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzz the readers of outside input (libFuzzer)"
   HIL_FUZZ_SEED=${HIL_FUZZ_SEED:-20261125} bash ci/fuzz.sh
+fi
+if [ -s "$skipped_list" ]; then
+  echo "== skipped tests (Criterion's cr_skip_test; each needs ../shared or hardware)"
+  cat "$skipped_list"
 fi
 echo "ci/test.sh: all green"

@@ -25,9 +25,10 @@ bin="$build/sfi-harness"
 sed -e "s|../../build/fixtures|$PWD/$build/fixtures|" -e "s|\.\./boards/|$PWD/fixtures/boards/|" \
   fixtures/racks/sim-fake-cli.yaml > "$scratch/fake-cli.yaml"
 
-# the campaign's own exit codes (0, 1, 3, 130) are verdicts; 66 is TSan's
+# the campaign's own exit codes (0, 1, 3, 4, 130) are verdicts (a few runs
+# per cell leave statistical cells inconclusive: 4); 66 is TSan's
 check() { # name, exit code, log
-  if [ "$2" -eq 66 ] || [ "$2" -eq 2 ] || { [ "$2" -gt 3 ] && [ "$2" -ne 130 ]; }; then
+  if [ "$2" -eq 66 ] || [ "$2" -eq 2 ] || { [ "$2" -gt 4 ] && [ "$2" -ne 130 ]; }; then
     cat "$3"
     echo "tsan: $1 failed (exit $2)" >&2
     exit 1
@@ -47,7 +48,8 @@ run() { # name, args...
   check "$name" "$rc" "$scratch/$name.log"
 }
 
-run sim-rack run --quiet --repeat 3 --out "$scratch/sim" scenarios/errata-2.2.3.yaml
+# not --quiet: the progress output (the overall line's counters) is shared by the workers
+run sim-rack run --verbose --repeat 3 --out "$scratch/sim" scenarios/errata-2.2.3.yaml
 run fake-cli run --quiet --repeat 2 --rack "$scratch/fake-cli.yaml" --out "$scratch/fake" \
   scenarios/errata-2.2.3.yaml
 run shard-1 run --quiet --repeat 2 --shard 1/2 --out "$scratch/s1" scenarios/errata-2.2.3.yaml

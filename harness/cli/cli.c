@@ -26,7 +26,8 @@ static const char usage[] =
 	"  transcript FILE   parse and classify a STM32_Programmer_CLI log\n"
 	"  explain WHAT      what a class, RSS value, message or whole log means\n"
 	"  sfi inspect|build look inside an SFI image, or build a test image\n"
-	"  probes            list the debug probes on the bus and their rack boards\n"
+	"  probes            list the ST-LINK probes on the USB bus (with --rack: its\n"
+	"                    boards, and those whose probe is not seen)\n"
 	"  power BOARD on|off|cycle   switch one board's power, for bring-up\n"
 	"  doctor            check that this host can drive the rack (day one)\n"
 	"\n"
@@ -37,7 +38,8 @@ static const char usage[] =
 	"every command that writes reports; $SFI_HARNESS_ATTACHMENT_BASE does the same.\n"
 	"\n"
 	"Exit codes: 0 all as expected, 1 a failure or unexpected pass, 2 bad usage or\n"
-	"input, 3 infrastructure errors only, 130 interrupted.\n";
+	"input, 3 infrastructure errors only or incomplete, 4 inconclusive (more runs\n"
+	"needed), 130 interrupted.\n";
 
 int hil_cli_usage_error(const char *cmd, const char *fmt, ...)
 {

@@ -38,6 +38,20 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 int hil_cli_run_plan(const struct hil_plan *plan, const struct hil_run_opts *opts,
 		     struct hil_results *results, int *exit_code_out);
 
+/* run --dry-run: the plan of this run (shard @shard of @shards, 0: all;
+ * the selection plan->wanted keeps), its estimated wall time and what
+ * it may draw (cli_dryrun.c). */
+void hil_cli_print_plan(const struct hil_plan *plan, unsigned jobs, unsigned shard, unsigned shards);
+
+/* run --only-failed DIR (cli_rerun.c): reads DIR's journal into *out
+ * (free with hil_results_free; says why on stderr when it cannot), then
+ * narrows @plan to the board x cells that failed or errored in it.
+ * _select returns how many, 0 when none did, or HIL_ECONFIG with @diag
+ * (another campaign, a board or cell the plan no longer has). */
+int hil_cli_rerun_load(struct hil_results **out, const char *dir);
+int hil_cli_rerun_select(struct hil_plan *plan, const struct hil_results *prior, const char *dir,
+			 struct hil_diag *diag);
+
 /* A results folder refused (campaign_dir.h): prints why; exit 3 when
  * another writer holds it or the file system failed, else 2. */
 int hil_cli_dir_refused(const char *cmd, int error);

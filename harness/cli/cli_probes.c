@@ -20,9 +20,11 @@
 static const char probes_usage[] =
 	"usage: sfi-harness probes [--rack RACK] [--json]\n"
 	"\n"
-	"Lists the debug probes the rack's probe driver sees now: serial, model (from\n"
-	"the USB product id), USB port path, and the rack board that uses each serial\n"
-	"(or \"not in rack\"). Exit 0, or 3 when the bus cannot be read.\n";
+	"Without a rack (no --rack, no $SFI_HARNESS_RACK): the ST-LINK probes on the\n"
+	"USB bus now (the stlink_usb backend), with serial, model (from the USB product\n"
+	"id) and USB port path. With a rack: the probes its probe driver sees, the\n"
+	"rack board that uses each serial (or \"not in rack\"), then every rack board\n"
+	"whose probe is not seen. Exit 0, or 3 when the bus cannot be read.\n";
 
 static const char power_usage[] =
 	"usage: sfi-harness power [--rack RACK] [--off-ms N] BOARD on|off|cycle\n"
@@ -60,33 +62,66 @@ static int load(struct hil_rack **rack, const char *path)
 	return error;
 }
 
+static bool listed(const struct hil_probe_info *list, size_t n, const char *serial)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i].serial, serial))
+			return true;
+	return false;
+}
+
+/* @rack NULL: the bus alone, no board column. */
 static void print_probes(const struct hil_rack *rack, const struct hil_probe_info *list, size_t n,
 			 bool as_json)
 {
 	json_t *arr = json_array();
+	size_t unseen = 0;
 
+	if (!rack && !as_json)
+		printf("ST-LINK probes on the USB bus (give --rack RACK to match them to its boards):\n");
 	for (size_t i = 0; i < n; i++) {
-		const char *board = board_of(rack, list[i].serial);
+		const char *board = rack ? board_of(rack, list[i].serial) : NULL;
 		char vidpid[16];
 		snprintf(vidpid, sizeof(vidpid), "%04x:%04x", list[i].vid, list[i].pid);
 		if (as_json) {
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:o}", "serial",
-							     list[i].serial, "model", list[i].product,
-							     "usb_id", vidpid, "port", list[i].port_path,
-							     "board", board ? json_string(board) : json_null()));
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "serial", list[i].serial,
+					      "model", list[i].product, "usb_id", vidpid,
+					      "port", list[i].port_path);
+			if (rack) {
+				json_object_set_new(o, "board", board ? json_string(board) : json_null());
+				json_object_set_new(o, "seen", json_true());
+			}
+			json_array_append_new(arr, o);
 			continue;
 		}
 		/* serial and product are what the device's USB descriptors say */
 		hil_term_printf(stdout, "%-26s %-24s %s  port %-10s %s\n", list[i].serial,
 				list[i].product, vidpid, list[i].port_path[0] ? list[i].port_path : "-",
-				board ? board : "not in rack");
+				!rack ? "" : board ? board : "not in rack");
 	}
+	if (!n && !as_json)
+		printf("no ST-LINK probe found\n");
+	/* the rack's boards whose probe is not there: unplugged, unpowered
+	 * (a simulated board's probe appears when its power is on), or
+	 * plugged into another host */
+	for (size_t i = 0; rack && i < rack->board_count; i++) {
+		const struct hil_rack_board *b = &rack->boards[i];
+		if (!b->probe_serial || listed(list, n, b->probe_serial))
+			continue;
+		unseen++;
+		if (as_json)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "serial", b->probe_serial,
+							     "board", b->name, "seen", 0));
+		else
+			hil_term_printf(stdout, "not seen: board %s (probe %s): unplugged, not powered, or on another "
+			       "host\n", b->name, b->probe_serial);
+	}
+	if (rack && !as_json && !unseen && rack->board_count)
+		hil_term_printf(stdout, "every board of rack %s has its probe on the bus\n", rack->name);
 	if (as_json) {
 		char *text = hil_json_dumps_ascii(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(text);
 		free(text);
-	} else if (!n) {
-		printf("no ST-LINK probe found\n");
 	}
 	json_decref(arr);
 }
@@ -99,7 +134,8 @@ int hil_cli_probes(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *rack_path = hil_rack_default_path();
+	const char *env = getenv("SFI_HARNESS_RACK");
+	const char *rack_path = env && env[0] ? env : NULL;
 	struct hil_rack *rack = NULL;
 	struct hil_probe *probe = NULL;
 	struct hil_probe_info *list = NULL;
@@ -120,11 +156,13 @@ int hil_cli_probes(int argc, char **argv)
 	}
 	if (optind != argc)
 		return hil_cli_usage_error("probes", "no arguments expected");
-	if (load(&rack, rack_path) < 0)
+	if (rack_path && load(&rack, rack_path) < 0)
 		return HIL_EXIT_USAGE;
-	hil_clock_set_scale(rack->time_scale);
-	if (hil_driver_ctx_init(&ctx, rack, 0, shared_sim_state()) < 0 ||
-	    hil_probe_open(&probe, &ctx, rack->probe_driver) < 0 ||
+	if (rack)
+		hil_clock_set_scale(rack->time_scale);
+	/* no rack: the real bus, through the registry like any backend */
+	if (hil_driver_ctx_init(&ctx, rack, 0, rack ? shared_sim_state() : NULL) < 0 ||
+	    hil_probe_open(&probe, &ctx, rack ? rack->probe_driver : "stlink_usb") < 0 ||
 	    hil_probe_list(probe, &list, &n) < 0) {
 		fprintf(stderr, "sfi-harness probes: %s\n", hil_error_last());
 		status = HIL_EXIT_INFRA;

@@ -27,6 +27,7 @@
 
 static const char usage[] =
 	"usage: sfi-harness run [options] SCENARIO...\n"
+	"       sfi-harness run [options] --only-failed DIR [SCENARIO]\n"
 	"\n"
 	"Runs each SCENARIO on the rack and writes journal.jsonl, junit.xml,\n"
 	"summary.json and logs/ into one results folder per campaign.\n"
@@ -34,6 +35,12 @@ static const char usage[] =
 	"  --rack RACK        rack file (default: $SFI_HARNESS_RACK or the simulated rack)\n"
 	"  --out DIR          results folder (default: results/CAMPAIGN-UTCTIME);\n"
 	"                     with several scenarios, DIR/CAMPAIGN for each\n"
+	"  --board NAME       run only this board's installs (repeatable)\n"
+	"  --only KEY=VALUE   run only the cells whose matrix parameter KEY is VALUE\n"
+	"                     (repeatable: values of one KEY are alternatives)\n"
+	"  --only-failed DIR  run again, into a new folder, the board x cells that\n"
+	"                     failed or errored in the results folder DIR (its scenario\n"
+	"                     and rack unless given)\n"
 	"  --repeat N         override the scenario's repeat\n"
 	"  --seed N           seed for simulated randomness (default: the scenario's)\n"
 	"  --time-scale F     simulated racks only: wait F x each simulated delay (0..1)\n"
@@ -45,14 +52,21 @@ static const char usage[] =
 	"                     irreversible: true) run, on boards marked sacrificial\n"
 	"  --junit-profile P  jenkins (default, junit-10.xsd), gitlab, or strict (Ant schema)\n"
 	"  --json-events FILE one JSON line per step event, for dashboards (- for stdout)\n"
-	"  --dry-run          validate and print the plan; run nothing\n"
-	"  --verbose          a line per install (default: a mark per install,\n"
-	"                     . pass  x xfail  F fail  X xpass  E error  s skip)\n"
-	"  --quiet            no progress output\n"
+	"  --dry-run          validate and print the plan (this shard, this selection)\n"
+	"                     and its estimated wall time; run nothing\n"
+	"  --verbose          also a line per install\n"
+	"  --quiet            no progress output, only the summary\n"
 	"  --help\n"
 	"\n"
+	"Progress (docs/engine.md): each board's identity (BL version first), every\n"
+	"fail, error and xpass as it happens, and an overall line (installs done of\n"
+	"planned, failed, errors, time left): on a terminal live, one line per board\n"
+	"and the overall line under them; in a log, time-stamped lines, the overall\n"
+	"one at each tenth of the plan.\n"
+	"\n"
 	"Exit codes: 0 all as expected, 1 a failure or unexpected pass (xpass),\n"
-	"2 bad usage or input, 3 infrastructure errors only, 130 interrupted.\n";
+	"2 bad usage or input, 3 infrastructure errors only or incomplete,\n"
+	"4 inconclusive (more runs needed), 130 interrupted.\n";
 
 struct run_args {
 	const char *rack, *out;
@@ -63,7 +77,17 @@ struct run_args {
 	int junit_profile;
 	const char *events;
 	unsigned shard, shards;
+	bool rack_given;
+	const char **boards, **only;   /* --board, --only (argv's strings) */
+	size_t board_count, only_count;
+	const char *only_failed;
 };
+
+static void push(const char ***list, size_t *n, const char *s)
+{
+	*list = hil_xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[(*n)++] = s;
+}
 
 static int parse_args(struct run_args *a, int argc, char **argv)
 {
@@ -82,15 +106,21 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		{ "junit-profile", required_argument, NULL, 'J' },
 		{ "allow-irreversible", no_argument, NULL, 'I' },
 		{ "json-events", required_argument, NULL, 'E' },
+		{ "board", required_argument, NULL, 'B' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "only-failed", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvhj:S:w:J:E:I", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:o:n:s:t:dqvhj:S:w:J:E:IB:O:F:", options, NULL)) != -1) {
 		switch (c) {
-		case 'r': a->rack = optarg; break;
+		case 'r': a->rack = optarg; a->rack_given = true; break;
+		case 'B': push(&a->boards, &a->board_count, optarg); break;
+		case 'O': push(&a->only, &a->only_count, optarg); break;
+		case 'F': a->only_failed = optarg; break;
 		case 'o': a->out = optarg; break;
 		case 'd': a->dry_run = true; break;
 		case 'q': a->quiet = true; break;
@@ -142,7 +172,10 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			return hil_cli_usage_error("run", "unknown option");
 		}
 	}
-	if (optind >= argc)
+	if (a->only_failed && argc - optind > 1)
+		return hil_cli_usage_error("run", "--only-failed takes one SCENARIO at most (DIR's "
+					   "campaign)");
+	if (optind >= argc && !a->only_failed)
 		return hil_cli_usage_error("run", "no SCENARIO given");
 	return 0;
 }
@@ -172,55 +205,41 @@ static char *out_dir_for(const struct run_args *a, const struct hil_scenario *s,
 	return hil_xasprintf("results/%s-%s", s->campaign, stamp);
 }
 
-/* 2 (refused) beats 1 beats 3 beats 0; 130 when interrupted and nothing failed. */
+/* 2 (refused) beats 1 beats 3 beats 4 beats 0 (docs/reading-reports.md);
+ * 130 when interrupted and nothing failed. */
 static int combine(int a, int b)
 {
-	static const int rank[] = { [0] = 0, [3] = 1, [1] = 3, [2] = 4 };
+	static const int rank[] = { [0] = 0, [4] = 1, [3] = 2, [1] = 3, [2] = 4 };
 
 	if (a == HIL_EXIT_INTERRUPTED || b == HIL_EXIT_INTERRUPTED)
 		return a == HIL_EXIT_FAIL || b == HIL_EXIT_FAIL ? HIL_EXIT_FAIL : HIL_EXIT_INTERRUPTED;
+	if (a < 0 || a > 4 || b < 0 || b > 4)
+		return a > b ? a : b;
 	return rank[a] >= rank[b] ? a : b;
 }
 
-/* --dry-run: what would run, the HSM licences it may draw and how long it
- * should take (simulated boards only; boards run in parallel up to --jobs). */
-static void print_plan(const struct hil_plan *plan, unsigned jobs)
+/* One campaign's plan: built, narrowed to --board, --only and
+ * --only-failed, then the pre-flight run refuses with. *nothing: no cell
+ * of DIR failed or errored. */
+static int prepare(struct hil_plan **plan, const struct hil_scenario *s, const struct hil_rack *rack,
+		   const struct run_args *a, const struct hil_results *prior, struct hil_diag *diag,
+		   bool *nothing)
 {
-	const struct hil_scenario *s = plan->scenario;
-	unsigned long longest = 0, sum = 0;
+	int found;
 
-	/* names, labels and reasons come from the scenario and the rack */
-	hil_term_printf(stdout, "%s: campaign %s: %zu board(s) x %zu cell(s) x %u run(s) x %zu "
-			"step(s)\n", s->file, s->campaign, plan->board_count, plan->cell_count,
-			plan->repeat, s->step_count);
-	for (size_t k = 0; k < plan->cell_count; k++)
-		hil_term_printf(stdout, "  cell  %s\n",
-				plan->cells[k].label[0] ? plan->cells[k].label : "(no matrix)");
-	for (size_t i = 0; i < plan->board_count; i++) {
-		const struct hil_plan_board *b = &plan->boards[i];
-		unsigned long ms = 0;
-		for (size_t k = 0; !b->skip_reason && k < plan->cell_count; k++)
-			ms += hil_registry_estimate_ms(b->board, plan->cells[k].steps, s->step_count) *
-			      plan->repeat;
-		longest = ms > longest ? ms : longest;
-		sum += ms;
-		hil_term_printf(stdout, "  board %-16s %s%s", b->board->name,
-				b->skip_reason ? "skipped: " : "", b->skip_reason ? b->skip_reason : "");
-		if (!b->skip_reason)
-			printf(ms ? "about %.0f s\n" : "no estimate (not simulated)\n", ms / 1e3);
-		else
-			printf("\n");
+	if (hil_plan_build(plan, s, rack, (unsigned)a->repeat, diag) < 0 ||
+	    hil_plan_select(*plan, a->boards, a->board_count, a->only, a->only_count, diag) < 0)
+		return -1;
+	if (prior) {
+		if ((found = hil_cli_rerun_select(*plan, prior, a->only_failed, diag)) < 0)
+			return -1;
+		if (!found)
+			*nothing = true;
+		else if (!a->quiet && !(a->events && !strcmp(a->events, "-")))
+			hil_term_printf(stdout, "Running again the %d board x cell(s) that failed or errored in %s\n",
+			       found, a->only_failed);
 	}
-	printf("  steps:");
-	for (size_t i = 0; i < s->step_count; i++)
-		printf(" %s", hil_step_kind_name(s->steps[i].kind));
-	printf("\n");
-	if (!hil_interlock_list(plan, stdout))
-		printf("  no irreversible step\n");
-	printf("  HSM licences it may draw: %u\n", hil_hsm_planned(plan));
-	if (jobs && jobs < plan->board_count && sum / jobs > longest)
-		longest = sum / jobs;
-	printf("  estimated time: about %.0f s (simulated time; boards in parallel)\n", longest / 1e3);
+	return hil_preflight(*plan, a->allow_irreversible, diag) < 0 ? -1 : 0;
 }
 
 int hil_cli_run(int argc, char **argv)
@@ -230,28 +249,52 @@ int hil_cli_run(int argc, char **argv)
 	struct hil_rack *rack = NULL;
 	struct hil_scenario **scen = NULL;
 	struct hil_plan **plans = NULL;
+	struct hil_results *prior = NULL;
+	const char *prior_scenario = NULL;
+	bool nothing = false;
 	int status, n, bad = 0;
 
-	if ((status = parse_args(&a, argc, argv)) != 0)
+	if ((status = parse_args(&a, argc, argv)) != 0) {
+		free(a.boards);
+		free(a.only);
 		return status < 0 ? HIL_EXIT_OK : status;
+	}
 	n = argc - optind;
+	if (a.only_failed) {
+		if (hil_cli_rerun_load(&prior, a.only_failed) < 0) {
+			free(a.boards);
+			free(a.only);
+			return HIL_EXIT_USAGE;
+		}
+		if (!a.rack_given && prior->rack_file)
+			a.rack = prior->rack_file; /* the rack DIR ran on */
+		if (!n) {
+			prior_scenario = prior->scenario;
+			n = 1;
+		}
+	}
 	scen = hil_xcalloc((size_t)n, sizeof(*scen));
 	plans = hil_xcalloc((size_t)n, sizeof(*plans));
 	bad = hil_registry_rack_load(&rack, a.rack, &diag) < 0;
 	for (int i = 0; i < n; i++)
-		if (hil_scenario_load(&scen[i], argv[optind + i], &diag) == 0 && rack)
-			bad |= hil_plan_build(&plans[i], scen[i], rack, (unsigned)a.repeat, &diag) < 0 ||
-			       hil_preflight(plans[i], a.allow_irreversible, &diag) < 0;
+		if (hil_scenario_load(&scen[i], prior_scenario ? prior_scenario : argv[optind + i],
+				      &diag) == 0 && rack)
+			bad |= prepare(&plans[i], scen[i], rack, &a, prior, &diag, &nothing) < 0;
 		else
 			bad = 1;
+	if (!bad && nothing) {
+		printf("sfi-harness run: nothing failed or errored in %s: nothing to run again\n",
+		       a.only_failed);
+		bad = 1; /* run nothing; exit 0 below */
+	}
 	if (!bad && a.time_scale >= 0 && a.time_scale < 1 && !hil_rack_is_simulated(rack)) {
 		hil_diag_add(&diag, a.rack, 0, 0, "--time-scale below 1 needs a fully simulated rack");
 		bad = 1;
 	}
 	hil_diag_print(&diag, stderr);
 	hil_diag_clear(&diag);
-	status = bad ? HIL_EXIT_USAGE : HIL_EXIT_OK;
-	if (bad)
+	status = bad && !nothing ? HIL_EXIT_USAGE : HIL_EXIT_OK;
+	if (bad && !nothing)
 		fprintf(stderr, "sfi-harness run: nothing was run; fix the input above\n");
 	hil_clock_set_scale(a.time_scale >= 0 ? a.time_scale : rack ? rack->time_scale : 1.0);
 	FILE *events = NULL;
@@ -275,7 +318,7 @@ int hil_cli_run(int argc, char **argv)
 		int code, rc;
 
 		if (a.dry_run) {
-			print_plan(plans[i], (unsigned)a.jobs);
+			hil_cli_print_plan(plans[i], (unsigned)a.jobs, a.shard, a.shards);
 		} else if ((rc = hil_cli_run_plan(plans[i], &opts, results, &code)) < 0) {
 			fprintf(stderr, "sfi-harness run: %s\n", hil_error_last());
 			status = combine(status, rc == HIL_EREFUSED || rc == HIL_ECONFIG ? HIL_EXIT_USAGE : HIL_EXIT_INFRA);
@@ -296,5 +339,8 @@ int hil_cli_run(int argc, char **argv)
 	free(plans);
 	free(scen);
 	hil_rack_free(rack);
+	hil_results_free(prior);
+	free(a.boards);
+	free(a.only);
 	return status;
 }

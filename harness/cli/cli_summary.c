@@ -55,6 +55,36 @@ static void detail(char *buf, size_t size, const struct hil_results_cell *cell)
 		snprintf(buf, size, "%s", classes);
 }
 
+/* A cell whose detail would be empty (no class but success, no rate):
+ * what its installs ended in and what was expected of them, from its
+ * first install, so an empty column never leaves the reader guessing. */
+static void plain_detail(char *buf, size_t size, const struct hil_results *r,
+			 const struct hil_results_cell *cell)
+{
+	struct hil_results_cursor *cur = NULL;
+	const struct hil_results_case *c = NULL;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < cell->class_count && used < size; i++)
+		if (strcmp(cell->class_names[i], "none") != 0)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s x%lld", used ? ", " : "",
+						 cell->class_names[i], (long long)cell->class_counts[i]);
+	if (used >= size || hil_results_cases_open(&cur, r, cell->board) < 0)
+		return;
+	while (hil_results_cases_next(cur, &c) > 0 && strcmp(c->cell, cell->label) != 0)
+		c = NULL;
+	if (c && !strcmp(c->verdict, "skip"))
+		snprintf(buf + used, size - used, "%sskipped: %s", used ? "; " : "", c->message);
+	else if (c && c->expected_class)
+		snprintf(buf + used, size - used, "%sexpected %s %s", used ? "; " : "",
+			 c->expected_result, c->expected_class);
+	else if (c)
+		snprintf(buf + used, size - used, "%sexpected %s, no expectation class", used ? "; " : "",
+			 c->expected_result);
+	hil_results_cases_close(cur);
+}
+
 void hil_cli_print_summary(FILE *f, const struct hil_results *results, const char *out_dir)
 {
 	const unsigned long *totals = results->totals;
@@ -73,6 +103,8 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 		const char *rss = cell->rss_text;
 		char text[512];
 		detail(text, sizeof(text), cell);
+		if (!text[0] && !rss[0])
+			plain_detail(text, sizeof(text), results, cell);
 		fprintf(f, "%-16s %-5s %-28s %5lld %5lld  %-13s %s%s%s\n",
 			hil_term_safe(c1, sizeof(c1), results->boards[cell->board].name, false),
 			hil_term_safe(c5, sizeof(c5), text_or(cell->bl_version, "?"), false),
@@ -81,7 +113,7 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 			hil_term_safe(c4, sizeof(c4), text, false), rss[0] && text[0] ? " " : "",
 			hil_term_safe(c3, sizeof(c3), rss, false));
 	}
-	fprintf(f, "\nTotals: %lld pass, %lld fail, %lld xfail, %lld xpass, %lld error, %lld skip\n",
+	fprintf(f, "\nTotals (installs, not cells): %lld pass, %lld fail, %lld xfail, %lld xpass, %lld error, %lld skip\n",
 		(long long)totals[HIL_VERDICT_PASS], (long long)totals[HIL_VERDICT_FAIL],
 		(long long)totals[HIL_VERDICT_XFAIL], (long long)totals[HIL_VERDICT_XPASS],
 		(long long)totals[HIL_VERDICT_ERROR], (long long)totals[HIL_VERDICT_SKIP]);

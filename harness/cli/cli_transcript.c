@@ -63,12 +63,14 @@ int hil_cli_transcript(int argc, char **argv)
 	struct hil_transcript *t;
 	bool as_json = false;
 	int op = HIL_PROG_SFI_INSTALL;
+	bool op_given = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "jo:h", options, NULL)) != -1) {
 		if (c == 'j') {
 			as_json = true;
 		} else if (c == 'o') {
+			op_given = true;
 			if ((op = hil_prog_op_from_name(optarg)) < 0)
 				return hil_cli_usage_error("transcript", "--op: unknown operation '%s'",
 							   optarg);
@@ -86,7 +88,8 @@ int hil_cli_transcript(int argc, char **argv)
 		free(t);
 		return HIL_EXIT_USAGE;
 	}
-	json_t *j = hil_transcript_json(t, hil_cubeprog_classify(t, (enum hil_prog_op)op, NULL));
+	enum hil_class cls = hil_cubeprog_classify(t, (enum hil_prog_op)op, NULL);
+	json_t *j = hil_transcript_json(t, cls);
 	if (as_json) {
 		char *out = hil_json_dumps_ascii(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(out);
@@ -94,6 +97,14 @@ int hil_cli_transcript(int argc, char **argv)
 	} else {
 		print_text(j);
 	}
+	/* incomplete only says the SFI success marker is missing: a log of
+	 * another operation needs its --op (on stderr: --json keeps stdout) */
+	fflush(stdout);
+	if (cls == HIL_CLASS_INCOMPLETE && !op_given)
+		fprintf(stderr, "hint: read as an SFI install (the default --op sfi), the log has no "
+			"success marker%s\n", t->probe_count
+			? "; it lists probes (-l): sfi-harness transcript --op list FILE"
+			: "; a log of another operation needs its --op (connect, ob, list, ...)");
 	json_decref(j);
 	free(t);
 	return HIL_EXIT_OK;

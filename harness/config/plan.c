@@ -139,9 +139,14 @@ static void plan_boards(struct hil_ycheck *c, struct hil_plan *plan, bool *refus
 		const struct hil_rack_board *b = s->all_boards ? &rack->boards[i]
 			: hil_rack_board_find(rack, s->boards[i]);
 		if (!b) {
+			struct hil_strbuf names = HIL_STRBUF_INIT;
+			for (size_t j = 0; j < rack->board_count; j++)
+				hil_strbuf_printf(&names, "%s%s", j ? ", " : "", rack->boards[j].name);
 			hil_diag_add(c->diag, c->file, s->board_lines[i], s->board_cols[i],
-				     "unknown board '%s' (expected a board name of rack '%s', %s)",
-				     s->boards[i], rack->name, rack->file);
+				     "unknown board '%s' (expected a board name of rack '%s', %s: %s)",
+				     s->boards[i], rack->name, rack->file,
+				     names.len ? hil_strbuf_str(&names) : "it has none");
+			hil_strbuf_free(&names);
 			c->errors++;
 			continue;
 		}
@@ -232,5 +237,6 @@ void hil_plan_free(struct hil_plan *plan)
 		free(plan->boards[i].skip_reason);
 	free(plan->cells);
 	free(plan->boards);
+	free(plan->wanted);
 	free(plan);
 }

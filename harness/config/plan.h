@@ -33,6 +33,9 @@ struct hil_plan {
 	struct hil_plan_cell *cells;
 	size_t cell_count;
 	unsigned repeat;
+	/* run --board, --only, --only-failed (plan_select.c): which cells of
+	 * which boards run, board_count x cell_count; NULL: all of them */
+	bool *wanted;
 };
 
 /* Builds the plan. @repeat 0 keeps the scenario's. Problems go to @diag
@@ -42,6 +45,32 @@ int hil_plan_build(struct hil_plan **out, const struct hil_scenario *s,
 		   const struct hil_rack *rack, unsigned repeat, struct hil_diag *diag);
 
 void hil_plan_free(struct hil_plan *plan);
+
+/* Part of a campaign (plan_select.c). */
+
+/* Whether cell @cell of board @board runs: the selection below, then the
+ * shard (@shard of @shards, 1-based; @shards 0: no sharding, a rule over
+ * board x cell that --shard, the dry run and resume share). */
+bool hil_plan_wants(const struct hil_plan *plan, size_t board, size_t cell, unsigned shard,
+		    unsigned shards);
+
+/* Keeps only the boards named in @boards (run --board, repeatable) and the
+ * cells whose matrix parameters match @only ("KEY=VALUE", run --only:
+ * values of one key are alternatives, different keys must all match).
+ * Either list may be empty. A name that is not a board of the campaign, a
+ * key that is not a matrix parameter, or a selection that leaves nothing
+ * to run is a diagnostic (which names there are) and HIL_ECONFIG. */
+int hil_plan_select(struct hil_plan *plan, const char *const *boards, size_t board_count,
+		    const char *const *only, size_t only_count, struct hil_diag *diag);
+
+/* The index of board @name in @plan, or of the cell labelled @label;
+ * -1 when it has none. */
+long hil_plan_board_index(const struct hil_plan *plan, const char *name);
+long hil_plan_cell_index(const struct hil_plan *plan, const char *label);
+
+/* Narrows the selection to the (board, cell) pairs @keep marks
+ * (board_count x cell_count; run --only-failed). */
+void hil_plan_keep(struct hil_plan *plan, const bool *keep);
 
 /* True when the step changes the device irreversibly (SFI sets SECURITY,
  * programs option bytes and spends an HSM license). */

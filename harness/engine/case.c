@@ -245,7 +245,7 @@ bool hil_case_wanted(const struct hil_run_state *run, size_t index, size_t k)
 {
 	const struct hil_run_opts *o = run->opts;
 
-	return !o->shards || (index * run->plan->cell_count + k) % o->shards == o->shard - 1;
+	return hil_plan_wants(run->plan, index, k, o->shard, o->shards);
 }
 
 bool hil_case_done(const struct hil_run_state *run, const char *board, const char *name)

@@ -13,6 +13,10 @@ void hil_progress_finish(struct hil_run_state *run);
 /* A board event worth keeping on screen (identity, busy, quarantine). */
 void hil_progress_board(struct hil_board_run *br, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The board's identity after its pre-flight, bootloader version first;
+ * what was not read says "not read" (a failed pre-flight has no zeros
+ * that read like measurements). */
+void hil_progress_identity(struct hil_board_run *br, const struct hil_step_result *pre);
 void hil_progress_step(struct hil_board_run *br, const char *case_name, const char *step);
 /* An install's end; @notable ones (fail, error, xpass) stay on screen. */
 void hil_progress_case(struct hil_board_run *br, const char *name, const char *verdict,

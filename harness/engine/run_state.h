@@ -33,6 +33,13 @@ struct hil_run_state {
 	char *status;                    /* live mode: one line per board */
 	bool status_drawn;
 	unsigned columns;                /* terminal width, live mode */
+	/* the overall progress line (progress.c): installs planned by this run
+	 * (resumed ones count as done), done so far, failed (fail, xpass) and
+	 * errors; when this run started, its installs and the last overall
+	 * line off a terminal (real ms, tenths of the plan) */
+	unsigned long long planned, done, resumed, failed, errors;
+	double started_ms, overall_ms;
+	unsigned overall_tenth;
 	const struct hil_plan *plan;
 	const struct hil_run_opts *opts;
 	struct hil_driver_ctx ctx;

@@ -153,7 +153,7 @@ Test(campaign_record, resume_of_a_killed_shard_runs_only_that_shard_and_ends_lik
 	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
 	cr_assert_eq(cases_in(out), INSTALLS / 2, "resume did not keep to shard 1 of 2");
 	/* like run: the table, the totals, the reports and the exit line */
-	cr_assert(strstr(output, "Totals: "), "%s", output);
+	cr_assert(strstr(output, "Totals (installs, not cells): "), "%s", output);
 	cr_assert(strstr(output, "/report.html"), "%s", output);
 	cr_assert(strstr(output, "Exit code 0: all as expected"), "%s", output);
 	json_t *sum = summary_of(out);

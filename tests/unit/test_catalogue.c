@@ -116,10 +116,15 @@ static void assert_both_readings(const char *log)
 	cr_assert(strstr(out, "RSS complete Value = 0x16"), "%s", out);
 	cr_assert(strstr(out, "ES0478 §2.2.3"), "the erratum reading: %s", out);
 	cr_assert(strstr(out, "RDP level 1 (0xBB)"), "the RDP reading: %s", out);
-	cr_assert(strstr(out, "sfi.md §3 (RDP reading, S4, S5)"), "with its source: %s", out);
+	cr_assert(strstr(out, "S4, S5 (RDP reading)"), "with its source: %s", out);
 	cr_assert(strstr(out, "sure:   unknown"), "says how sure: %s", out);
 	cr_assert(strstr(out, "Error: SECURITY State Fail"), "%s", out);
 	free(out);
+}
+
+Test(catalogue, explain_answers_for_the_simulated_seed_failure)
+{
+	assert_both_readings(HIL_SOURCE_DIR "/fixtures/transcripts/sim-bl91-rss16.log");
 }
 
 Test(catalogue, explain_answers_for_the_seed_failure)
@@ -127,9 +132,8 @@ Test(catalogue, explain_answers_for_the_seed_failure)
 	const char *shared = test_shared_dir("the seed thread's failing log");
 	char *seed = NULL;
 
-	assert_both_readings(HIL_SOURCE_DIR "/fixtures/transcripts/sim-bl91-rss16.log");
 	if (!shared)
-		return;
+		cr_skip_test("no ../shared: the seed thread is not here");
 	cr_assert(asprintf(&seed, "%s/seed/sfi-forum-thread.txt", shared) > 0);
 	assert_both_readings(seed);
 	free(seed);
