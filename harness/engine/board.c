@@ -183,13 +183,8 @@ static void start_board(struct hil_board_run *br, struct hil_step_result *pre, s
 			br->console_error);
 	free(pre->log);
 	pre->log = NULL;
-	hil_progress_board(br, "%s, probe %s, reports device 0x%03X, revision %s, BL 0x%02X, "
-		       "RSS %s, UID %08X%08X%08X%s%s", pb->board->kind, pb->board->probe_serial,
-		       br->id.device_id, br->id.revision[0] ? br->id.revision : "?", br->id.bl_version,
-		       br->id.rss_version[0] ? br->id.rss_version : "n/a",
-		       br->id.chip_uid[0], br->id.chip_uid[1], br->id.chip_uid[2],
-		       pre->cls != HIL_CLASS_SUCCESS ? " — pre-flight failed: " : "",
-		       pre->cls != HIL_CLASS_SUCCESS ? pre->message : "");
+	/* what was read, and "not read" for what was not (progress.c) */
+	hil_progress_identity(br, pre);
 }
 
 /* After quarantine_after infrastructure errors in a row, a board sits out

@@ -323,7 +323,7 @@ Test(newcomer, probes_lists_the_bus_without_a_rack_and_boards_not_seen_with_one)
  * 0x00, UID 000...0". Disabled: board.c prints the identity line itself
  * and is not this change's to edit; enable once it calls
  * hil_progress_identity() (harness/engine/progress.h). */
-Test(newcomer, a_failed_preflight_prints_no_placeholders, .disabled = true)
+Test(newcomer, a_failed_preflight_prints_no_placeholders)
 {
 	char *text = NULL, *out = out_dir("noprobe");
 	/* no power line: the simulated board is never switched on, so its
