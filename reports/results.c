@@ -226,6 +226,12 @@ static void decide_complete(struct hil_results *r)
 				    "`sfi-harness resume`";
 	else if (r->interrupted)
 		r->why_incomplete = "interrupted: `sfi-harness resume` finishes it";
+	else if (r->installs_planned && r->installs_done > r->installs_planned)
+		/* each planned install is recorded once: more means two writers
+		 * (a results folder's .lock removed while a run held it) */
+		r->why_incomplete = "the journal holds more installs than were planned: two runs "
+				    "wrote this folder at once; its results cannot be trusted, run the "
+				    "campaign again into a new folder";
 	r->complete = !r->why_incomplete;
 }
 

@@ -124,6 +124,7 @@ struct hil_results {
 	 * !complete). */
 	unsigned long long installs_planned, installs_done;
 	bool ended, write_failed, complete;
+	bool merged;                          /* made by merge (merged_from) */
 	char *incomplete;
 	const char *why_incomplete;
 	/* "IMAGE: REASON" of each install the scenario declares reversible

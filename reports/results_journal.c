@@ -53,6 +53,7 @@ static void apply_campaign(struct hil_results *r, const json_t *rec, bool *seen)
 	r->repeat = json_integer_value(json_object_get(rec, "repeat"));
 	r->time_scale = json_number_value(json_object_get(rec, "time_scale"));
 	take_text(&r->scenario_sha256, rec, "scenario_sha256");
+	r->merged = json_is_array(json_object_get(rec, "merged_from"));
 	take_text(&r->rack_sha256, rec, "rack_sha256");
 	r->shard = json_integer_value(json_object_get(rec, "shard"));
 	r->shards = json_integer_value(json_object_get(rec, "shards"));

@@ -12,8 +12,13 @@
 #include "reports/results.h"
 #include "reports/xml_text.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define TREND_TITLE "<title>sfi-harness trend</title>"
 
 /* One plotted line: a cell's share as expected in each campaign (has[r]
  * false: the cell did not run then). */
@@ -153,6 +158,33 @@ static void plot(struct hil_strbuf *b, const struct hil_trend *t)
 	hil_strbuf_puts(b, "</svg>");
 }
 
+/* --out of a trend replaces only a trend page: a file that is anything
+ * else (a journal, a report, another tool's file, a link) is refused, so a
+ * slip of the path can never destroy a campaign's results. */
+static int check_target(const char *path)
+{
+	struct stat st;
+	char head[512] = "";
+	size_t got = 0;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : hil_error_set(HIL_EIO, "%s: %s", path, strerror(errno));
+	if (S_ISREG(st.st_mode) && st.st_nlink == 1) {
+		FILE *f = fopen(path, "re");
+		if (f) {
+			got = fread(head, 1, sizeof(head) - 1, f);
+			fclose(f);
+		}
+		head[got] = '\0';
+		if (strstr(head, TREND_TITLE))
+			return 0;
+	}
+	return hil_error_set(HIL_ECONFIG, "%s exists and is %s, not a trend page this command wrote: "
+			     "give a new file for --out (it replaces only an earlier trend.html)",
+			     path, S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISREG(st.st_mode)
+			     ? "another file" : hil_file_kind(st.st_mode));
+}
+
 static int write_html(const char *path, const struct hil_trend *t)
 {
 	struct hil_strbuf b = HIL_STRBUF_INIT;
@@ -160,7 +192,7 @@ static int write_html(const char *path, const struct hil_trend *t)
 	int error;
 
 	hil_strbuf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-			"<title>sfi-harness trend</title><style>body{font:14px system-ui,sans-serif;"
+			TREND_TITLE "<style>body{font:14px system-ui,sans-serif;"
 			"margin:24px}.key{display:inline-block;width:14px;height:4px;margin-right:6px;"
 			"vertical-align:middle}</style></head><body><h1>Installs as expected per cell</h1>"
 			"<p>Each line is a cell (board and matrix cell); each point the share of its "
@@ -198,6 +230,10 @@ static int write_html(const char *path, const struct hil_trend *t)
 
 int hil_trend_render(const struct hil_trend *t, FILE *out, const char *html_path)
 {
+	int error;
+
+	if (html_path && (error = check_target(html_path)) < 0)
+		return error;
 	table(out, t);
 	return html_path ? write_html(html_path, t) : 0;
 }

@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,13 @@ static int history_add(const char *db, bool allow_incomplete, char **dirs, int n
 	struct hil_history *h = NULL;
 	int code = HIL_EXIT_OK, error;
 
+	/* every folder is a results folder before the database is touched */
+	for (int i = 0; i < n; i++) {
+		struct hil_campaign_dir *cd = NULL;
+		if ((error = hil_campaign_dir_open(&cd, dirs[i], HIL_CAMPAIGN_READ, NULL)) < 0)
+			return hil_cli_dir_refused("history", error);
+		hil_campaign_dir_close(cd);
+	}
 	if ((error = hil_history_open(&h, db, true)) < 0) {
 		fprintf(stderr, "sfi-harness history: %s\n", hil_error_last());
 		return error == HIL_ECONFIG ? HIL_EXIT_USAGE : HIL_EXIT_INFRA;
@@ -58,6 +67,9 @@ static int history_add(const char *db, bool allow_incomplete, char **dirs, int n
 		if (error < 0) {
 			fprintf(stderr, "sfi-harness history: %s\n", hil_error_last());
 			code = error == HIL_EIO || error == HIL_EBUSY ? HIL_EXIT_INFRA : HIL_EXIT_USAGE;
+		} else if (added.completed) {
+			printf("%s: the campaign the history kept incomplete is now complete: %llu "
+			       "install(s) added\n", name, added.installs);
 		} else if (added.campaign_known) {
 			printf("%s: already in the history, nothing added\n", name);
 		} else {
@@ -169,6 +181,35 @@ static int history_query(const char *db, const struct hil_history_filter *f, enu
 	return HIL_EXIT_OK;
 }
 
+/* "2026-12-01", "2026-12-01T02:00" or "2026-12-01T02:00:00" (the
+ * campaign's UTC start, as the journal writes it). */
+static bool date_ok(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t n = strlen(s);
+
+	if (n != 10 && n != 16 && n != 19)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	return true;
+}
+
+/* The filters' dates, checked: a date that is not one would silently
+ * match everything or nothing. */
+static int check_dates(const struct hil_history_filter *f, const char *cmd)
+{
+	const char *const dates[] = { f->since, f->until };
+	const char *const names[] = { "--since", "--until" };
+
+	for (int i = 0; i < 2; i++)
+		if (dates[i] && !date_ok(dates[i]))
+			return hil_cli_usage_error(cmd, "%s: '%s' is not a date (2026-12-01 or "
+						   "2026-12-01T02:00:00, UTC)", names[i], dates[i]);
+	return 0;
+}
+
 struct trend_build {
 	struct hil_trend *trend;
 	long long campaign_id;
@@ -192,8 +233,12 @@ static int trend_cell(const struct hil_history_cell *c, void *payload)
 int hil_cli_history_trend(const char *db, const struct hil_history_filter *f, const char *html)
 {
 	struct hil_history *h = NULL;
-	struct trend_build tb = { hil_trend_new(), -1, 0 };
+	struct trend_build tb = { NULL, -1, 0 };
 	int error;
+
+	if (check_dates(f, "report"))
+		return HIL_EXIT_USAGE;
+	tb.trend = hil_trend_new();
 
 	if ((error = hil_history_open(&h, db, false)) < 0 ||
 	    (error = hil_history_cells(h, f, trend_cell, &tb)) < 0 ||
@@ -252,8 +297,9 @@ int hil_cli_history(int argc, char **argv)
 			*slot[c - BOARD] = optarg;
 		} else if (c == LIMIT) {
 			char *end;
+			errno = 0;
 			f.limit = strtoul(optarg, &end, 10);
-			if (*end || !f.limit)
+			if (*end || !f.limit || optarg[0] == '-' || errno == ERANGE)
 				return hil_cli_usage_error("history", "--limit: '%s' is not a number above 0", optarg);
 		} else if (c == JSONF || c == CSVF) {
 			format = c == JSONF ? JSON : CSV;
@@ -276,5 +322,7 @@ int hil_cli_history(int argc, char **argv)
 	}
 	if (optind != argc)
 		return hil_cli_usage_error("history", "query takes options only, not '%s'", argv[optind]);
+	if (check_dates(&f, "history"))
+		return HIL_EXIT_USAGE;
 	return history_query(db, &f, format);
 }

@@ -12,6 +12,7 @@
 #include "harness/util/digest.h"
 #include "harness/util/error.h"
 #include "harness/util/stop.h"
+#include "harness/util/term.h"
 #include "harness/util/fileutil.h"
 #include "harness/journal/journal.h"
 #include "harness/transcript/outcome.h"
@@ -154,7 +155,7 @@ int hil_cli_report(int argc, char **argv)
 }
 
 /* "board\ncase" of every install the journal finished, whole. */
-static int done_cases(struct hil_strset *done, const struct hil_results *r)
+static int done_cases(struct hil_strset *done, struct hil_strset *failed, const struct hil_results *r)
 {
 	int rc = 0;
 
@@ -165,6 +166,10 @@ static int done_cases(struct hil_strset *done, const struct hil_results *r)
 		while ((rc = hil_results_cases_next(cur, &c)) > 0) {
 			char *key = hil_xasprintf("%s\n%s", c->board, c->name);
 			hil_strset_add(done, key);
+			/* a failure for until: {failures}, as board.c counts them */
+			if (strcmp(c->verdict, "error") && strcmp(c->verdict, "skip") &&
+			    strcmp(c->cls, "success"))
+				hil_strset_add(failed, key);
 			free(key);
 		}
 		hil_results_cases_close(cur);
@@ -173,7 +178,8 @@ static int done_cases(struct hil_strset *done, const struct hil_results *r)
 }
 
 static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct hil_results *prev,
-			   const struct hil_strset *done, unsigned jobs, bool allow_irreversible)
+			   const struct hil_strset *done, const struct hil_strset *done_failed,
+			   unsigned jobs, bool allow_irreversible)
 {
 	struct hil_diag d = { 0 };
 	struct hil_scenario *s = NULL;
@@ -190,6 +196,7 @@ static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct 
 		/* exactly the recorded plan: its shard, seed, time scale, JUnit
 		 * profile and (unless --jobs says otherwise) its jobs */
 		struct hil_run_opts opts = { .out_dir = dir, .dir = cd, .progress = stdout, .done = done,
+					     .done_failed = done_failed,
 					     .jobs = jobs ? jobs : (unsigned)prev->jobs,
 					     .shard = (unsigned)prev->shard,
 					     .shards = (unsigned)prev->shards,
@@ -243,7 +250,8 @@ static int same_files(const struct hil_results *prev)
  * cannot be written). */
 static bool already_complete(struct hil_results *prev, const char *dir, int *code)
 {
-	if (!prev->campaign_seen || !prev->ended || prev->interrupted || prev->write_failed)
+	if (!prev->campaign_seen || !prev->ended || prev->interrupted || prev->write_failed ||
+	    prev->incomplete)
 		return false;
 	hil_results_finish(prev);
 	printf("%s: the campaign is complete (it ended %s); no install to resume\n", dir,
@@ -267,7 +275,7 @@ int hil_cli_resume(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hil_strset done = HIL_STRSET_INIT;
+	struct hil_strset done = HIL_STRSET_INIT, done_failed = HIL_STRSET_INIT;
 	struct hil_results *prev = NULL;
 	unsigned jobs = 0;
 	char *path;
@@ -276,8 +284,14 @@ int hil_cli_resume(int argc, char **argv)
 	bool allow = false;
 
 	while ((c = getopt_long(argc, argv, "j:Ih", options, NULL)) != -1) {
-		if (c == 'j')
-			jobs = (unsigned)strtoul(optarg, NULL, 10);
+		if (c == 'j') {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*end || !n || n > 1024 || optarg[0] == '-')
+				return hil_cli_usage_error("resume", "--jobs: '%s' is not a number from 1 to "
+							   "1024", optarg);
+			jobs = (unsigned)n;
+		}
 		else if (c == 'I')
 			allow = true;
 		else if (c == 'h')
@@ -296,25 +310,34 @@ int hil_cli_resume(int argc, char **argv)
 	path = journal_of(argv[optind]);
 	prev = hil_results_new(true);
 	if (hil_journal_repair(path) < 0 || hil_results_read(prev, path) < 0 || !prev->record_count ||
-	    done_cases(&done, prev) < 0) {
+	    done_cases(&done, &done_failed, prev) < 0) {
 		fprintf(stderr, "sfi-harness resume: %s\n", hil_error_last()[0] ? hil_error_last()
 			: "empty journal");
 		hil_results_free(prev);
 		hil_strset_clear(&done);
+		hil_strset_clear(&done_failed);
 		hil_campaign_dir_close(cd);
 		free(path);
 		return HIL_EXIT_USAGE;
 	}
-	if (!already_complete(prev, argv[optind], &code)) {
+	if (prev->merged) {
+		/* its plan is its sources': they are what resume continues */
+		hil_term_printf(stderr, "sfi-harness resume: %s is a merged folder%s%s: resume the "
+				"folder that did not finish, then merge again (`sfi-harness merge "
+				"... --out NEW`)\n", argv[optind], prev->incomplete ? " and incomplete: " : "",
+				prev->incomplete ? prev->incomplete : "");
+		code = HIL_EXIT_USAGE;
+	} else if (!already_complete(prev, argv[optind], &code)) {
 		if (same_files(prev) < 0) {
 			fprintf(stderr, "sfi-harness resume: %s\n", hil_error_last());
 			code = HIL_EXIT_USAGE;
 		} else {
-			code = resume_campaign(argv[optind], cd, prev, &done, jobs, allow);
+			code = resume_campaign(argv[optind], cd, prev, &done, &done_failed, jobs, allow);
 		}
 	}
 	hil_results_free(prev);
 	hil_strset_clear(&done);
+	hil_strset_clear(&done_failed);
 	hil_campaign_dir_close(cd);
 	free(path);
 	return code;

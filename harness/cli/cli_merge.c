@@ -113,6 +113,18 @@ static int read_campaigns(struct source *src, int n)
 					     "the file changed between them): merge joins folders of "
 					     "one scenario", src[0].dir, src[i].dir, text(a, "scenario"),
 					     text(b, "scenario"));
+		/* one plan: shards of another night (another seed or repeat) are
+		 * not parts of this campaign */
+		static const char *const plan_keys[] = { "repeat", "seed" };
+		for (int k = 0; k < 2; k++) {
+			const json_t *va = json_object_get(a, plan_keys[k]), *vb = json_object_get(b, plan_keys[k]);
+			if (!json_equal(va, vb))
+				return hil_error_set(HIL_ECONFIG, "%s and %s ran different plans (%s %lld "
+						     "and %lld): merge joins folders of one campaign",
+						     src[0].dir, src[i].dir, plan_keys[k],
+						     (long long)json_integer_value(va),
+						     (long long)json_integer_value(vb));
+		}
 		for (int k = 0; k < i; k++) {
 			const json_t *c = src[k].campaign;
 			if (!strcmp(text(c, "rack"), text(b, "rack")) &&
@@ -374,11 +386,29 @@ static int check_out(const char *out)
 			     "never replaces what it did not create; give a new folder", out);
 }
 
+/* @path with its parent resolved (the folder itself may not exist yet);
+ * NULL when the parent does not exist either. */
+static char *absolute(const char *path)
+{
+	char *copy = hil_xstrdup(path), *slash, *parent, *abs = NULL;
+	size_t len = strlen(copy);
+
+	while (len > 1 && copy[len - 1] == '/')
+		copy[--len] = '\0';
+	slash = strrchr(copy, '/');
+	parent = realpath(slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".", NULL);
+	if (parent)
+		abs = hil_xasprintf("%s/%s", strcmp(parent, "/") ? parent : "", slash ? slash + 1 : copy);
+	free(parent);
+	free(copy);
+	return abs;
+}
+
 /* The folders to merge: each a results folder no writer holds, none twice,
  * none the output itself. */
 static int check_sources(char **dirs, int n, const char *out)
 {
-	char *out_real = realpath(out, NULL);
+	char *out_real = realpath(out, NULL), *out_abs = absolute(out);
 	char **real = hil_xcalloc((size_t)n, sizeof(*real));
 	int error = 0;
 
@@ -394,6 +424,10 @@ static int check_sources(char **dirs, int n, const char *out)
 		if (!error && real[i] && out_real && !strcmp(real[i], out_real))
 			error = hil_error_set(HIL_ECONFIG, "--out %s is also a folder to merge; give a "
 					      "new folder", out);
+		size_t len = real[i] ? strlen(real[i]) : 0;
+		if (!error && out_abs && len && !strncmp(out_abs, real[i], len) && out_abs[len] == '/')
+			error = hil_error_set(HIL_ECONFIG, "--out %s is inside %s, a folder to merge: "
+					      "give a folder outside the ones merged", out, dirs[i]);
 		for (int k = 0; k < i && !error; k++)
 			if (real[i] && real[k] && !strcmp(real[i], real[k]))
 				error = hil_error_set(HIL_ECONFIG, "%s is given twice: each folder's "
@@ -403,14 +437,16 @@ static int check_sources(char **dirs, int n, const char *out)
 		free(real[i]);
 	free(real);
 	free(out_real);
+	free(out_abs);
 	return error;
 }
 
-/* ".OUT.merge-XXXXXX" beside OUT, created. */
-static char *make_temp(const char *out)
+/* *tmp_out: ".OUT.merge-XXXXXX" beside OUT, created. */
+static int make_temp(const char *out, char **tmp_out)
 {
 	char *copy = hil_xstrdup(out);
 	size_t len = strlen(copy);
+	int error = 0;
 
 	while (len > 1 && copy[len - 1] == '/')
 		copy[--len] = '\0';
@@ -419,12 +455,14 @@ static char *make_temp(const char *out)
 			  : hil_xasprintf(".%s.merge-XXXXXX", copy);
 	free(copy);
 	if (!mkdtemp(tmp)) {
-		hil_error_set(HIL_EIO, "%s: cannot create the merge folder beside it: %s", out,
-			      strerror(errno));
+		error = hil_error_set(errno == ENOENT || errno == ENOTDIR ? HIL_ECONFIG : HIL_EIO,
+				      "%s: cannot create the merge folder beside it: %s", out,
+				      strerror(errno));
 		free(tmp);
-		return NULL;
+		tmp = NULL;
 	}
-	return tmp;
+	*tmp_out = tmp;
+	return error;
 }
 
 static int build(struct merge *m, struct source *src, int n, const char *tmp, const char *out)
@@ -484,10 +522,8 @@ int hil_cli_merge(int argc, char **argv)
 	char *tmp = NULL;
 	if ((error = check_sources(argv + optind, n, out)) < 0 ||
 	    (error = read_campaigns(src, n)) < 0 || (error = check_out(out)) < 0 ||
-	    !(tmp = make_temp(out))) {
-		error = error < 0 ? error : HIL_EIO;
+	    (error = make_temp(out, &tmp)) < 0)
 		goto out;
-	}
 	name_parts(src, n);
 	m.results = hil_results_new(true);
 	if ((error = build(&m, src, n, tmp, out)) < 0)

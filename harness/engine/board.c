@@ -229,8 +229,13 @@ void hil_board_run(struct hil_run_state *run, size_t index)
 		for (unsigned it = 1; it <= plan->repeat && !hil_stop_requested(); it++) {
 			enum hil_verdict v;
 			enum hil_class cls = hil_case_run(&br, &plan->cells[k], it, &pre, &v);
-			if (v == HIL_VERDICT_COUNT)
+			if (v == HIL_VERDICT_COUNT) { /* in the journal already (resume) */
+				failures += hil_case_done_failed(run, br.rb->name, &plan->cells[k], it);
+				if (plan->scenario->until_failures &&
+				    failures >= plan->scenario->until_failures)
+					break; /* the cell had stopped before the kill */
 				continue;
+			}
 			watch_for_quarantine(&br, cls, v);
 			failures += v != HIL_VERDICT_ERROR && v != HIL_VERDICT_SKIP &&
 				    cls != HIL_CLASS_SUCCESS;

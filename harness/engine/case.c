@@ -248,6 +248,18 @@ bool hil_case_wanted(const struct hil_run_state *run, size_t index, size_t k)
 	return hil_plan_wants(run->plan, index, k, o->shard, o->shards);
 }
 
+bool hil_case_done_failed(const struct hil_run_state *run, const char *board,
+			  const struct hil_plan_cell *cell, unsigned it)
+{
+	if (!run->opts->done_failed)
+		return false;
+	char *name = hil_case_name(run->plan, cell, it), *key = hil_xasprintf("%s\n%s", board, name);
+	bool failed = hil_strset_has(run->opts->done_failed, key);
+	free(key);
+	free(name);
+	return failed;
+}
+
 bool hil_case_done(const struct hil_run_state *run, const char *board, const char *name)
 {
 	if (!run->opts->done)

@@ -17,6 +17,11 @@ bool hil_case_wanted(const struct hil_run_state *run, size_t index, size_t k);
 /* Whether a resumed journal already has this install. */
 bool hil_case_done(const struct hil_run_state *run, const char *board, const char *name);
 
+/* Resume: install @it of @cell on @board is in the journal and counts as
+ * a failure for until: {failures} (runner.h, done_failed). */
+bool hil_case_done_failed(const struct hil_run_state *run, const char *board,
+			  const struct hil_plan_cell *cell, unsigned it);
+
 /* "install[image=x.sfi] run 03": unique per board, the key of resume. */
 char *hil_case_name(const struct hil_plan *plan, const struct hil_plan_cell *cell, unsigned it);
 

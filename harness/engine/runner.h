@@ -33,6 +33,10 @@ struct hil_run_opts {
 	/* resume: the cases already in the journal ("board\ncase" keys);
 	 * they are not run again and the journal is appended to. NULL: new. */
 	const struct hil_strset *done;
+	/* resume: those of them that count as failed installs for until:
+	 * {failures} (ran, class not success), so a cell that had stopped
+	 * stays stopped. NULL: none. */
+	const struct hil_strset *done_failed;
 	int junit_profile;         /* enum hil_junit_profile (reports/junit.h) */
 	FILE *events;              /* --json-events: one JSON line per step event; NULL: none */
 	/* Optional: out_dir already opened (and locked) by the caller, who

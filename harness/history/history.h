@@ -23,6 +23,7 @@ struct hil_history_added {
 	unsigned long long installs;   /* new rows */
 	unsigned long long already;    /* installs the database had */
 	bool campaign_known;           /* the campaign itself was there */
+	bool completed;                /* ... kept incomplete, now finished: its installs added */
 };
 
 /* Adds the finished campaign @r (a model with its installs) read from

@@ -170,6 +170,42 @@ static int add_installs(struct hil_history *h, const struct hil_results *r, long
 	return error;
 }
 
+/* A campaign the history has, kept incomplete (--allow-incomplete) and
+ * since finished (resumed): true, and its row brought up to date. */
+static int update_if_finished(struct hil_history *h, const struct hil_results *r, long long id,
+			      bool *updated)
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0, complete = 1;
+
+	*updated = false;
+	if (sqlite3_prepare_v2(h->db, "SELECT complete FROM campaigns WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return hil_history_db_error(h, "cannot read the campaign");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		complete = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (complete || !r->complete)
+		return 0;
+	if (sqlite3_prepare_v2(h->db, "UPDATE campaigns SET complete = 1, finished = ?, exit_code = ?,"
+			       " installs_done = ?, installs_planned = ? WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return hil_history_db_error(h, "cannot update the campaign");
+	bind_text(st, 1, r->finished);
+	sqlite3_bind_int(st, 2, r->exit_code);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)r->installs_done);
+	if (r->installs_planned)
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->installs_planned);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		error = hil_history_db_error(h, "cannot update the campaign");
+	sqlite3_finalize(st);
+	*updated = !error;
+	return error;
+}
+
 int hil_history_add(struct hil_history *h, const struct hil_results *r, const char *folder,
 		    bool allow_incomplete, struct hil_history_added *out)
 {
@@ -184,7 +220,9 @@ int hil_history_add(struct hil_history *h, const struct hil_results *r, const ch
 				     r->why_incomplete);
 	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return hil_history_db_error(h, "cannot start a transaction");
-	if ((error = add_campaign(h, r, folder, &id, &out->campaign_known)) == 0 && !out->campaign_known)
+	if ((error = add_campaign(h, r, folder, &id, &out->campaign_known)) == 0 && out->campaign_known)
+		error = update_if_finished(h, r, id, &out->completed);
+	if (!error && (!out->campaign_known || out->completed))
 		error = add_installs(h, r, id, out);
 	if (error < 0 || sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		if (!error)

@@ -11,9 +11,14 @@
 #include "harness/util/error.h"
 #include "harness/util/xalloc.h"
 
+#include "harness/util/fileutil.h"
+
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define BUSY_TIMEOUT_MS 30000
 
 static const char *const migrations[HIL_HISTORY_SCHEMA] = {
 	/* 0 -> 1 */
@@ -49,6 +54,9 @@ int hil_history_db_error(struct hil_history *h, const char *what)
 {
 	int code = sqlite3_errcode(h->db);
 
+	if (code == SQLITE_NOTADB)
+		return hil_error_set(HIL_ECONFIG, "%s is not a SQLite database, so not a results "
+				     "history: give another --db file", h->path);
 	return hil_error_set(code == SQLITE_BUSY || code == SQLITE_LOCKED ? HIL_EBUSY : HIL_EIO,
 			     "%s: %s: %s%s", h->path, what, sqlite3_errmsg(h->db),
 			     code == SQLITE_BUSY ? " (another writer held the database for 30 s; "
@@ -98,6 +106,22 @@ fail:
 	return error;
 }
 
+/* PRAGMA journal_mode = WAL takes the write lock and, unlike a
+ * transaction, does not wait for it through the busy handler: another
+ * writer creating the database at the same moment is waited for here,
+ * for as long as the busy timeout. */
+static int use_wal(struct hil_history *h)
+{
+	for (int waited_ms = 0;; waited_ms += 20) {
+		int rc = sqlite3_exec(h->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited_ms >= BUSY_TIMEOUT_MS)
+			return hil_history_db_error(h, "cannot use WAL");
+		sqlite3_sleep(20);
+	}
+}
+
 int hil_history_open(struct hil_history **out, const char *path, bool write)
 {
 	struct hil_history *h = hil_xcalloc(1, sizeof(*h));
@@ -106,12 +130,19 @@ int hil_history_open(struct hil_history **out, const char *path, bool write)
 
 	*out = NULL;
 	h->path = hil_xstrdup(path);
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		error = hil_error_set(HIL_ECONFIG, "%s is %s, not a history database file: give a "
+				      "file for --db", path, S_ISLNK(st.st_mode) ? "a symbolic link"
+				      : hil_file_kind(st.st_mode));
+		goto fail;
+	}
 	if (sqlite3_open_v2(path, &h->db, flags | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		error = hil_error_set(write ? HIL_EIO : HIL_ECONFIG, "%s: %s", path,
 				      h->db ? sqlite3_errmsg(h->db) : "cannot open it");
 		goto fail;
 	}
-	sqlite3_busy_timeout(h->db, 30000);
+	sqlite3_busy_timeout(h->db, BUSY_TIMEOUT_MS);
 	if ((error = schema_version(h, &version)) < 0)
 		goto fail;
 	if (version > HIL_HISTORY_SCHEMA) {
@@ -120,7 +151,7 @@ int hil_history_open(struct hil_history **out, const char *path, bool write)
 				      HIL_HISTORY_SCHEMA);
 		goto fail;
 	}
-	if (write && ((error = exec(h, "PRAGMA journal_mode = WAL", "cannot use WAL")) < 0 ||
+	if (write && ((error = use_wal(h)) < 0 ||
 		      (error = exec(h, "PRAGMA foreign_keys = ON", "cannot check references")) < 0 ||
 		      (error = migrate(h)) < 0))
 		goto fail;

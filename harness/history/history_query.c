@@ -18,12 +18,18 @@ struct where {
 	int count;
 };
 
+/* " AND @clause", its ? each bound to @value. */
 static void add(struct where *w, const char *clause, const char *value)
 {
-	if (!value || w->count >= (int)(sizeof(w->params) / sizeof(*w->params)))
+	int n = 0;
+
+	for (const char *p = clause; *p; p++)
+		n += *p == '?';
+	if (!value || w->count + n > (int)(sizeof(w->params) / sizeof(*w->params)))
 		return;
 	hil_strbuf_printf(&w->sql, " AND %s", clause);
-	w->params[w->count++] = value;
+	while (n--)
+		w->params[w->count++] = value;
 }
 
 /* "2026-12-01" until: the whole day. */
@@ -35,9 +41,9 @@ static char *until_end(const char *until)
 static void filters(struct where *w, const struct hil_history_filter *f, char *until_day)
 {
 	add(w, "c.rack = ?", f->rack);
-	add(w, "(c.scenario = ? OR c.scenario LIKE '%/' || ?)", f->scenario);
-	if (f->scenario)
-		w->params[w->count++] = f->scenario;
+	/* the file, or its name at the end of a path: compared as text, no
+	 * LIKE (whose % and _ would be wildcards, and ASCII case-blind) */
+	add(w, "(c.scenario = ? OR substr(c.scenario, -(length(?) + 1)) = '/' || ?)", f->scenario);
 	add(w, "c.campaign = ?", f->campaign);
 	add(w, "c.started >= ?", f->since);
 	add(w, "c.started <= ?", until_day ? until_day : f->until);
@@ -53,11 +59,8 @@ static void install_filters(struct where *w, const struct hil_history_filter *f)
 	add(w, "i.class = ?", f->cls);
 	add(w, "i.verdict = ?", f->verdict);
 	add(w, "instr(',' || i.rss || ',', ',' || ? || ',') > 0", f->rss);
-	add(w, "(i.image_sha256 = ? OR i.image = ? OR i.image LIKE '%/' || ?)", f->image);
-	if (f->image) {
-		w->params[w->count++] = f->image;
-		w->params[w->count++] = f->image;
-	}
+	add(w, "(i.image_sha256 = ? OR i.image = ? OR substr(i.image, -(length(?) + 1)) = '/' || ?)",
+	    f->image);
 }
 
 static int prepare(struct hil_history *h, const char *head, struct where *w, const char *tail,

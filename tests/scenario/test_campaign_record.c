@@ -490,3 +490,98 @@ Test(campaign_record, the_junit_of_an_incomplete_campaign_says_so_and_validates)
 		free(out);
 	}
 }
+
+Test(campaign_record, resume_keeps_a_cell_that_had_stopped_at_its_failure_limit_stopped)
+{
+	/* BL 0x91 fails every install: until {failures: 2} stops its cell at 2 */
+	char *text = NULL, *output = NULL;
+	cr_assert(asprintf(&text, "campaign: until\nmax_runs: 8\nuntil: {failures: 2}\nsfi_key: {key: "
+			   HIL_SOURCE_DIR "/fixtures/keys/test-key.hex, nonce: " HIL_SOURCE_DIR
+			   "/fixtures/keys/test-nonce.hex}\nsteps:\n  - power: cycle\n  - sfi_install: {image: "
+			   HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi, license: {hsm_slot: 1}}\n") > 0);
+	char *s = test_write(dir, "until.yaml", text);
+	char *r = test_write(dir, "bl91.yaml",
+		"rack: bl91\ntime_scale: 0.05\nprogrammer: {driver: sim}\npower:\n  - {id: p, driver: sim}\n"
+		"boards:\n  - {name: a, kind: k, probe: {serial: '01'}, power: {controller: p, pin: 0},"
+		" sacrificial: true, sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl91.yaml}\n"
+		"  - {name: b, kind: k, probe: {serial: '02'}, power: {controller: p, pin: 1},"
+		" sacrificial: true, sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n");
+	char *out = path_in(dir, "until");
+	int status;
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", r, "--out", out, s, NULL };
+	pid_t pid = test_spawn_quiet(argv);
+	/* killed once board a's cell has stopped (2 installs) and b is still going */
+	for (int i = 0; i < 20000 && cases_in(out) < 4; i++)
+		usleep(500);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 1, "%s", output);
+	json_t *sum = summary_of(out);
+	size_t i;
+	json_t *cell;
+	json_array_foreach(json_object_get(sum, "cells"), i, cell)
+		if (!strcmp(json_string_value(json_object_get(cell, "board")), "a"))
+			cr_assert_eq(json_integer_value(json_object_get(cell, "runs")), 2,
+				     "the stopped cell ran again after resume:\n%s", output);
+	json_decref(sum);
+	free(output);
+	free(out);
+	free(r);
+	free(s);
+	free(text);
+}
+
+Test(campaign_record, merge_refuses_shards_of_another_plan_and_an_out_inside_a_source)
+{
+	char *s1 = path_in(dir, "p1"), *s2 = path_in(dir, "p2"), *output = NULL, *out = NULL;
+	char *run2[] = { HIL_BINARY, "run", "--quiet", "--time-scale", "0", "--repeat", "3", "--rack", rack,
+			 "--shard", "2/2", "--out", s2, scen, NULL };
+
+	cr_assert_eq(run_to(s1, "1/2", &output), 0, "%s", output);
+	free(output);
+	cr_assert_eq(test_spawn(run2, &output), 0, "%s", output);
+	free(output);
+	cr_assert(asprintf(&out, "%s/pm", dir) > 0);
+	char *merge[] = { HIL_BINARY, "merge", s1, s2, "--out", out, NULL };
+	cr_assert_eq(test_spawn(merge, &output), 2, "%s", output);
+	cr_assert(strstr(output, "different plans (repeat 6 and 3)"), "%s", output);
+	free(output);
+	free(out);
+	cr_assert(asprintf(&out, "%s/logs/inside", s1) > 0);
+	char *inside[] = { HIL_BINARY, "merge", s1, "--out", out, NULL };
+	cr_assert_eq(test_spawn(inside, &output), 2, "%s", output);
+	cr_assert(strstr(output, "is inside"), "%s", output);
+	cr_assert_neq(access(out, F_OK), 0);
+	free(output);
+	free(out);
+	char *missing[] = { HIL_BINARY, "merge", s1, "--out", "/nonexistent/parent/out", NULL };
+	cr_assert_eq(test_spawn(missing, &output), 2, "%s", output);
+	free(output);
+	free(s2);
+	free(s1);
+}
+
+Test(campaign_record, a_merged_folder_is_not_resumed_and_resume_checks_its_options)
+{
+	char *s1 = path_in(dir, "q1"), *half = path_in(dir, "qhalf"), *output = NULL;
+
+	cr_assert_eq(run_to(s1, "1/2", &output), 0, "%s", output);
+	free(output);
+	char *merge[] = { HIL_BINARY, "merge", s1, "--out", half, NULL };
+	cr_assert_eq(test_spawn(merge, &output), 3, "%s", output);
+	free(output);
+	char *resume[] = { HIL_BINARY, "resume", half, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
+	cr_assert(strstr(output, "is a merged folder"), "%s", output);
+	cr_assert_null(strstr(output, "the campaign is complete"), "%s", output);
+	free(output);
+	static const char *const bad[] = { "abc", "-1", "0", "5000" };
+	for (size_t i = 0; i < 4; i++) {
+		char *argv[] = { HIL_BINARY, "resume", "--jobs", (char *)bad[i], s1, NULL };
+		cr_assert_eq(test_spawn(argv, &output), 2, "--jobs %s: %s", bad[i], output);
+		free(output);
+	}
+	free(half);
+	free(s1);
+}

@@ -234,3 +234,138 @@ Test(history, report_history_draws_the_trends_from_the_database)
 	free(output);
 	free(html);
 }
+
+Test(history, filter_values_are_text_not_patterns_and_dates_are_checked)
+{
+	char *output = NULL;
+
+	cr_assert_eq(history(&output, "add", merged, NULL, NULL, NULL), 0, "%s", output);
+	free(output);
+	cr_assert_eq(json_rows("--image", "%"), 0, "% is not a wildcard");
+	cr_assert_eq(json_rows("--image", "sbsfu_bb_sfi"), 0, "_ is not a wildcard");
+	cr_assert_eq(json_rows("--image", "SBSFU_BB.SFI"), 0, "names compare case and all");
+	cr_assert_eq(json_rows("--scenario", "%"), 0);
+	cr_assert_eq(json_rows("--image", "sbsfu_bb.sfi"), 12);
+	static const char *const bad[][2] = { { "--since", "yesterday" }, { "--until", "garbage" },
+					      { "--limit", "-1" }, { "--limit", "99999999999999999999" } };
+	for (size_t i = 0; i < 4; i++) {
+		cr_assert_eq(history(&output, "query", bad[i][0], bad[i][1], NULL, NULL), 2, "%s %s: %s",
+			     bad[i][0], bad[i][1], output);
+		free(output);
+	}
+}
+
+Test(history, a_campaign_kept_incomplete_is_completed_when_added_again_after_resume)
+{
+	char *out = path_in(dir, "killed"), *output = NULL;
+	int status;
+	char *rack = test_write(dir, "slow.yaml",
+		"rack: slow\ntime_scale: 0.05\nprogrammer: {driver: sim}\npower:\n  - {id: p, driver: sim}\n"
+		"boards:\n  - {name: b, kind: k, probe: {serial: '01'}, power: {controller: p, pin: 0},"
+		" sacrificial: true, sim: " HIL_SOURCE_DIR "/fixtures/boards/h7ab-bl92.yaml}\n");
+	char *scen = test_write(dir, "six.yaml",
+		"campaign: six\nrepeat: 6\nsfi_key: {key: " HIL_SOURCE_DIR "/fixtures/keys/test-key.hex,"
+		" nonce: " HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\nsteps:\n  - power: cycle\n"
+		"  - sfi_install: {image: " HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi,"
+		" license: {hsm_slot: 1}}\n");
+	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
+	pid_t pid = test_spawn_quiet(run);
+	char *journal = path_in(out, "journal.jsonl");
+	for (int i = 0; i < 10000; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		bool one = hil_read_file(&text, &len, journal, 1 << 20) == 0 && strstr(text, "\"type\":\"case\"");
+		free(text);
+		if (one)
+			break;
+		usleep(1000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	cr_assert_eq(history(&output, "add", "--allow-incomplete", out, NULL, NULL), 0, "%s", output);
+	free(output);
+	size_t before = json_rows("--campaign", "six");
+	cr_assert_lt(before, 6);
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
+	free(output);
+	cr_assert_eq(history(&output, "add", out, NULL, NULL, NULL), 0, "%s", output);
+	cr_assert(strstr(output, "now complete"), "%s", output);
+	free(output);
+	cr_assert_eq(json_rows("--campaign", "six"), 6, "the installs of the resumed part were lost");
+	free(journal);
+	free(scen);
+	free(rack);
+	free(out);
+}
+
+Test(history, two_writers_creating_one_database_both_wait_and_add)
+{
+	for (int round = 0; round < 8; round++) {
+		char *race = NULL, *o1 = NULL, *o2 = NULL;
+		cr_assert(asprintf(&race, "%s/race-%d.db", dir, round) > 0);
+		cr_assert(asprintf(&o1, "%s/race-%d-1.log", dir, round) > 0 &&
+			  asprintf(&o2, "%s/race-%d-2.log", dir, round) > 0);
+		char *a[] = { HIL_BINARY, "history", "add", "--db", race, s1, NULL };
+		char *b[] = { HIL_BINARY, "history", "add", "--db", race, s2, NULL };
+		int sa, sb;
+		pid_t pa = test_spawn_to(a, o1), pb = test_spawn_to(b, o2);
+		waitpid(pa, &sa, 0);
+		waitpid(pb, &sb, 0);
+		cr_assert(WIFEXITED(sa) && WEXITSTATUS(sa) == 0, "round %d: writer 1 exited %d", round, sa);
+		cr_assert(WIFEXITED(sb) && WEXITSTATUS(sb) == 0, "round %d: writer 2 exited %d", round, sb);
+		free(o1);
+		free(o2);
+		free(race);
+	}
+}
+
+Test(history, a_trend_never_replaces_a_file_that_is_not_a_trend_page)
+{
+	char *output = NULL, *text = NULL;
+	size_t len;
+	char *journal = path_in(s1, "journal.jsonl");
+	char *before = NULL;
+
+	cr_assert_eq(hil_read_file(&before, &len, journal, 1 << 24), 0);
+	char *argv[] = { HIL_BINARY, "report", "--history", "--out", journal, s1, s2, NULL };
+	cr_assert_eq(test_spawn(argv, &output), 2, "%s", output);
+	cr_assert(strstr(output, "not a trend page"), "%s", output);
+	free(output);
+	cr_assert_eq(hil_read_file(&text, &len, journal, 1 << 24), 0);
+	cr_assert_str_eq(text, before, "the journal was replaced");
+	free(text);
+	/* an earlier trend.html is replaced, night after night */
+	char *html = path_in(dir, "trend.html");
+	char *t1[] = { HIL_BINARY, "report", "--history", "--out", html, s1, NULL };
+	cr_assert_eq(test_spawn(t1, &output), 0, "%s", output);
+	free(output);
+	cr_assert_eq(test_spawn(t1, &output), 0, "%s", output);
+	free(output);
+	free(html);
+	free(before);
+	free(journal);
+}
+
+Test(history, a_database_that_is_not_one_or_not_a_file_is_bad_input)
+{
+	char *output = NULL;
+	char *other = test_write(dir, "other.db", "not a database at all, just text\n");
+	char *argv[] = { HIL_BINARY, "history", "add", "--db", other, s1, NULL };
+
+	cr_assert_eq(test_spawn(argv, &output), 2, "%s", output);
+	cr_assert(strstr(output, "not a SQLite database"), "%s", output);
+	free(output);
+	char *argv2[] = { HIL_BINARY, "history", "add", "--db", dir, s1, NULL };
+	cr_assert_eq(test_spawn(argv2, &output), 2, "%s", output);
+	cr_assert(strstr(output, "a directory"), "%s", output);
+	free(output);
+	/* a missing folder is refused before the database is created */
+	char *fresh = path_in(dir, "fresh.db");
+	char *argv3[] = { HIL_BINARY, "history", "add", "--db", fresh, "/nonexistent/results", NULL };
+	cr_assert_eq(test_spawn(argv3, &output), 2, "%s", output);
+	cr_assert_neq(access(fresh, F_OK), 0, "the database was created for nothing");
+	free(output);
+	free(fresh);
+	free(other);
+}
