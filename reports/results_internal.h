@@ -20,6 +20,9 @@ struct hil_results_store *hil_results_store_new(void);
 void hil_results_store_free(struct hil_results_store *s);
 
 /* A step of install @case_name: held until that install's case record. */
+/* Forgets the steps still waiting for their case record (installs a kill
+ * cut short: a resume record follows them). */
+void hil_results_store_drop_waiting(struct hil_results_store *s);
 void hil_results_store_add_step(struct hil_results_store *s, const char *case_name,
 				const struct hil_results_step *step);
 /* An install: @c (its steps ignored) with the steps held for its name,

@@ -183,6 +183,10 @@ int hil_results_add(struct hil_results *r, const json_t *rec)
 	else if (!strcmp(type, "campaign") || !strcmp(type, "resume")) {
 		if (!strcmp(type, "campaign"))
 			apply_campaign(r, rec, &r->campaign_seen);
+		else /* the steps of installs a kill cut short: they never got a
+		      * case record, and resume runs those installs again */
+			for (size_t i = 0; i < r->board_count; i++)
+				hil_results_store_drop_waiting(r->boards[i].store);
 		r->ended = false;
 	} else if (!strcmp(type, "board"))
 		apply_board(r, rec);

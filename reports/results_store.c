@@ -160,6 +160,16 @@ void hil_results_store_add_step(struct hil_results_store *s, const char *case_na
 	s->waiting[s->waiting_count++] = (struct waiting_step){ hil_xstrdup(case_name), b.buf, b.len };
 }
 
+void hil_results_store_drop_waiting(struct hil_results_store *s)
+{
+	for (size_t i = 0; s && i < s->waiting_count; i++) {
+		free(s->waiting[i].case_name);
+		free(s->waiting[i].blob);
+	}
+	if (s)
+		s->waiting_count = 0;
+}
+
 static int spill(struct hil_results_store *s, struct hil_results_spill *sp)
 {
 	if (!sp->f && !(sp->f = tmpfile()))

@@ -247,8 +247,13 @@ static int merge_record(json_t *rec, long offset, void *payload)
 	(void)offset;
 	if (!strcmp(type, "campaign") || !strcmp(type, "resume")) {
 		src->ended = false;   /* the merged campaign record was written first */
-		json_decref(rec);
-		return 0;
+		if (!strcmp(type, "campaign")) {
+			json_decref(rec);
+			return 0;
+		}
+		/* kept: the model drops the steps of installs a kill cut short
+		 * there (the merged end record comes last, so the merge still ends) */
+		return emit(m, rec);
 	}
 	if (!strcmp(type, "end")) {
 		src->ended = true;

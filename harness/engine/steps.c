@@ -452,11 +452,24 @@ void hil_step_run(struct hil_board_run *br, const struct hil_step *st, size_t in
 		  unsigned attempt, const char *case_dir, const char *case_name,
 		  struct hil_step_result *res)
 {
-	/* a retry keeps the failed attempt's evidence: its own file */
-	char *log = attempt ? hil_xasprintf("%s/%02zu-%s.attempt%u.log", case_dir, index + 1,
-					    hil_step_kind_name(st->kind), attempt + 1)
-			    : hil_xasprintf("%s/%02zu-%s.log", case_dir, index + 1,
-					    hil_step_kind_name(st->kind));
+	/* a retry keeps the failed attempt's evidence: its own file; so does
+	 * an install a kill cut short and resume runs again: the dead
+	 * attempt's transcript stays, the new one is ....rerunK.log */
+	char *base = attempt ? hil_xasprintf("%s/%02zu-%s.attempt%u", case_dir, index + 1,
+					     hil_step_kind_name(st->kind), attempt + 1)
+			     : hil_xasprintf("%s/%02zu-%s", case_dir, index + 1,
+					     hil_step_kind_name(st->kind));
+	char *log = hil_xasprintf("%s.log", base);
+	for (unsigned k = 2; k < 100; k++) {
+		char *abs = hil_xasprintf("%s/%s", br->run->opts->out_dir, log);
+		bool taken = access(abs, F_OK) == 0;
+		free(abs);
+		if (!taken)
+			break;
+		free(log);
+		log = hil_xasprintf("%s.rerun%u.log", base, k);
+	}
+	free(base);
 	double start = hil_clock_now();
 
 	memset(res, 0, sizeof(*res));

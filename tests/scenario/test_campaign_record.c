@@ -5,6 +5,7 @@
  * one never exits 0), and merge is all or nothing, brings the logs along
  * and refuses folders of another campaign. */
 #include "harness/util/fileutil.h"
+#include "reports/results.h"
 #include "junit_check.h"
 #include "support.h"
 
@@ -584,4 +585,70 @@ Test(campaign_record, a_merged_folder_is_not_resumed_and_resume_checks_its_optio
 	}
 	free(half);
 	free(s1);
+}
+
+/* The last line of @out's journal is an sfi_install step record (an
+ * install half done, its transcript written). */
+static bool mid_install(const char *out)
+{
+	char *path = path_in(out, "journal.jsonl"), *text = NULL;
+	size_t len = 0;
+	bool mid = false;
+
+	if (hil_read_file(&text, &len, path, 16 << 20) == 0 && len > 1) {
+		char *end = text + len - 1, *line = end;
+		while (line > text && line[-1] != '\n')
+			line--;
+		mid = *end == '\n' && strstr(line, "\"kind\":\"sfi_install\"") &&
+		      strstr(text, "\"type\":\"case\"");
+	}
+	free(text);
+	free(path);
+	return mid;
+}
+
+Test(campaign_record, an_install_a_kill_cut_short_keeps_its_transcript_and_is_reported_once)
+{
+	char *out = path_in(dir, "cut"), *output = NULL;
+	int status;
+	char *three = test_write(dir, "three.yaml",
+		"campaign: three\nrepeat: 6\nsfi_key: {key: " HIL_SOURCE_DIR "/fixtures/keys/test-key.hex,"
+		" nonce: " HIL_SOURCE_DIR "/fixtures/keys/test-nonce.hex}\nsteps:\n  - power: cycle\n"
+		"  - sfi_install: {image: " HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi,"
+		" license: {hsm_slot: 1}}\n  - read_ob\n");
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--jobs", "1", "--rack", rack, "--out", out, three,
+			 NULL };
+	pid_t pid = test_spawn_quiet(argv);
+
+	for (int i = 0; i < 20000 && !mid_install(out); i++)
+		usleep(200);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	cr_assert(mid_install(out), "the kill did not land mid-install");
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
+	free(output);
+	/* every install has each step once in the model, and a rerun's
+	 * transcript did not overwrite the cut-off one */
+	struct hil_results *r = NULL;
+	char *journal = path_in(out, "journal.jsonl");
+	cr_assert_eq(hil_results_load(&r, journal, true), 0);
+	size_t reruns = 0;
+	for (size_t b = 0; b < r->board_count; b++) {
+		struct hil_results_cursor *cur;
+		const struct hil_results_case *c;
+		hil_results_cases_open(&cur, r, b);
+		while (hil_results_cases_next(cur, &c) > 0) {
+			cr_assert_leq(c->step_count, 3, "%s: %zu steps for a 3-step install", c->name,
+				      c->step_count);
+			for (size_t i = 0; i < c->step_count; i++)
+				reruns += strstr(c->steps[i].log, ".rerun") != NULL;
+		}
+		hil_results_cases_close(cur);
+	}
+	hil_results_free(r);
+	cr_assert_gt(reruns, 0, "the install run again wrote over the cut-off transcript");
+	free(journal);
+	free(three);
+	free(out);
 }
