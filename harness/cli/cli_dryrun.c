@@ -86,8 +86,8 @@ void hil_cli_print_plan(const struct hil_plan *plan, unsigned jobs, unsigned sha
 			 "sfi_install still cannot be undone, so boards not marked sacrificial are "
 			 "skipped (above)\n"
 		       : "  no irreversible step (RDP level 2, irreversible: true)\n");
-	printf("  HSM licences it may draw: %u (the licence guard's bound, over the whole campaign)\n",
-	       hil_hsm_planned(plan));
+	printf("  HSM licences it may draw: %u (the licence guard's bound for this run)\n",
+	       hil_hsm_planned(plan, shard, shards));
 	if (jobs && jobs < shown && sum / jobs > longest)
 		longest = sum / jobs;
 	if (unestimated)

@@ -15,6 +15,9 @@
 #include "harness/util/error.h"
 #include "harness/engine/run_state.h"
 #include "harness/engine/hsm_guard.h"
+#include "harness/util/strset.h"
+#include "harness/util/xalloc.h"
+#include "harness/engine/case.h"
 #include "harness/util/xalloc.h"
 
 #include <stdio.h>
@@ -22,14 +25,6 @@
 
 #define SLOTS 256
 
-static unsigned boards_that_run(const struct hil_plan *plan)
-{
-	unsigned n = 0;
-
-	for (size_t i = 0; i < plan->board_count; i++)
-		n += !plan->boards[i].skip_reason;
-	return n;
-}
 
 /* Reads slot @slot's counter. 1: read into *out; 0: not readable, which
  * the rack accepts (warned on stderr); negative: refused, with why. */
@@ -73,27 +68,40 @@ static int read_counter(struct hil_run_state *run, int slot, unsigned long draws
 	return found;
 }
 
-/* The worst case per slot: one draw per install, or one per board with a
- * licence cache. */
-static void planned_draws(const struct hil_plan *plan, unsigned long draws[SLOTS])
+/* The worst case per slot over what this run does (its shard and
+ * selection, not what a resumed journal already has): one draw per
+ * install, or one per board with a licence cache. */
+static void planned_draws(const struct hil_plan *plan, unsigned shard, unsigned shards,
+			  const struct hil_strset *done, unsigned long draws[SLOTS])
 {
 	const struct hil_scenario *s = plan->scenario;
-	unsigned boards = boards_that_run(plan);
 
-	for (size_t i = 0; i < s->step_count; i++) {
-		const struct hil_step *st = &s->steps[i];
-		if (st->kind != HIL_STEP_SFI_INSTALL || st->hsm_slot < 0 || st->hsm_slot >= SLOTS)
+	for (size_t b = 0; b < plan->board_count; b++) {
+		const struct hil_plan_board *pb = &plan->boards[b];
+		unsigned long installs = 0;
+		if (pb->skip_reason)
 			continue;
-		draws[st->hsm_slot] += st->license_cache ? boards
-			: (unsigned long)boards * plan->cell_count * plan->repeat;
+		for (size_t k = 0; k < plan->cell_count; k++)
+			for (unsigned it = 1; hil_plan_wants(plan, b, k, shard, shards) && it <= plan->repeat; it++) {
+				char *name = hil_case_name(plan, &plan->cells[k], it);
+				char *key = hil_xasprintf("%s\n%s", pb->board->name, name);
+				installs += !done || !hil_strset_has(done, key);
+				free(key);
+				free(name);
+			}
+		for (size_t i = 0; installs && i < s->step_count; i++) {
+			const struct hil_step *st = &s->steps[i];
+			if (st->kind == HIL_STEP_SFI_INSTALL && st->hsm_slot >= 0 && st->hsm_slot < SLOTS)
+				draws[st->hsm_slot] += st->license_cache ? 1 : installs;
+		}
 	}
 }
 
-unsigned hil_hsm_planned(const struct hil_plan *plan)
+unsigned hil_hsm_planned(const struct hil_plan *plan, unsigned shard, unsigned shards)
 {
 	unsigned long draws[SLOTS] = { 0 }, total = 0;
 
-	planned_draws(plan, draws);
+	planned_draws(plan, shard, shards, NULL, draws);
 	for (int slot = 0; slot < SLOTS; slot++)
 		total += draws[slot];
 	return (unsigned)total;
@@ -106,7 +114,7 @@ int hil_hsm_guard(struct hil_run_state *run, unsigned *planned_out)
 	unsigned long draws[SLOTS] = { 0 };
 	int error = 0;
 
-	planned_draws(plan, draws);
+	planned_draws(plan, run->opts->shard, run->opts->shards, run->opts->done, draws);
 	*planned_out = 0;
 	for (int slot = 0; slot < SLOTS && !error; slot++) {
 		uint32_t left = 0;

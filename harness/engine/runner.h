@@ -57,7 +57,8 @@ struct hil_run_opts {
  * output folder, no driver). */
 int hil_run(const struct hil_plan *plan, const struct hil_run_opts *opts, bool *incomplete_out);
 
-/* The most HSM licences @plan can draw (the guard's bound; hsm_guard.c). */
-unsigned hil_hsm_planned(const struct hil_plan *plan);
+/* The most HSM licences @plan can draw in shard @shard of @shards (0: no
+ * sharding) with its selection (the guard's bound; hsm_guard.c). */
+unsigned hil_hsm_planned(const struct hil_plan *plan, unsigned shard, unsigned shards);
 
 #endif

@@ -652,3 +652,15 @@ Test(campaign_record, an_install_a_kill_cut_short_keeps_its_transcript_and_is_re
 	free(three);
 	free(out);
 }
+
+Test(campaign_record, the_hsm_bound_counts_only_this_shards_installs)
+{
+	char *output = NULL;
+	char *argv[] = { HIL_BINARY, "run", "--dry-run", "--repeat", "300", "--shard", "1/2",
+			 HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml", NULL };
+
+	/* 3 boards x 2 cells x 300 runs = 1800 installs; shard 1 of 2 gets 900 */
+	cr_assert_eq(test_spawn(argv, &output), 0, "%s", output);
+	cr_assert(strstr(output, "HSM licences it may draw: 900 "), "%s", output);
+	free(output);
+}
