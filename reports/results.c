@@ -61,6 +61,7 @@ void hil_results_free(struct hil_results *r)
 		for (size_t k = 0; k < HIL_RB_FIELD_COUNT; k++)
 			free(b->field[k]);
 		free(b->name);
+		free(b->rack);
 		hil_results_store_free(b->store);
 	}
 	for (size_t i = 0; i < r->cell_count; i++)

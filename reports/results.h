@@ -67,6 +67,7 @@ struct hil_results_store;
 
 struct hil_results_board {
 	char *name;
+	char *rack;                           /* a merged campaign's: the board's rack; NULL: the campaign's */
 	/* NULL: null or not in the journal (seen says which, order is the
 	 * board record's key order, for summary.json) */
 	char *field[HIL_RB_FIELD_COUNT];

@@ -52,6 +52,13 @@ static void apply_campaign(struct hil_results *r, const json_t *rec, bool *seen)
 	r->xpass_fails = !json_is_false(json_object_get(rec, "xpass_fails"));
 	r->repeat = json_integer_value(json_object_get(rec, "repeat"));
 	r->time_scale = json_number_value(json_object_get(rec, "time_scale"));
+	const char *bname;
+	json_t *brack;
+	json_object_foreach(json_object_get(rec, "board_racks"), bname, brack) {
+		struct hil_results_board *b = hil_results_board_get(r, bname);
+		free(b->rack);
+		b->rack = json_is_string(brack) ? hil_xstrdup(json_string_value(brack)) : NULL;
+	}
 	take_text(&r->scenario_sha256, rec, "scenario_sha256");
 	r->merged = json_is_array(json_object_get(rec, "merged_from"));
 	take_text(&r->rack_sha256, rec, "rack_sha256");

@@ -53,6 +53,7 @@ struct source {
 };
 
 struct merge {
+	struct hil_strset ambiguous;/* board names two racks use: written NAME@RACK */
 	int fd;                     /* the merged journal */
 	struct hil_strbuf pending;  /* lines not yet written (written 64 KiB at a time) */
 	const char *out_path;
@@ -165,10 +166,42 @@ static char *why_incomplete(const struct source *src, int n)
 	return NULL;
 }
 
+/* Board names that boards of two different racks have (racks made from
+ * one template): in the merged campaign each becomes NAME@RACK, so they
+ * stay two boards and their installs two sets. */
+static void find_ambiguous(struct hil_strset *ambiguous, const struct source *src, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++) {
+			const json_t *a = src[i].campaign, *b = src[j].campaign, *x, *y;
+			size_t k, l;
+			if (!strcmp(text(a, "rack"), text(b, "rack")))
+				continue;
+			json_array_foreach(json_object_get(a, "boards"), k, x)
+				json_array_foreach(json_object_get(b, "boards"), l, y)
+					if (json_equal(x, y) && json_is_string(x))
+						hil_strset_add(ambiguous, json_string_value(x));
+		}
+}
+
+/* @name as the merged campaign calls it (borrowed, or in *buf). */
+static const char *merged_name(const struct hil_strset *ambiguous, const char *name,
+			       const char *rack, char **buf)
+{
+	free(*buf);
+	*buf = NULL;
+	if (!hil_strset_has(ambiguous, name))
+		return name;
+	*buf = hil_xasprintf("%s@%s", name, rack);
+	return *buf;
+}
+
 /* The merged campaign record: the first folder's, for the whole. */
-static json_t *merged_campaign(const struct source *src, int n)
+static json_t *merged_campaign(const struct hil_strset *ambiguous, const struct source *src, int n)
 {
 	json_t *rec = json_deep_copy(src[0].campaign), *from = json_array(), *boards = json_array();
+	json_t *board_racks = json_object();
+	char *buf = NULL;
 	struct hil_strset racks = HIL_STRSET_INIT, names = HIL_STRSET_INIT;
 	struct hil_strbuf rack = { 0 };
 	unsigned long long planned = 0;
@@ -179,9 +212,15 @@ static json_t *merged_campaign(const struct source *src, int n)
 		size_t k;
 		if (hil_strset_add(&racks, text(c, "rack")))
 			hil_strbuf_printf(&rack, "%s%s", racks.count > 1 ? "+" : "", text(c, "rack"));
-		json_array_foreach(json_object_get(c, "boards"), k, name)
-			if (json_is_string(name) && hil_strset_add(&names, json_string_value(name)))
-				json_array_append(boards, (json_t *)name);
+		json_array_foreach(json_object_get(c, "boards"), k, name) {
+			if (!json_is_string(name))
+				continue;
+			const char *as = merged_name(ambiguous, json_string_value(name), text(c, "rack"), &buf);
+			if (hil_strset_add(&names, as)) {
+				json_array_append_new(boards, json_string(as));
+				json_object_set_new(board_racks, as, json_string(text(c, "rack")));
+			}
+		}
 		json_t *p = json_object_get(c, "installs_planned");
 		planned_known = planned_known && json_is_integer(p);
 		planned += (unsigned long long)json_integer_value(p);
@@ -195,6 +234,8 @@ static json_t *merged_campaign(const struct source *src, int n)
 	if (racks.count > 1)
 		json_object_del(rec, "rack_sha256");
 	json_object_set_new(rec, "boards", boards);
+	json_object_set_new(rec, "board_racks", board_racks);
+	free(buf);
 	json_object_set_new(rec, "shard", json_integer(0));
 	json_object_set_new(rec, "shards", json_integer(0));
 	if (planned_known)
@@ -267,6 +308,12 @@ static int merge_record(json_t *rec, long offset, void *payload)
 		json_decref(rec);
 		return 0;
 	}
+	const char *board = text(rec, "board");
+	if (*board && hil_strset_has(&m->ambiguous, board)) {
+		char *as = hil_xasprintf("%s@%s", board, text(src->campaign, "rack"));
+		json_object_set_new(rec, "board", json_string(as));
+		free(as);
+	}
 	if (!strcmp(type, "case")) {
 		char *key = hil_xasprintf("%s\n%s", text(rec, "board"), text(rec, "case"));
 		bool fresh = hil_strset_add(&m->installs, key);
@@ -321,7 +368,7 @@ static int write_journal(struct merge *m, struct source *src, int n, const char 
 		free(path);
 		return error;
 	}
-	error = emit(m, merged_campaign(src, n));
+	error = emit(m, merged_campaign(&m->ambiguous, src, n));
 	for (int i = 0; i < n && !error; i++) {
 		char *j = journal_of(src[i].dir);
 		m->src = &src[i];
@@ -530,6 +577,7 @@ int hil_cli_merge(int argc, char **argv)
 	    (error = make_temp(out, &tmp)) < 0)
 		goto out;
 	name_parts(src, n);
+	find_ambiguous(&m.ambiguous, src, n);
 	m.results = hil_results_new(true);
 	if ((error = build(&m, src, n, tmp, out)) < 0)
 		hil_tree_remove(tmp); /* ours alone: the old OUT is untouched */
@@ -542,6 +590,7 @@ out:
 	}
 	hil_results_free(m.results);
 	hil_strset_clear(&m.installs);
+	hil_strset_clear(&m.ambiguous);
 	for (int i = 0; i < n; i++) {
 		json_decref(src[i].campaign);
 		free(src[i].part);

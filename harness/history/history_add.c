@@ -82,7 +82,7 @@ static int add_campaign(struct hil_history *h, const struct hil_results *r, cons
 }
 
 static int add_board(struct hil_history *h, sqlite3_stmt *st, long long id,
-		     const struct hil_results_board *b)
+		     const struct hil_results *r, const struct hil_results_board *b)
 {
 	static const enum hil_results_board_field fields[] = {
 		HIL_RB_KIND, HIL_RB_PROBE_SERIAL, HIL_RB_DEVICE_ID, HIL_RB_BL_VERSION,
@@ -94,6 +94,8 @@ static int add_board(struct hil_history *h, sqlite3_stmt *st, long long id,
 	bind_text(st, 2, b->name);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
 		bind_text(st, (int)i + 3, b->field[fields[i]]);
+	/* a merged campaign's board keeps its own rack */
+	bind_text(st, 10, b->rack ? b->rack : hil_results_text(r->rack));
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : hil_history_db_error(h, "cannot add a board");
 }
 
@@ -140,7 +142,7 @@ static int add_installs(struct hil_history *h, const struct hil_results *r, long
 {
 	static const char board_sql[] =
 		"INSERT INTO boards (campaign_id, board, kind, probe_serial, device_id, bl_version,"
-		" revision, rss_version, chip_uid) VALUES (?,?,?,?,?,?,?,?,?)"
+		" revision, rss_version, chip_uid, rack) VALUES (?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT DO NOTHING";
 	static const char case_sql[] =
 		"INSERT INTO installs (campaign_id, board, name, cell, verdict, class, rss, expected,"
@@ -156,7 +158,7 @@ static int add_installs(struct hil_history *h, const struct hil_results *r, long
 		struct hil_results_cursor *cur = NULL;
 		const struct hil_results_case *c;
 		int rc;
-		if ((error = add_board(h, bst, id, &r->boards[i])) < 0 ||
+		if ((error = add_board(h, bst, id, r, &r->boards[i])) < 0 ||
 		    (error = hil_results_cases_open(&cur, r, i)) < 0)
 			break;
 		while ((rc = hil_results_cases_next(cur, &c)) > 0 && !error)

@@ -40,7 +40,7 @@ static char *until_end(const char *until)
 
 static void filters(struct where *w, const struct hil_history_filter *f, char *until_day)
 {
-	add(w, "c.rack = ?", f->rack);
+	add(w, "b.rack = ?", f->rack);
 	/* the file, or its name at the end of a path: compared as text, no
 	 * LIKE (whose % and _ would be wildcards, and ASCII case-blind) */
 	add(w, "(c.scenario = ? OR substr(c.scenario, -(length(?) + 1)) = '/' || ?)", f->scenario);
@@ -97,7 +97,7 @@ int hil_history_query(struct hil_history *h, const struct hil_history_filter *f,
 	if (f->limit)
 		snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), " LIMIT %lu", f->limit);
 	error = prepare(h,
-		"SELECT c.started, c.campaign, c.rack, i.board, b.bl_version, b.rss_version, b.chip_uid,"
+		"SELECT c.started, c.campaign, b.rack, i.board, b.bl_version, b.rss_version, b.chip_uid,"
 		" b.probe_serial, i.cell, i.name, i.verdict, i.class, i.rss, i.image, i.image_sha256,"
 		" i.duration_s FROM installs i JOIN campaigns c ON c.id = i.campaign_id"
 		" LEFT JOIN boards b ON b.campaign_id = i.campaign_id AND b.board = i.board",

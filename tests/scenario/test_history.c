@@ -369,3 +369,54 @@ Test(history, a_database_that_is_not_one_or_not_a_file_is_bad_input)
 	free(fresh);
 	free(other);
 }
+
+Test(history, two_racks_made_from_one_template_merge_and_query_by_rack)
+{
+	/* the same board names on two racks (racks.md: unique within a rack) */
+	char *text = NULL, *output = NULL;
+	size_t len;
+	cr_assert_eq(hil_read_file(&text, &len, HIL_SOURCE_DIR "/fixtures/racks/sim.yaml", 1 << 16), 0);
+	const char *names[] = { "rack-a", "rack-b" };
+	char *dirs[2];
+	for (int i = 0; i < 2; i++) {
+		char *copy = NULL, *at = strstr(text, "rack: sim-rack"), *p;
+		cr_assert_not_null(at);
+		cr_assert(asprintf(&copy, "%.*srack: %s%s", (int)(at - text), text, names[i],
+				   at + strlen("rack: sim-rack")) > 0);
+		/* the profiles by absolute path: the copy lives in the test's folder */
+		while ((p = strstr(copy, "sim: ../boards/"))) {
+			char *fixed = NULL;
+			cr_assert(asprintf(&fixed, "%.*ssim: %s/fixtures/boards/%s", (int)(p - copy), copy,
+					   HIL_SOURCE_DIR, p + strlen("sim: ../boards/")) > 0);
+			free(copy);
+			copy = fixed;
+		}
+		char *file = NULL;
+		cr_assert(asprintf(&file, "%s.yaml", names[i]) > 0);
+		char *rack = test_write(dir, file, copy);
+		dirs[i] = path_in(dir, names[i]);
+		char *argv[] = { HIL_BINARY, "run", "--quiet", "--time-scale", "0", "--repeat", "2",
+				 "--rack", rack, "--out", dirs[i], errata, NULL };
+		int code = test_spawn(argv, &output);
+		cr_assert(code == 0 || code == 4, "%s", output);
+		free(output);
+		free(rack);
+		free(file);
+		free(copy);
+	}
+	char *both = path_in(dir, "both");
+	char *merge[] = { HIL_BINARY, "merge", dirs[0], dirs[1], "--out", both, NULL };
+	int code = test_spawn(merge, &output);
+	cr_assert(code == 0 || code == 4, "%s", output);
+	cr_assert(strstr(output, "dk-bl90@rack-a") && strstr(output, "dk-bl90@rack-b"), "%s", output);
+	free(output);
+	cr_assert_eq(history(&output, "add", both, NULL, NULL, NULL), 0, "%s", output);
+	cr_assert(strstr(output, "24 install(s) added"), "%s", output);
+	free(output);
+	cr_assert_eq(json_rows("--rack", "rack-a"), 12);
+	cr_assert_eq(json_rows("--rack", "rack-b"), 12);
+	free(both);
+	free(dirs[0]);
+	free(dirs[1]);
+	free(text);
+}
