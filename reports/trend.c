@@ -30,6 +30,7 @@ struct row {
 
 struct hil_trend {
 	char **started;           /* per campaign */
+	bool *complete;
 	size_t n, cap;
 	struct row *rows;         /* first-seen order */
 	size_t count;
@@ -52,15 +53,17 @@ void hil_trend_free(struct hil_trend *t)
 		free(t->rows[i].has);
 	}
 	free(t->started);
+	free(t->complete);
 	free(t->rows);
 	free(t);
 }
 
-size_t hil_trend_campaign(struct hil_trend *t, const char *started)
+size_t hil_trend_campaign(struct hil_trend *t, const char *started, bool complete)
 {
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 16;
 		t->started = hil_xrealloc(t->started, t->cap * sizeof(*t->started));
+		t->complete = hil_xrealloc(t->complete, t->cap * sizeof(*t->complete));
 		for (size_t i = 0; i < t->count; i++) {
 			t->rows[i].rate = hil_xrealloc(t->rows[i].rate, t->cap * sizeof(double));
 			t->rows[i].has = hil_xrealloc(t->rows[i].has, t->cap * sizeof(bool));
@@ -68,6 +71,7 @@ size_t hil_trend_campaign(struct hil_trend *t, const char *started)
 		}
 	}
 	t->started[t->n] = hil_xstrdup(started && *started ? started : "?");
+	t->complete[t->n] = complete;
 	return t->n++;
 }
 
@@ -106,15 +110,20 @@ static void label(const struct hil_trend *t, size_t r, char *buf, size_t size)
 	snprintf(buf, size, "%s", strlen(s) >= 19 ? s + 5 : s);
 	if (twin)
 		snprintf(buf + strlen(buf), size - strlen(buf), "#%zu", r + 1);
+	if (!t->complete[r])
+		snprintf(buf + strlen(buf), size - strlen(buf), "*");
 }
 static void table(FILE *f, const struct hil_trend *t)
 {
 	char safe[256], lab[48]; /* journal text: nothing a terminal acts on (term.h) */
 
+	bool some_incomplete = false;
+
 	fprintf(f, "%-52s", "share as expected (pass or xfail), oldest first, UTC start");
 	for (size_t r = 0; r < t->n; r++) {
 		label(t, r, lab, sizeof(lab));
-		fprintf(f, " %14.14s", hil_term_safe(safe, sizeof(safe), lab, false));
+		fprintf(f, " %19s", hil_term_safe(safe, sizeof(safe), lab, false));
+		some_incomplete = some_incomplete || !t->complete[r];
 	}
 	fprintf(f, "\n");
 	for (size_t i = 0; i < t->count; i++) {
@@ -122,12 +131,14 @@ static void table(FILE *f, const struct hil_trend *t)
 		fprintf(f, "%-52.52s", hil_term_safe(safe, sizeof(safe), row->key, false));
 		for (size_t r = 0; r < t->n; r++) {
 			if (row->has[r])
-				fprintf(f, " %13.0f%%", 100 * row->rate[r]);
+				fprintf(f, " %18.0f%%", 100 * row->rate[r]);
 			else
-				fprintf(f, " %14s", "-");
+				fprintf(f, " %19s", "-");
 		}
 		fprintf(f, "\n");
 	}
+	if (some_incomplete)
+		fprintf(f, "* an incomplete campaign: its shares cover only the installs it ran\n");
 }
 
 static const char *const colours[] = { "#1565c0", "#c62828", "#2e7d32", "#ef6c00",
@@ -222,7 +233,14 @@ static int write_html(const char *path, const struct hil_trend *t)
 		}
 		hil_strbuf_puts(&b, "</tr>");
 	}
-	hil_strbuf_puts(&b, "</table></body></html>\n");
+	hil_strbuf_puts(&b, "</table>");
+	for (size_t r = 0; r < t->n; r++)
+		if (!t->complete[r]) {
+			hil_strbuf_puts(&b, "<p>* an incomplete campaign: its shares cover only the "
+					"installs it ran.</p>");
+			break;
+		}
+	hil_strbuf_puts(&b, "</body></html>\n");
 	error = hil_write_file_atomic(path, b.buf, b.len);
 	hil_strbuf_free(&b);
 	return error;
@@ -271,7 +289,8 @@ int hil_report_trend(char *const dirs[], int count, FILE *out, const char *html_
 	if (!error) {
 		qsort(runs, (size_t)n, sizeof(*runs), by_start);
 		for (int r = 0; r < n; r++) {
-			size_t col = hil_trend_campaign(t, hil_results_text(runs[r]->started));
+			size_t col = hil_trend_campaign(t, hil_results_text(runs[r]->started),
+							runs[r]->complete);
 			for (size_t i = 0; i < runs[r]->cell_count; i++) {
 				const struct hil_results_cell *c = &runs[r]->cells[i];
 				char *key = cell_key(runs[r], c);

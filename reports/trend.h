@@ -8,6 +8,7 @@
 #ifndef HIL_REPORTS_TREND_H
 #define HIL_REPORTS_TREND_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct hil_trend;
@@ -15,8 +16,8 @@ struct hil_trend;
 struct hil_trend *hil_trend_new(void);
 void hil_trend_free(struct hil_trend *t);
 /* Adds a campaign (columns in the order added: oldest first) labelled by
- * its start time; returns its index. */
-size_t hil_trend_campaign(struct hil_trend *t, const char *started);
+ * its start time (marked * when not @complete); returns its index. */
+size_t hil_trend_campaign(struct hil_trend *t, const char *started, bool complete);
 /* One cell of campaign @campaign: @runs installs that ran (not errors or
  * skips), @as_expected of them passed or failed as expected. */
 void hil_trend_cell(struct hil_trend *t, size_t campaign, const char *key, unsigned long runs,

@@ -222,7 +222,7 @@ static int trend_cell(const struct hil_history_cell *c, void *payload)
 
 	if (c->campaign_id != tb->campaign_id) { /* the first cell of a campaign */
 		tb->campaign_id = c->campaign_id;
-		tb->column = hil_trend_campaign(tb->trend, c->started);
+		tb->column = hil_trend_campaign(tb->trend, c->started, c->complete);
 	}
 	char *key = hil_xasprintf("%s%s%s", c->board, c->cell[0] ? " " : "", c->cell);
 	hil_trend_cell(tb->trend, tb->column, key, c->runs, c->as_expected);

@@ -143,12 +143,15 @@ int hil_cli_report(int argc, char **argv)
 		return HIL_EXIT_INFRA;
 	}
 	path = journal_of(argv[1]);
-	if (hil_results_load(&results, path, true) < 0 ||
-	    hil_reports_write_all(results, argv[1], hil_results_junit_profile(results)) < 0) {
-		fprintf(stderr, "sfi-harness report: %s\n", hil_error_last());
+	if ((error = hil_results_load(&results, path, true)) < 0 ||
+	    (error = hil_reports_write_all(results, argv[1], hil_results_junit_profile(results))) < 0) {
+		/* a journal that does not read is the input's fault; a report that
+		 * cannot be written (a full disk) the machine's */
+		fprintf(stderr, "sfi-harness report: %s%s\n", hil_error_last(),
+			error == HIL_EIO && results ? " (free space, then run sfi-harness report again)" : "");
 		hil_results_free(results);
 		free(path);
-		return HIL_EXIT_USAGE;
+		return error == HIL_EIO && results ? HIL_EXIT_INFRA : HIL_EXIT_USAGE;
 	}
 	free(path);
 	return finish(argv[1], results);

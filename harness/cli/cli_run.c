@@ -287,6 +287,18 @@ int hil_cli_run(int argc, char **argv)
 		       a.only_failed);
 		bad = 1; /* run nothing; exit 0 below */
 	}
+	/* with --out, each of several campaigns gets OUT/<campaign>: two of one
+	 * name would meet there after the first had run */
+	for (int i = 0; !bad && a.out && i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (!strcmp(scen[i]->campaign, scen[j]->campaign)) {
+				hil_diag_add(&diag, scen[j]->file, 0, 0, "campaign '%s' is also the campaign "
+					     "of %s: with --out each campaign gets OUT/<campaign>; give "
+					     "each scenario its own campaign name", scen[j]->campaign,
+					     scen[i]->file);
+				bad = 1;
+				break;
+			}
 	if (!bad && a.time_scale >= 0 && a.time_scale < 1 && !hil_rack_is_simulated(rack)) {
 		hil_diag_add(&diag, a.rack, 0, 0, "--time-scale below 1 needs a fully simulated rack");
 		bad = 1;

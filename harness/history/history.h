@@ -62,6 +62,7 @@ struct hil_history_cell {
 	long long campaign_id;
 	const char *started, *campaign, *board, *cell;
 	unsigned long runs, as_expected;
+	bool complete;                 /* the campaign ran to its end */
 };
 
 /* The cells of the campaigns that match @f, oldest campaign first. */

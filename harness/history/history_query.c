@@ -132,7 +132,7 @@ int hil_history_cells(struct hil_history *h, const struct hil_history_filter *f,
 	error = prepare(h,
 		"SELECT c.id, c.started, c.campaign, i.board, i.cell,"
 		" sum(i.verdict NOT IN ('error', 'skip')),"
-		" sum(i.verdict IN ('pass', 'xfail'))"
+		" sum(i.verdict IN ('pass', 'xfail')), c.complete"
 		" FROM installs i JOIN campaigns c ON c.id = i.campaign_id"
 		" LEFT JOIN boards b ON b.campaign_id = i.campaign_id AND b.board = i.board",
 		&w, "GROUP BY c.id, i.board, i.cell ORDER BY c.started, c.id, min(i.id)", &st);
@@ -140,6 +140,7 @@ int hil_history_cells(struct hil_history *h, const struct hil_history_filter *f,
 		struct hil_history_cell cell = {
 			sqlite3_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
 			(unsigned long)sqlite3_column_int64(st, 5), (unsigned long)sqlite3_column_int64(st, 6),
+			sqlite3_column_int(st, 7) != 0,
 		};
 		error = fn(&cell, payload);
 	}

@@ -664,3 +664,21 @@ Test(campaign_record, the_hsm_bound_counts_only_this_shards_installs)
 	cr_assert(strstr(output, "HSM licences it may draw: 900 "), "%s", output);
 	free(output);
 }
+
+Test(campaign_record, two_scenarios_of_one_campaign_into_one_out_are_refused_before_anything_runs)
+{
+	char *out = path_in(dir, "twins"), *output = NULL;
+	char *copy = test_write(dir, "s-copy.yaml", "campaign: rec\nsteps:\n  - read_ob\n");
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--time-scale", "0", "--rack", rack, "--out", out,
+			 scen, copy, NULL };
+
+	cr_assert_eq(test_spawn(argv, &output), 2, "%s", output);
+	cr_assert(strstr(output, "is also the campaign of"), "%s", output);
+	char *journal = NULL;
+	cr_assert(asprintf(&journal, "%s/rec/journal.jsonl", out) > 0);
+	cr_assert_neq(access(journal, F_OK), 0, "the first campaign ran");
+	free(journal);
+	free(copy);
+	free(output);
+	free(out);
+}

@@ -420,3 +420,18 @@ Test(history, two_racks_made_from_one_template_merge_and_query_by_rack)
 	free(dirs[1]);
 	free(text);
 }
+
+Test(history, the_trend_table_keeps_whole_labels_and_marks_incomplete_campaigns)
+{
+	char *half = path_in(dir, "thalf"), *output = NULL;
+	char *merge[] = { HIL_BINARY, "merge", s1, "--out", half, NULL };
+
+	cr_assert_eq(test_spawn(merge, &output), 3, "%s", output);
+	free(output);
+	char *argv[] = { HIL_BINARY, "report", "--history", half, s2, NULL };
+	cr_assert_eq(test_spawn(argv, &output), 0, "%s", output);
+	cr_assert(strstr(output, "* an incomplete campaign"), "%s", output);
+	cr_assert(strstr(output, "*"), "%s", output);
+	free(output);
+	free(half);
+}
