@@ -39,7 +39,7 @@ static const char style[] =
 	"vertical-align:top}th{background:#f4f4f4}.muted{color:#666}"
 	".v-pass{background:#c8e6c9}.v-xfail{background:#bbdefb}.v-fail{background:#ffcdd2}"
 	".v-xpass{background:#ffe0b2}.v-error{background:#d7ccc8}.v-skip{background:#eee}"
-	".v-inconclusive{background:#fff9c4}.matrix td{min-width:170px}.verdict{font-weight:bold;"
+	".v-inconclusive{background:#fff9c4}.reason{font-style:italic;color:#444}.matrix td{min-width:170px}.verdict{font-weight:bold;"
 	"text-transform:uppercase}.exit{font-weight:bold}.incomplete{background:#ffe0b2;"
 	"padding:4px 8px}.pill{display:inline-block;padding:2px 8px;margin-right:6px;"
 	"border-radius:9px}";
@@ -59,6 +59,15 @@ static void header(struct hil_strbuf *b, const struct hil_results *res)
 	hil_xml_escape(b, hil_results_text(res->finished));
 	hil_strbuf_printf(b, " UTC · seed %lld · HSM licences drawn %lld</p>",
 			  res->has_seed ? res->seed : 0LL, (long long)res->hsm_draws);
+	if (res->description) {
+		hil_strbuf_puts(b, "<p class=\"description\">");
+		hil_xml_escape(b, res->description);
+		hil_strbuf_puts(b, "</p>");
+	}
+	if (res->time_scale < 1) /* a real rack runs at 1 */
+		hil_strbuf_printf(b, "<p class=\"muted\" id=\"simulated\">Simulated rack (time scale "
+				  "%g): durations are simulated time, not wall time.</p>",
+				  res->time_scale);
 	hil_strbuf_printf(b, "<p class=\"exit\" id=\"exit\">Exit code %ld: %s</p>", code,
 			  hil_results_exit_meaning(res));
 	if (!res->complete) { /* a half-run campaign never reads as a result */
@@ -116,6 +125,15 @@ static void matrix_cell(struct hil_strbuf *b, const struct hil_results_cell *c)
 		hil_strbuf_printf(b, "<br>limit %.1f%%", 100 * c->max_rate);
 	if (c->has_more_runs)
 		hil_strbuf_printf(b, "<br>~%lld more runs to settle", (long long)c->more_runs);
+	if (c->rss_text[0]) {
+		hil_strbuf_puts(b, "<br>");
+		hil_xml_escape(b, c->rss_text);
+	}
+	if (c->reason) { /* why the scenario expects what it does here */
+		hil_strbuf_puts(b, "<br><span class=\"reason\">expected: ");
+		hil_xml_escape(b, c->reason);
+		hil_strbuf_puts(b, "</span>");
+	}
 	hil_strbuf_puts(b, "</td>");
 }
 
@@ -311,7 +329,8 @@ static bool log_link_ok(const char *log)
 	       !log[strspn(log, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-/")];
 }
 
-static void install_row(struct hil_strbuf *b, const struct hil_results_case *c)
+static void install_row(struct hil_strbuf *b, const struct hil_results *res,
+			const struct hil_results_case *c)
 {
 	hil_strbuf_puts(b, "<tr class=\"v-");
 	hil_xml_escape(b, c->verdict);
@@ -321,7 +340,8 @@ static void install_row(struct hil_strbuf *b, const struct hil_results_case *c)
 	hil_xml_escape(b, c->verdict);
 	hil_strbuf_puts(b, "</td><td>");
 	hil_xml_escape(b, c->cls);
-	hil_strbuf_printf(b, "</td><td>%.3f s</td><td>", c->duration_s);
+	hil_strbuf_printf(b, "</td><td>%.3f s%s</td><td>", c->duration_s,
+			  res->time_scale < 1 ? " (simulated)" : "");
 	hil_xml_escape(b, c->message);
 	explanation(b, c);
 	hil_strbuf_puts(b, "</td><td>");
@@ -362,7 +382,7 @@ static int installs(struct hil_strbuf *b, FILE *f, const struct hil_results *res
 			       "<th>time</th><th>message</th><th>logs</th></tr>");
 		hil_results_cases_open(&cur, res, i);
 		while ((rc = hil_results_cases_next(cur, &c)) > 0) {
-			install_row(b, c);
+			install_row(b, res, c);
 			flush_big(b, f);
 		}
 		hil_results_cases_close(cur);

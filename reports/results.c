@@ -40,6 +40,7 @@ static void cell_free(struct hil_results_cell *c)
 	free(c->param_values);
 	free(c->class_names);
 	free(c->class_counts);
+	free(c->reason);
 	free(c->label);
 	free(c->bl_version);
 }
@@ -50,7 +51,7 @@ void hil_results_free(struct hil_results *r)
 		return;
 	char **text[] = { &r->campaign, &r->scenario, &r->rack, &r->rack_file, &r->started,
 			  &r->host, &r->finished, &r->junit_profile, &r->scenario_sha256,
-			  &r->rack_sha256, &r->incomplete };
+			  &r->rack_sha256, &r->incomplete, &r->description };
 	for (size_t i = 0; i < sizeof(text) / sizeof(*text); i++)
 		free(*text[i]);
 	for (size_t i = 0; i < r->reversible_count; i++)
@@ -156,13 +157,15 @@ static void add_rss_text(struct hil_results_cell *cell, const struct hil_results
 void hil_results_tally(struct hil_results *r, struct hil_results_board *b,
 		       const struct hil_results_case *c, const char *const *param_names,
 		       const char *const *param_values, size_t param_count, bool has_max_rate,
-		       double max_rate)
+		       double max_rate, const char *reason)
 {
 	struct hil_results_cell *cell = cell_get(r, (size_t)(b - r->boards), c->cell, param_names,
 						 param_values, param_count);
 	enum hil_verdict v = hil_verdict_from_name(c->verdict);
 
 	count_class(cell, c->cls);
+	if (reason && *reason && !cell->reason) /* the expectation's, as the first install says */
+		cell->reason = hil_xstrdup(reason);
 	add_rss_text(cell, c);
 	if (v != HIL_VERDICT_COUNT) {
 		if (!cell->verdicts[v]++)

@@ -105,11 +105,13 @@ struct hil_results_cell {
 	bool has_more_runs;
 	unsigned more_runs;
 	char rss_text[64];                    /* "RSS 0x16,0x17": the CLI summary's column */
+	char *reason;                         /* the expectation's reason; NULL: none */
 };
 
 struct hil_results {
 	/* the campaign record (the first one); NULL: not in the journal */
 	char *campaign, *scenario, *rack, *rack_file, *started, *host, *finished, *junit_profile;
+	char *description;                    /* the scenario's; NULL: none */
 	char *scenario_sha256, *rack_sha256;  /* NULL: a journal from before they were kept */
 	bool has_seed, xpass_fails, interrupted;
 	long long seed, repeat;

@@ -37,7 +37,7 @@ struct hil_results_board *hil_results_board_get(struct hil_results *r, const cha
 void hil_results_tally(struct hil_results *r, struct hil_results_board *b,
 		       const struct hil_results_case *c, const char *const *param_names,
 		       const char *const *param_values, size_t param_count, bool has_max_rate,
-		       double max_rate);
+		       double max_rate, const char *reason);
 struct hil_results_spill *hil_results_spill_of(struct hil_results *r);
 
 #endif

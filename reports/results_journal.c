@@ -60,6 +60,7 @@ static void apply_campaign(struct hil_results *r, const json_t *rec, bool *seen)
 		b->rack = json_is_string(brack) ? hil_xstrdup(json_string_value(brack)) : NULL;
 	}
 	take_text(&r->scenario_sha256, rec, "scenario_sha256");
+	take_text(&r->description, rec, "description");
 	r->merged = json_is_array(json_object_get(rec, "merged_from"));
 	take_text(&r->rack_sha256, rec, "rack_sha256");
 	r->shard = json_integer_value(json_object_get(rec, "shard"));
@@ -170,7 +171,7 @@ static int apply_case(struct hil_results *r, const json_t *rec)
 	rate = json_object_get(exp, "max_failure_rate");
 	b->case_count++;
 	hil_results_tally(r, b, &c, names, param_values, n_par, json_is_number(rate),
-			  json_number_value(rate));
+			  json_number_value(rate), json_string_value(json_object_get(exp, "reason")));
 	if (r->keep_cases)
 		error = hil_results_store_add_case(b->store, hil_results_spill_of(r), &c);
 	free(values);

@@ -187,6 +187,8 @@ static int record_plan(const struct hil_run_state *run, json_t *rec)
 	json_object_set_new(rec, "jobs", json_integer(o->jobs));
 	json_object_set_new(rec, "installs_planned", json_integer((json_int_t)installs_planned(run)));
 	json_object_set_new(rec, "declared_reversible", declared_reversible(run->plan));
+	if (run->plan->scenario->description)
+		json_object_set_new(rec, "description", json_string(run->plan->scenario->description));
 	return 0;
 }
 

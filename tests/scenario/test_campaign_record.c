@@ -682,3 +682,25 @@ Test(campaign_record, two_scenarios_of_one_campaign_into_one_out_are_refused_bef
 	free(output);
 	free(out);
 }
+
+Test(campaign_record, the_page_shows_the_description_the_reason_the_rss_and_simulated_time)
+{
+	char *out = path_in(dir, "page"), *output = NULL, *text = NULL;
+	size_t len;
+	char *errata = HIL_SOURCE_DIR "/scenarios/errata-2.2.3.yaml";
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--time-scale", "0", "--repeat", "1", "--out", out,
+			 errata, NULL };
+	int code = test_spawn(argv, &output);
+
+	cr_assert(code == 0 || code == 4, "%s", output);
+	char *html = path_in(out, "report.html");
+	cr_assert_eq(hil_read_file(&text, &len, html, 1 << 24), 0);
+	cr_assert(strstr(text, "class=\"description\">SFI install of the SBSFU images"), "no description");
+	cr_assert(strstr(text, "expected: ES0478 2.2.3"), "no expectation reason in the matrix");
+	cr_assert(strstr(text, "<br>RSS 0x16"), "no RSS value in the matrix");
+	cr_assert(strstr(text, "id=\"simulated\""), "simulated durations not labelled");
+	free(text);
+	free(html);
+	free(output);
+	free(out);
+}
