@@ -86,7 +86,7 @@ static int schema_version(struct hil_history *h, int *version)
  * migrate at once). */
 static int migrate(struct hil_history *h)
 {
-	int version, error;
+	int version = 0, error;
 
 	for (;;) {
 		if ((error = exec(h, "BEGIN IMMEDIATE", "cannot start a transaction")) < 0)
