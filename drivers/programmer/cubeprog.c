@@ -68,7 +68,9 @@ enum { MODE_UR, MODE_HOTPLUG };
  *   'HOTPLUG' mode must be used with the connect command", as its H7
  *   invocations (§4.3.7) and the seed's log do; reset and freq as for the
  *   other operations (the tool's default when unset). */
-static const struct cubeprog_connect default_connect = { MODE_UR, 1, 0 };
+/* { mode, reset (index in reset_modes; -1: none), freq_khz } */
+#define DEFAULT_CONNECT { MODE_UR, 1, 0 }
+static const struct cubeprog_connect default_connect = DEFAULT_CONNECT;
 static const struct cubeprog_connect default_sfi_connect = { MODE_HOTPLUG, -1, 0 };
 
 static void parse_connect(struct hil_ycheck *c, const struct hil_ynode *node, const char *what,
@@ -369,7 +371,7 @@ static void run_tool(const struct hil_programmer *p, const char *path, struct ar
 static int cubeprog_open(struct hil_driver *drv)
 {
 	static const struct cubeprog_cfg none = {
-		.connect = default_connect, .sfi_connect = { -1, -1, 0 },
+		.connect = DEFAULT_CONNECT, .sfi_connect = { -1, -1, 0 },
 	};
 
 	if (!drv->cfg) /* opened without a rack entry: the tool's defaults */
