@@ -57,6 +57,9 @@ void hil_results_free(struct hil_results *r)
 	for (size_t i = 0; i < r->reversible_count; i++)
 		free(r->reversible[i]);
 	free(r->reversible);
+	for (size_t i = 0; i < r->selected_count; i++)
+		free(r->selected[i]);
+	free(r->selected);
 	for (size_t i = 0; i < r->board_count; i++) {
 		struct hil_results_board *b = &r->boards[i];
 		for (size_t k = 0; k < HIL_RB_FIELD_COUNT; k++)

@@ -134,6 +134,11 @@ struct hil_results {
 	 * (step `reversible:`), from the campaign record */
 	char **reversible;
 	size_t reversible_count;
+	/* run --board/--only/--only-failed: the (board, cell label) pairs the
+	 * campaign kept, "BOARD\nLABEL"; has_selection false: all of them */
+	char **selected;
+	size_t selected_count;
+	bool has_selection;
 	unsigned long hsm_draws;
 	struct hil_results_board *boards;     /* plan order, then first seen */
 	size_t board_count;

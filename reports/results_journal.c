@@ -61,6 +61,15 @@ static void apply_campaign(struct hil_results *r, const json_t *rec, bool *seen)
 	}
 	take_text(&r->scenario_sha256, rec, "scenario_sha256");
 	take_text(&r->description, rec, "description");
+	json_t *pair;
+	r->has_selection = json_is_array(json_object_get(rec, "selected"));
+	json_array_foreach(json_object_get(rec, "selected"), i, pair) {
+		r->selected = hil_xrealloc(r->selected, (r->selected_count + 1) * sizeof(char *));
+		const char *board = json_string_value(json_array_get(pair, 0));
+		const char *label = json_string_value(json_array_get(pair, 1));
+		r->selected[r->selected_count++] = hil_xasprintf("%s\n%s", board ? board : "",
+								 label ? label : "");
+	}
 	r->merged = json_is_array(json_object_get(rec, "merged_from"));
 	take_text(&r->rack_sha256, rec, "rack_sha256");
 	r->shard = json_integer_value(json_object_get(rec, "shard"));

@@ -180,6 +180,26 @@ static int done_cases(struct hil_strset *done, struct hil_strset *failed, const 
 	return rc;
 }
 
+/* The part of the campaign run --board/--only/--only-failed kept, as the
+ * campaign record names it: resume runs that part, not the whole. */
+static int keep_selection(struct hil_plan *plan, const struct hil_results *prev)
+{
+	if (!prev->has_selection)
+		return 0;
+	bool *keep = hil_xcalloc(plan->board_count * plan->cell_count + 1, sizeof(*keep));
+	for (size_t i = 0; i < prev->selected_count; i++) {
+		char *pair = hil_xstrdup(prev->selected[i]), *label = strchr(pair, '\n');
+		*label++ = '\0';
+		long b = hil_plan_board_index(plan, pair), k = hil_plan_cell_index(plan, label);
+		if (b >= 0 && k >= 0)
+			keep[(size_t)b * plan->cell_count + (size_t)k] = true;
+		free(pair);
+	}
+	hil_plan_keep(plan, keep);
+	free(keep);
+	return 0;
+}
+
 static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct hil_results *prev,
 			   const struct hil_strset *done, const struct hil_strset *done_failed,
 			   unsigned jobs, bool allow_irreversible)
@@ -193,6 +213,7 @@ static int resume_campaign(const char *dir, struct hil_campaign_dir *cd, struct 
 	if (prev->scenario && prev->rack_file && hil_scenario_load(&s, prev->scenario, &d) == 0 &&
 	    hil_registry_rack_load(&rack, prev->rack_file, &d) == 0 &&
 	    hil_plan_build(&plan, s, rack, (unsigned)prev->repeat, &d) == 0 &&
+	    keep_selection(plan, prev) == 0 &&
 	    /* the scenario, rack and images are read again: the same pre-flight
 	     * as run, the interlock with it, before any board is touched */
 	    (error = hil_preflight(plan, allow_irreversible, &d)) == 0) {

@@ -186,6 +186,16 @@ static int record_plan(const struct hil_run_state *run, json_t *rec)
 	json_object_set_new(rec, "shards", json_integer(o->shards));
 	json_object_set_new(rec, "jobs", json_integer(o->jobs));
 	json_object_set_new(rec, "installs_planned", json_integer((json_int_t)installs_planned(run)));
+	if (run->plan->wanted) { /* --board, --only, --only-failed: the (board, cell) pairs kept */
+		const struct hil_plan *plan = run->plan;
+		json_t *sel = json_array();
+		for (size_t b = 0; b < plan->board_count; b++)
+			for (size_t k = 0; k < plan->cell_count; k++)
+				if (plan->wanted[b * plan->cell_count + k])
+					json_array_append_new(sel, json_pack("[s,s]", plan->boards[b].board->name,
+									     plan->cells[k].label));
+		json_object_set_new(rec, "selected", sel);
+	}
 	json_object_set_new(rec, "declared_reversible", declared_reversible(run->plan));
 	if (run->plan->scenario->description)
 		json_object_set_new(rec, "description", json_string(run->plan->scenario->description));

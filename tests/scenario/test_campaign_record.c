@@ -704,3 +704,24 @@ Test(campaign_record, the_page_shows_the_description_the_reason_the_rss_and_simu
 	free(output);
 	free(out);
 }
+
+Test(campaign_record, resume_of_a_selected_run_runs_only_the_selection)
+{
+	char *out = path_in(dir, "sel"), *output = NULL;
+	int status;
+	char *argv[] = { HIL_BINARY, "run", "--quiet", "--board", "a", "--rack", rack, "--out", out, scen,
+			 NULL };
+	pid_t pid = test_spawn_quiet(argv);
+
+	for (int i = 0; i < 10000 && cases_in(out) < 1; i++)
+		usleep(1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	cr_assert_lt(cases_in(out), INSTALLS / 2, "the kill came too late to test anything");
+	char *resume[] = { HIL_BINARY, "resume", out, NULL };
+	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
+	cr_assert_eq(cases_in(out), INSTALLS / 2, "resume ran board b, which --board a left out:\n%s",
+		     output);
+	free(output);
+	free(out);
+}
