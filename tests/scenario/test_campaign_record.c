@@ -262,6 +262,7 @@ Test(campaign_record, merge_brings_the_logs_and_is_complete_only_with_every_shar
 	char *merge_half[] = { HIL_BINARY, "merge", s1, "--out", half, NULL };
 	cr_assert_eq(test_spawn(merge_half, &output), 3, "%s", output);
 	cr_assert(strstr(output, "shard 2 of 2"), "%s", output);
+	free(output);
 	sum = summary_of(half);
 	cr_assert(json_is_false(json_object_get(sum, "complete")));
 	json_decref(sum);

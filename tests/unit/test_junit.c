@@ -27,6 +27,17 @@ struct ws {
 	FILE *journal;
 };
 
+/* The test's workspace (one per test process), freed after the test. */
+static struct ws made;
+
+static void free_workspace(void)
+{
+	free(made.root);
+	free(made.results);
+}
+
+TestSuite(junit, .fini = free_workspace);
+
 static void put(struct ws *w, json_t *rec)
 {
 	char *line = json_dumps(rec, JSON_COMPACT);
@@ -121,6 +132,8 @@ static struct ws workspace(void)
 	install(&w, "skip", "skip", "none", NULL, "board kept for development", NULL);
 	put(&w, json_pack("{s:s,s:s}", "type", "end", "finished", "2026-11-25T10:01:00"));
 	fclose(w.journal);
+	free_workspace(); /* a test that makes a second one */
+	made = w;
 	return w;
 }
 
