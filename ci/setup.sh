@@ -18,11 +18,21 @@ packages=(
 # by git). Node from another source than Debian often brings its own npm.
 root="$(cd "$(dirname "$0")/.." && pwd)"
 gitlab_ci_local=gitlab-ci-local@4.60.1  # 4.6x runs on Node 18 and 20; later ones need Node 22
+# Best effort: a machine that cannot reach the npm registry (offline, or a
+# proxy whose certificate npm does not trust) still builds, runs the demo
+# and the tests; the one test that needs gitlab-ci-local then skips, and
+# ci/test.sh lists it among the skipped.
 install_gitlab_ci_local() {
   [ -x "$root/.ci-tools/node_modules/.bin/gitlab-ci-local" ] && return 0
   echo "ci/setup.sh: installing $gitlab_ci_local into .ci-tools/"
-  npm install --prefix "$root/.ci-tools" --no-audit --no-fund --loglevel=error \
-    "$gitlab_ci_local" >/dev/null
+  if ! NODE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}" \
+    npm install --prefix "$root/.ci-tools" --no-audit --no-fund --loglevel=error \
+    "$gitlab_ci_local" >/tmp/sfi-harness-npm.log 2>&1; then
+    echo "ci/setup.sh: warning: npm could not install $gitlab_ci_local" \
+      "($(grep -m1 -o 'reason: .*' /tmp/sfi-harness-npm.log || tail -n1 /tmp/sfi-harness-npm.log));" \
+      "the gitlab-ci-local pipeline test will be skipped" >&2
+  fi
+  return 0
 }
 
 missing=()
