@@ -81,11 +81,10 @@ static double campaign(struct b1 *b, int size, enum licences mode, const char *c
 
 	snprintf(name, sizeof(name), "b1-%u.yaml", n);
 	char *scenario = bench_scenario(o, name, 4, steps);
-	char *argv[] = { (char *)o->binary, "run", scenario, "--rack", b->rack[size], "--out", out,
-			 "--quiet", "--time-scale", NULL, NULL };
 	char scale[32];
 	snprintf(scale, sizeof(scale), "%.6f", b->scale);
-	argv[8] = scale;
+	char *argv[] = { (char *)o->binary, "run", scenario, "--rack", b->rack[size], "--out", out,
+			 "--quiet", "--time-scale", scale, NULL };
 	char *what = bench_fmt("B1 campaign on %u board(s), %s", size ? BOARDS : 1, mode_names[mode]);
 	bench_run(what, argv, NULL, NULL, 0, &p);
 	free(what);
@@ -122,7 +121,7 @@ static json_t *mode_row(struct b1 *b, enum licences mode, json_t *res, double *r
 				"wall_16_s", bench_stats(w16, runs), "ratio", ratio, "paired_ratio",
 				bench_stats(pair, runs), "met", ratio <= TARGET_RATIO);
 	char *s1 = bench_summary(w1, runs, 1, "%.2f", " s"), *s16 = bench_summary(w16, runs, 1, "%.2f", " s");
-	char *sp = bench_summary(pair, runs, 1, "%.3f", "");
+	char *sp = bench_range(pair, runs, "%.3f");
 	printf("      %-10s  wall(1) %s  wall(16) %s\n                  ratio %.3f, paired %s\n",
 	       mode_names[mode], s1, s16, ratio, sp);
 	char *what = bench_fmt("16 boards, four installs each, one HSM, %s: wall(16)/wall(1)",

@@ -97,7 +97,7 @@ static char *paired_ratios(struct b2 *b, int kind)
 
 	for (unsigned r = 0; r < runs; r++)
 		pair[r] = b->wall[HARNESS][r] / b->wall[kind][r];
-	char *range = bench_summary(pair, runs, 1, "%.3f", "");
+	char *range = bench_range(pair, runs, "%.3f");
 	free(pair);
 	return range;
 }

@@ -100,7 +100,7 @@ json_t *bench_b6_labgrid(const struct bench_opts *o)
 		}
 		pair[r] = h[r] / s[r];
 	}
-	char *sp = bench_summary(pair, runs, 1, "%.3f", "");
+	char *sp = bench_range(pair, runs, "%.3f");
 	double ratio = bench_median(h, runs) / bench_median(s, runs);
 	char *sh = bench_summary(h, runs, 1, "%.2f", " s"), *ss = bench_summary(s, runs, 1, "%.2f", " s");
 	char *sh1 = bench_summary(h1, runs, 1e3, "%.0f", " ms"), *ss1 = bench_summary(s1, runs, 1e3, "%.0f", " ms");

@@ -1,5 +1,5 @@
 /* B7: start-up. How long the commands a lab types first take, each a
- * median of 4 x --runs runs (at least 10), the three alternating:
+ * median of 4 x --runs runs (at least 10; --quick: 3), alternating:
  *
  *   --help                    sfi-harness --help
  *   check                     sfi-harness check of the demo scenario
@@ -29,7 +29,7 @@ static const char *const keys[COMMANDS] = { "help", "check_demo", "one_install_c
 
 json_t *bench_b7_startup(const struct bench_opts *o)
 {
-	unsigned runs = o->runs * 4 < 10 ? 10 : o->runs * 4;
+	unsigned runs = o->quick ? 3 : o->runs * 4 < 10 ? 10 : o->runs * 4;
 	char *steps = bench_fmt("  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, "
 				"license: {hsm_slot: 1}}\n", o->source_dir);
 	char *scenario = bench_scenario(o, "b7-one.yaml", 1, steps);

@@ -60,6 +60,8 @@ double bench_median(double *v, size_t n);
 /* "1.23 s (1.20–1.31, 5 runs)" with @v's median, min and max (sorted in
  * place), @scale times each, printed with @fmt ("%.2f"). Free it. */
 char *bench_summary(double *v, size_t n, double scale, const char *fmt, const char *unit);
+/* "min–max" of @v (sorted in place), printed with @fmt. Free it. */
+char *bench_range(double *v, size_t n, const char *fmt);
 char *bench_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Adds a row to @res's "table": the benchmark's figure, its peer's and its

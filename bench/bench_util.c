@@ -163,6 +163,15 @@ char *bench_summary(double *v, size_t n, double scale, const char *fmt, const ch
 	return s;
 }
 
+char *bench_range(double *v, size_t n, const char *fmt)
+{
+	bench_median(v, n);
+	char *f = bench_fmt("%s–%s", fmt, fmt), *s = bench_fmt(f, v[0], v[n - 1]);
+
+	free(f);
+	return s;
+}
+
 void bench_table_row(json_t *res, const char *what, const char *result, const char *peer,
 		     const char *target, int met)
 {

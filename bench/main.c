@@ -9,7 +9,8 @@
  * gets a scratch folder and a lock folder of its own (SFI_HARNESS_LOCK_DIR
  * too, for the racks it does not write). A benchmark during which any run
  * failed reports no figure: its table row says so, its results.json entry
- * has "failed_runs" and "met": false, and sfi-bench exits 1.
+ * has "failed_runs" and "met": false, and sfi-bench exits 1 (keeping its
+ * scratch folder for a look; removed otherwise).
  *
  * ci/bench.sh builds it (Release) and runs it. */
 #include "bench.h"
@@ -100,7 +101,7 @@ static void run_one(const struct bench *b, struct bench_opts o, const char *work
 		json_object_set_new(res, "failed_runs", json_integer(failed));
 		json_object_set_new(res, "met", json_false());
 		json_object_set_new(res, "table", json_array());
-		bench_table_row(res, b->id, why, "", "", 0);
+		bench_table_row(res, b->id, why, "", "", -1);
 		free(why);
 	}
 	json_object_set_new(all, b->id, res);
@@ -182,8 +183,11 @@ int main(int argc, char **argv)
 	json_decref(res);
 	if (bench_failures) {
 		fprintf(stderr, "sfi-bench: %u measured run(s) failed (see above): those benchmarks report "
-			"no figure\n", bench_failures);
+			"no figure; their files are kept in %s\n", bench_failures, work);
 		return 1;
 	}
+	char *rm[] = { "/bin/rm", "-rf", work, NULL };
+	struct bench_proc p;
+	bench_spawn(rm, NULL, NULL, &p);
 	return 0;
 }
