@@ -65,7 +65,9 @@ static void proc_cpu(pid_t pid, struct bench_proc *out)
 
 /* fork + exec, not posix_spawn: a vfork-style spawn shares this process's
  * memory until exec, and Linux then reports this process's peak RSS as the
- * child's (B4 measures the child's). */
+ * child's (B4 measures the child's). A forked child starts with this
+ * process's resident pages, and its peak RSS keeps them across exec: so
+ * each benchmark runs in a process of its own (main.c), which stays small. */
 int bench_spawn(char *const argv[], char *const env_extra[], const char *log,
 		struct bench_proc *out)
 {
