@@ -45,6 +45,21 @@ static json_t *machine(void)
 			 "memory_gb", (double)pages * (double)page / 1e9);
 }
 
+/* The share of the last 60 s in which some task waited for I/O
+ * (/proc/pressure/io; -1 when the kernel has none): another user's disk
+ * traffic shows here, and in every fsync the harness makes. */
+static double io_pressure(void)
+{
+	double some = -1;
+	FILE *f = fopen("/proc/pressure/io", "r");
+
+	if (f && fscanf(f, "some avg10=%*f avg60=%lf", &some) != 1)
+		some = -1;
+	if (f)
+		fclose(f);
+	return some;
+}
+
 /* The 1-minute load average (other users of the machine show here). */
 static double load(void)
 {
@@ -100,7 +115,9 @@ static json_t *run_forked(const struct bench *b, const struct bench_opts *o, con
 	if (pid == 0) {
 		json_t *res = b->fn(o);
 		json_object_set_new(res, "failed_runs", json_integer(bench_failures));
-		_exit(json_dump_file(res, path, JSON_COMPACT) == 0 ? 0 : 1);
+		int rc = json_dump_file(res, path, JSON_COMPACT) == 0 ? 0 : 1;
+		fflush(NULL); /* _exit flushes nothing */
+		_exit(rc);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0)
@@ -122,6 +139,7 @@ static void run_one(const struct bench *b, struct bench_opts o, const char *work
 	setenv("SFI_HARNESS_LOCK_DIR", locks, 1);
 	o.work_dir = dir;
 	o.lock_dir = locks;
+	double load0 = load(), io0 = io_pressure();
 	json_t *res = run_forked(b, &o, path, &failed);
 	printf("\n");
 	if (!res) {
@@ -138,6 +156,9 @@ static void run_one(const struct bench *b, struct bench_opts o, const char *work
 		free(why);
 	}
 	bench_failures += failed;
+	/* what else ran on the machine meanwhile, before and after */
+	json_object_set_new(res, "load_average", json_pack("[f, f]", load0, load()));
+	json_object_set_new(res, "io_pressure_avg60", json_pack("[f, f]", io0, io_pressure()));
 	json_object_set_new(all, b->id, res);
 	free(path);
 	free(locks);
