@@ -53,10 +53,9 @@ json_t *bench_b4_scale(const struct bench_opts *o)
 	    asprintf(&out, "%s/b4-out", o->work_dir) < 0 || asprintf(&junit, "%s/junit.xml", out) < 0)
 		abort();
 	char *scenario = bench_scenario(o, "b4.yaml", per_board, steps);
-	char *rack = bench_rack(o, "b4-rack.yaml", boards, "{driver: sim, timeout_s: 60}", 0);
+	char *rack = bench_rack(o, "b4-rack.yaml", boards, "{driver: sim, timeout_s: 60}", 0, NULL);
 	char *argv[] = { (char *)o->binary, "run", scenario, "--rack", rack, "--out", out, "--quiet", NULL };
-	if (bench_spawn(argv, NULL, NULL, &p) < 0 || p.exit_code != 0)
-		fprintf(stderr, "sfi-bench: B4 campaign exited %d\n", p.exit_code);
+	bench_run("B4 campaign", argv, NULL, NULL, 0, &p);
 	unsigned installs = boards * per_board;
 	double rss_mb = (double)p.max_rss_kib / 1024.0;
 	bool valid = junit_valid(o, junit, &how);
@@ -70,6 +69,14 @@ json_t *bench_b4_scale(const struct bench_opts *o)
 				installs / p.wall_s, "peak_rss_mb", rss_mb, "target_rss_mb",
 				TARGET_RSS_MB, "junit_valid", valid, "junit_check", how,
 				"met", rss_mb <= TARGET_RSS_MB && valid && p.exit_code == 0);
+	if (!valid)
+		bench_failures++;
+	char *what = bench_fmt("%u installs, %u sim boards, time scale 0", installs, boards);
+	char *result = bench_fmt("%.1f s, %.0f installs/s, junit.xml %s, peak RSS **%.1f MB**", p.wall_s,
+				 installs / p.wall_s, valid ? how : "INVALID", rss_mb);
+	char *target = bench_fmt("≤ %.0f MB", TARGET_RSS_MB);
+	bench_table_row(res, what, result, "", target, rss_mb <= TARGET_RSS_MB && valid);
+	free(what), free(result), free(target);
 	free(scenario);
 	free(rack);
 	free(junit);

@@ -16,7 +16,7 @@ json_t *bench_b5_simulator(const struct bench_opts *o)
 	struct hil_diag diag = { 0 };
 	struct hil_rack *rack = NULL;
 	struct hil_programmer *prog = NULL;
-	char *rack_path = bench_rack(o, "b5-rack.yaml", 1, "{driver: sim, timeout_s: 60}", 0);
+	char *rack_path = bench_rack(o, "b5-rack.yaml", 1, "{driver: sim, timeout_s: 60}", 0, NULL);
 	char *image = NULL, *licence = NULL;
 	double *rates = calloc(o->runs, sizeof(*rates));
 	unsigned per_run = o->quick ? 200 : 2000, failed = 0;
@@ -51,12 +51,17 @@ json_t *bench_b5_simulator(const struct bench_opts *o)
 		}
 		rates[r] = per_run / (bench_now() - start);
 	}
+	if (failed)
+		bench_failures++, fprintf(stderr, "sfi-bench: B5 %u in-process installs failed\n", failed);
+	char *summary = bench_summary(rates, o->runs, 1, "%.0f", " installs/s");
 	double median = bench_median(rates, o->runs);
 	printf("B5  simulator in-process: %.0f installs/s (%u per run, %u failed)\n", median,
 	       per_run, failed);
 	json_t *res = json_pack("{s:s, s:i, s:o, s:i}", "name", "simulator speed",
 				"installs_per_run", (json_int_t)per_run,
 				"installs_per_s", bench_stats(rates, o->runs), "failed", (json_int_t)failed);
+	bench_table_row(res, "simulator, in process", summary, "", "", -1);
+	free(summary);
 	hil_programmer_close(prog);
 	hil_driver_ctx_fini(&ctx);
 	hil_rack_free(rack);

@@ -12,6 +12,7 @@ packages=(
   chromium fonts-dejavu-core
   ruby ruby-activesupport ruby-nokogiri
   nodejs git rsync
+  python3-labgrid python3-pytest mawk  # benchmark B6's and B3's peers (bench/labgrid, ci/bench.sh)
 )
 # gitlab-ci-local (tests/scenario/test_gitlab_pipeline.c runs ci/gitlab-ci.yml
 # with it) comes from npm, into a project-local prefix: .ci-tools/ (ignored

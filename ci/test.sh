@@ -66,7 +66,7 @@ echo "== the Debian package: contents, dependencies, and a campaign from the unp
 bash tests/package/check-deb.sh build-deb
 
 echo "== the benchmarks build and run (a smoke run: sizes cut down; ci/bench.sh measures)"
-./build-ci/bench/sfi-bench --quick --runs 1 --only B3,B4,B5,SCALE --out build-ci/bench-smoke.json
+./build-ci/bench/sfi-bench --quick --runs 1 --only B2,B3,B4,B5,B6,B7,SCALE --out build-ci/bench-smoke.json
 
 echo "== the same tests as a clone without ../shared runs them (those checks skip, and are listed)"
 rm -f build-ci/criterion/*.json

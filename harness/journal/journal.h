@@ -27,6 +27,13 @@ int hil_journal_append(struct hil_journal *j, json_t *record);
  * lose the last few, whose installs then run again on resume. */
 int hil_journal_append_async(struct hil_journal *j, json_t *record);
 
+/* How long the flusher gathers records into one fsync (default 50 ms).
+ * For tests: close must not wait for it. */
+void hil_journal_set_gather_ms(struct hil_journal *j, unsigned ms);
+
+/* Fsyncs what is left and frees @j (NULL: nothing). It wakes the flusher
+ * out of its gathering period, so it returns after one fsync, not after
+ * the period. */
 void hil_journal_close(struct hil_journal *j);
 
 /* Calls @fn with each record of the journal at @path, in order, and the

@@ -1,4 +1,4 @@
-/* B6 (--only SCALE): bounded memory and linear time in the number of
+/* SCALE (--only SCALE): bounded memory and linear time in the number of
  * installs. For 1 000, 10 000 and 100 000 installs on 16 simulated boards,
  * and 30 000 on one board (time scale 0, one SFI install per case), the
  * wall time and peak RSS of each command that reads a whole journal:
@@ -40,9 +40,9 @@ static struct bench_proc timed(char *const argv[], const char *what, unsigned in
 	struct bench_proc p = { 0 };
 
 	bench_spawn(sync_argv, NULL, NULL, &p);
-	if (bench_spawn(argv, NULL, NULL, &p) < 0 || p.exit_code != 0)
-		bench_failures++, fprintf(stderr, "sfi-bench: SCALE %s of %u installs exited %d\n", what, installs,
-			p.exit_code);
+	char *label = bench_fmt("SCALE %s of %u installs", what, installs);
+	bench_run(label, argv, NULL, NULL, 0, &p);
+	free(label);
 	return p;
 }
 
@@ -89,11 +89,11 @@ static void measure(const struct bench_opts *o, const struct size *sz, const cha
 {
 	char name[64], *dir = NULL, *out = NULL, *merged = NULL, *shard_dirs[SHARDS] = { 0 };
 
-	snprintf(name, sizeof(name), "b6-%u-%u.yaml", sz->installs, sz->boards);
+	snprintf(name, sizeof(name), "scale-%u-%u.yaml", sz->installs, sz->boards);
 	char *scenario = bench_scenario(o, name, sz->installs / sz->boards, steps);
-	snprintf(name, sizeof(name), "b6-rack-%u.yaml", sz->boards);
-	char *rack = bench_rack(o, name, sz->boards, "{driver: sim, timeout_s: 60}", 0);
-	if (asprintf(&dir, "%s/b6-%u-%u", o->work_dir, sz->installs, sz->boards) < 0 ||
+	snprintf(name, sizeof(name), "scale-rack-%u.yaml", sz->boards);
+	char *rack = bench_rack(o, name, sz->boards, "{driver: sim, timeout_s: 60}", 0, NULL);
+	if (asprintf(&dir, "%s/scale-%u-%u", o->work_dir, sz->installs, sz->boards) < 0 ||
 	    asprintf(&out, "%s/run", dir) < 0 || asprintf(&merged, "%s/merged", dir) < 0)
 		abort();
 	char *run[] = { (char *)o->binary, "run", scenario, "--rack", rack, "--out", out, "--quiet", NULL };
@@ -125,7 +125,7 @@ static void measure(const struct bench_opts *o, const struct size *sz, const cha
 	free(dir);
 }
 
-json_t *bench_b6_model_scale(const struct bench_opts *o)
+json_t *bench_model_scale(const struct bench_opts *o)
 {
 	static const struct size full[] = { { 1000, 16 }, { 10000, 16 }, { 100000, 16 }, { 30000, 1 } };
 	static const struct size quick[] = { { 48, 16 }, { 160, 16 }, { 1600, 16 }, { 300, 1 } };
@@ -136,9 +136,9 @@ json_t *bench_b6_model_scale(const struct bench_opts *o)
 	char *steps = NULL;
 
 	if (asprintf(&steps, "  - sfi_install: {image: %s/fixtures/images/sbsfu_bb.sfi, license: "
-		     "{hsm_slot: 1, cache: %s/b6-licences}}\n", o->source_dir, o->work_dir) < 0)
+		     "{hsm_slot: 1, cache: %s/scale-licences}}\n", o->source_dir, o->work_dir) < 0)
 		abort();
-	printf("B6  SCALE: time and peak RSS per command (time scale 0; merge: %u shards)\n", SHARDS);
+	printf("SCALE  time and peak RSS per command (time scale 0; merge: %u shards)\n", SHARDS);
 	printf("    %-22s", "installs");
 	for (int c = 0; c < COMMANDS; c++)
 		printf(" %18s", command_names[c]);
@@ -177,9 +177,22 @@ json_t *bench_b6_model_scale(const struct bench_opts *o)
 	printf("   (target <= %.0f; peak RSS target <= %.0f MB): %s\n", TARGET_RATIO, TARGET_RSS_MB,
 	       bench_verdict(o, worst_rss <= TARGET_RSS_MB && worst_ratio <= TARGET_RATIO));
 	free(steps);
-	return json_pack("{s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:b}", "name", "model scale", "sizes", rows,
-			 "time_ratio_100k_10k", ratios, "worst_peak_rss_mb", worst_rss,
-			 "target_rss_mb", TARGET_RSS_MB, "worst_time_ratio", worst_ratio,
-			 "target_time_ratio", TARGET_RATIO,
-			 "met", worst_rss <= TARGET_RSS_MB && worst_ratio <= TARGET_RATIO);
+	json_t *res = json_pack("{s:s, s:o, s:o, s:f, s:f, s:f, s:f, s:b}", "name", "model scale", "sizes",
+				rows, "time_ratio_100k_10k", ratios, "worst_peak_rss_mb", worst_rss,
+				"target_rss_mb", TARGET_RSS_MB, "worst_time_ratio", worst_ratio,
+				"target_time_ratio", TARGET_RATIO,
+				"met", worst_rss <= TARGET_RSS_MB && worst_ratio <= TARGET_RATIO);
+	char *what = bench_fmt("`run`, `report`, `merge` (%u shards), `resume` at %u, %u, %u installs "
+			       "(16 boards) and %u (one board)", SHARDS, sizes[0].installs, sizes[1].installs,
+			       sizes[2].installs, sizes[3].installs);
+	char *result = bench_fmt("peak RSS **<= %.1f MB**; t(%u)/t(%u): run %.1f, report %.1f, merge %.1f, "
+				 "resume %.1f (table below)", worst_rss, sizes[2].installs, sizes[1].installs,
+				 json_real_value(json_object_get(ratios, "run")),
+				 json_real_value(json_object_get(ratios, "report")),
+				 json_real_value(json_object_get(ratios, "merge")),
+				 json_real_value(json_object_get(ratios, "resume")));
+	char *target = bench_fmt("≤ %.0f MB, ≤ %.0f", TARGET_RSS_MB, TARGET_RATIO);
+	bench_table_row(res, what, result, "", target, worst_rss <= TARGET_RSS_MB && worst_ratio <= TARGET_RATIO);
+	free(what), free(result), free(target);
+	return res;
 }
