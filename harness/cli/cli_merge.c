@@ -138,19 +138,10 @@ static int read_campaigns(struct source *src, int n)
 	return 0;
 }
 
-/* Why the merged campaign is not whole, or NULL: a folder that did not end,
- * or a rack whose shards are not all there. */
-static char *why_incomplete(const struct source *src, int n)
+/* A shard K of N of some rack that none of the folders is, said; NULL:
+ * every shard is there. */
+static char *missing_shard(const struct source *src, int n)
 {
-	for (int i = 0; i < n; i++) {
-		if (src[i].incomplete)
-			return hil_xasprintf("%s: %s", src[i].dir, src[i].incomplete);
-		if (!src[i].ended || src[i].interrupted || src[i].write_failed)
-			return hil_xasprintf("%s did not finish (%s): `sfi-harness resume %s`, then merge "
-					     "again", src[i].dir, !src[i].ended ? "killed or still running"
-					     : src[i].write_failed ? "a write failed" : "interrupted",
-					     src[i].dir);
-	}
 	for (int i = 0; i < n; i++) {
 		long long shards = json_integer_value(json_object_get(src[i].campaign, "shards"));
 		for (long long k = 1; k <= shards; k++) {
@@ -164,6 +155,22 @@ static char *why_incomplete(const struct source *src, int n)
 		}
 	}
 	return NULL;
+}
+
+/* Why the merged campaign is not whole, or NULL: a folder that did not end,
+ * or a rack whose shards are not all there. */
+static char *why_incomplete(const struct source *src, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (src[i].incomplete)
+			return hil_xasprintf("%s: %s", src[i].dir, src[i].incomplete);
+		if (!src[i].ended || src[i].interrupted || src[i].write_failed)
+			return hil_xasprintf("%s did not finish (%s): `sfi-harness resume %s`, then merge "
+					     "again", src[i].dir, !src[i].ended ? "killed or still running"
+					     : src[i].write_failed ? "a write failed" : "interrupted",
+					     src[i].dir);
+	}
+	return missing_shard(src, n);
 }
 
 /* Board names that boards of two different racks have (racks made from
@@ -242,6 +249,11 @@ static json_t *merged_campaign(const struct hil_strset *ambiguous, const struct 
 		json_object_set_new(rec, "installs_planned", json_integer((json_int_t)planned));
 	else
 		json_object_del(rec, "installs_planned");
+	/* a shard not given: what it planned is not known here */
+	char *missing = missing_shard(src, n);
+	if (missing)
+		json_object_del(rec, "installs_planned");
+	free(missing);
 	json_object_set_new(rec, "merged_from", from);
 	hil_strbuf_free(&rack);
 	hil_strset_clear(&racks);

@@ -127,6 +127,9 @@ void hil_cli_print_summary(FILE *f, const struct hil_results *results, const cha
 			snprintf(planned, sizeof(planned), " of %llu planned", results->installs_planned);
 		hil_term_printf(f, "Incomplete: %llu install(s)%s in the journal; %s\n",
 				results->installs_done, planned, results->why_incomplete);
+		if (!results->merged && results->campaign_seen &&
+		    !(results->installs_planned && results->installs_done > results->installs_planned))
+			hil_term_printf(f, "To finish it: sfi-harness resume %s\n", out_dir);
 	}
 	/* --out is as the user typed it (or pasted it from a file) */
 	hil_term_printf(f, "Reports:\n  %s/report.html\n  %s/junit.xml\n  %s/summary.json\n"

@@ -12,7 +12,7 @@
 struct hil_history;
 
 /* The schema version this build writes and reads (PRAGMA user_version). */
-#define HIL_HISTORY_SCHEMA 1
+#define HIL_HISTORY_SCHEMA 2
 
 /* Opens @path, creating it (and migrating an older schema) when @write.
  * A database of a newer schema, or not ours, is HIL_ECONFIG. */

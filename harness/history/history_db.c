@@ -31,7 +31,7 @@ static const char *const migrations[HIL_HISTORY_SCHEMA] = {
 	"CREATE TABLE boards ("
 	" campaign_id INTEGER NOT NULL REFERENCES campaigns(id), board TEXT NOT NULL,"
 	" kind TEXT, probe_serial TEXT, device_id TEXT, bl_version TEXT, revision TEXT,"
-	" rss_version TEXT, chip_uid TEXT, rack TEXT NOT NULL, PRIMARY KEY (campaign_id, board));"
+	" rss_version TEXT, chip_uid TEXT, PRIMARY KEY (campaign_id, board));"
 	"CREATE TABLE installs ("
 	" id INTEGER PRIMARY KEY,"
 	" campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
@@ -47,7 +47,11 @@ static const char *const migrations[HIL_HISTORY_SCHEMA] = {
 	"CREATE INDEX campaigns_by_rack ON campaigns (rack, started);"
 	"CREATE INDEX boards_by_chip ON boards (chip_uid);"
 	"CREATE INDEX boards_by_bl ON boards (bl_version);"
-	"CREATE INDEX boards_by_probe ON boards (probe_serial);"
+	"CREATE INDEX boards_by_probe ON boards (probe_serial);",
+	/* 1 -> 2: each board's own rack (a merged campaign spans racks); the
+	 * boards already there take their campaign's */
+	"ALTER TABLE boards ADD COLUMN rack TEXT;"
+	"UPDATE boards SET rack = (SELECT rack FROM campaigns WHERE campaigns.id = boards.campaign_id);"
 	"CREATE INDEX boards_by_rack ON boards (rack);",
 };
 

@@ -174,7 +174,7 @@ Test(history, the_schema_is_versioned_and_a_newer_one_is_refused)
 	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
 	cr_assert_eq(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-	cr_assert_eq(sqlite3_column_int(st, 0), 1);
+	cr_assert_eq(sqlite3_column_int(st, 0), 2);
 	sqlite3_finalize(st);
 	cr_assert_eq(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
@@ -434,4 +434,37 @@ Test(history, the_trend_table_keeps_whole_labels_and_marks_incomplete_campaigns)
 	cr_assert(strstr(output, "*"), "%s", output);
 	free(output);
 	free(half);
+}
+
+Test(history, a_database_of_schema_1_is_migrated_on_the_next_add)
+{
+	/* schema 1 as the first release of the history made it */
+	static const char v1[] =
+		"CREATE TABLE campaigns (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+		" campaign TEXT NOT NULL, scenario TEXT, scenario_sha256 TEXT, rack TEXT, host TEXT,"
+		" started TEXT, finished TEXT, complete INTEGER NOT NULL, exit_code INTEGER,"
+		" installs_done INTEGER, installs_planned INTEGER, folder TEXT, added TEXT NOT NULL);"
+		"CREATE TABLE boards (campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+		" board TEXT NOT NULL, kind TEXT, probe_serial TEXT, device_id TEXT, bl_version TEXT,"
+		" revision TEXT, rss_version TEXT, chip_uid TEXT, PRIMARY KEY (campaign_id, board));"
+		"CREATE TABLE installs (id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL"
+		" REFERENCES campaigns(id), board TEXT NOT NULL, name TEXT NOT NULL, cell TEXT NOT NULL,"
+		" verdict TEXT NOT NULL, class TEXT, rss TEXT, expected TEXT, image TEXT,"
+		" image_sha256 TEXT, duration_s REAL, t0 REAL, UNIQUE (board, name, t0));"
+		"INSERT INTO campaigns VALUES (1, 'k', 'old', NULL, NULL, 'rack-old', NULL,"
+		" '2026-01-01T02:00:00', NULL, 1, 0, 1, 1, NULL, 'x');"
+		"INSERT INTO boards (campaign_id, board) VALUES (1, 'b-old');"
+		"INSERT INTO installs (campaign_id, board, name, cell, verdict, t0)"
+		" VALUES (1, 'b-old', 'install run 01', '', 'pass', 1.0);"
+		"PRAGMA user_version = 1;";
+	sqlite3 *h;
+	char *output = NULL;
+
+	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(h, v1, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+	sqlite3_close(h);
+	cr_assert_eq(history(&output, "add", s1, NULL, NULL, NULL), 0, "%s", output);
+	free(output);
+	cr_assert_eq(json_rows("--rack", "rack-old"), 1, "the old board did not take its campaign's rack");
+	cr_assert_eq(json_rows(NULL, NULL), 13);
 }

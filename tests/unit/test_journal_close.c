@@ -20,9 +20,10 @@
 
 static char *journal_path(void)
 {
-	char *p = NULL;
+	char *p = NULL, *dir = test_tmpdir();
 
-	cr_assert(asprintf(&p, "%s/journal.jsonl", test_tmpdir()) > 0);
+	cr_assert(asprintf(&p, "%s/journal.jsonl", dir) > 0);
+	free(dir);
 	return p;
 }
 
