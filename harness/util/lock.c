@@ -20,7 +20,13 @@
 
 struct hil_lock {
 	int fd;
+	char *path;      /* removed on release: a simulated world's own lock */
 };
+
+/* The names of locks scoped to one simulated world (hil_lock_name): each
+ * campaign has its own, so they would pile up in the shared lock folder
+ * (a 5 MB tmpfs on Debian) if they stayed; they are removed on release. */
+#define SCOPED_PREFIX "sim-"
 
 /* The shared default: /run/lock is a tmpfs every user may write (FHS 3.0
  * §5.9; Debian makes it 1777), emptied at boot like the locks it holds. */
@@ -68,7 +74,7 @@ const char *hil_lock_dir(const char *rack_lock_dir)
 void hil_lock_name(char *out, size_t size, const char *serial, const char *scope)
 {
 	if (scope)
-		snprintf(out, size, "sim-%s-%016llx", serial, hil_fnv1a(scope));
+		snprintf(out, size, SCOPED_PREFIX "%s-%016llx", serial, hil_fnv1a(scope));
 	else
 		snprintf(out, size, "%s", serial);
 }
@@ -123,13 +129,16 @@ static void read_owner(int fd, char *out, size_t size)
 }
 
 /* A lock file is a plain file with one name: a symlink is refused by
- * O_NOFOLLOW, a hard link to something else (nlink > 1) or a FIFO here. */
+ * O_NOFOLLOW, a hard link to something else (nlink > 1) or a FIFO here.
+ * 1: the file was removed since it was opened (nlink 0). */
 static int check_lock_file(int fd, const char *path)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) != 0)
 		return hil_error_set(HIL_EIO, "lock %s: %s", path, strerror(errno));
+	if (S_ISREG(st.st_mode) && st.st_nlink == 0)
+		return 1; /* removed by its releaser since the open: open anew */
 	if (!S_ISREG(st.st_mode) || st.st_nlink != 1)
 		return hil_error_set(HIL_EIO, "lock %s is not a plain file (%s): remove it", path,
 				     !S_ISREG(st.st_mode) ? "not a regular file" : "it has other names");
@@ -147,6 +156,7 @@ int hil_lock_file(struct hil_lock **out, const char *path, unsigned wait_s, cons
 	int fd, error;
 
 	*out = NULL;
+again:
 	/* O_NOFOLLOW: a symlink planted where the lock goes is refused, never
 	 * followed (and its target never truncated) */
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
@@ -155,6 +165,10 @@ int hil_lock_file(struct hil_lock **out, const char *path, unsigned wait_s, cons
 				     errno == ELOOP ? " (a symbolic link: remove it)" : "");
 	if ((error = check_lock_file(fd, path)) < 0)
 		goto fail;
+	if (error > 0) {
+		close(fd);
+		goto again;
+	}
 	/* Waiting: polls from 1 ms, doubling to 50 ms, each wait drawn at
 	 * random within [step, 2 step). Waiters that started together (every
 	 * board of a rack asking the one HSM at once) would otherwise poll in
@@ -177,9 +191,20 @@ int hil_lock_file(struct hil_lock **out, const char *path, unsigned wait_s, cons
 		if (step_us < 50000)
 			step_us *= 2;
 	}
+	/* the file may have been removed (a scoped lock's holder releasing it)
+	 * while this one waited on it: the lock is the file now at @path */
+	struct stat held, now;
+	if (fstat(fd, &held) == 0 && (stat(path, &now) != 0 || now.st_ino != held.st_ino ||
+				      now.st_dev != held.st_dev)) {
+		close(fd);
+		goto again;
+	}
 	write_owner(fd, campaign);
 	*out = hil_xcalloc(1, sizeof(**out));
 	(*out)->fd = fd;
+	const char *base = strrchr(path, '/');
+	if (!strncmp(base ? base + 1 : path, SCOPED_PREFIX, strlen(SCOPED_PREFIX)))
+		(*out)->path = hil_xstrdup(path);
 	return 0;
 fail:
 	close(fd);
@@ -214,6 +239,9 @@ void hil_lock_release(struct hil_lock *lock)
 	if (!lock)
 		return;
 	clear_owner(lock->fd);
+	if (lock->path) /* removed while held: a waiter finds it gone and opens anew */
+		unlink(lock->path);
 	close(lock->fd); /* closing drops the flock */
+	free(lock->path);
 	free(lock);
 }

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 Test(lock, a_planted_symlink_is_refused_and_its_target_left_whole)
@@ -75,4 +77,55 @@ Test(lock, a_simulated_board_s_lock_is_scoped_to_its_world)
 	cr_assert_str_eq(real, "SN4");
 	cr_assert_str_neq(a, b);
 	cr_assert(!strncmp(a, "sim-SN4-", 8), "%s", a);
+}
+
+Test(lock, a_simulated_world_s_lock_is_removed_on_release_and_still_excludes)
+{
+	char *dir = test_tmpdir(), name[96], *path = NULL, *marker = NULL;
+	struct hil_lock *l = NULL;
+
+	hil_lock_name(name, sizeof(name), "SN9", "/some/world");
+	cr_assert(asprintf(&path, "%s/%s.lock", dir, name) > 0);
+	cr_assert_eq(hil_lock_board(&l, dir, name, 0, "c"), 0);
+	cr_assert_eq(access(path, F_OK), 0);
+	hil_lock_release(l);
+	/* each campaign's simulated boards have their own lock names: kept,
+	 * they would fill the shared lock folder */
+	cr_assert_neq(access(path, F_OK), 0, "a scoped lock file was left behind");
+	/* a real board's lock file stays (its name is the probe's serial) */
+	cr_assert_eq(hil_lock_board(&l, dir, "SN9", 0, "c"), 0);
+	hil_lock_release(l);
+	char *real = NULL;
+	cr_assert(asprintf(&real, "%s/SN9.lock", dir) > 0);
+	cr_assert_eq(access(real, F_OK), 0);
+	free(real);
+	/* removal on release never lets two holders in: 4 processes x 200
+	 * rounds, each inside the lock creates a marker with O_EXCL */
+	cr_assert(asprintf(&marker, "%s/inside", dir) > 0);
+	pid_t kids[4];
+	for (int k = 0; k < 4; k++) {
+		if ((kids[k] = fork()) == 0) {
+			for (int round = 0; round < 200; round++) {
+				struct hil_lock *mine = NULL;
+				if (hil_lock_board(&mine, dir, name, 30, "c") < 0)
+					_exit(2);
+				int fd = open(marker, O_CREAT | O_EXCL | O_WRONLY, 0600);
+				if (fd < 0)
+					_exit(1); /* someone else is inside */
+				close(fd);
+				unlink(marker);
+				hil_lock_release(mine);
+			}
+			_exit(0);
+		}
+	}
+	for (int k = 0; k < 4; k++) {
+		int status;
+		waitpid(kids[k], &status, 0);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d: two holders at once "
+			  "(status %d)", k, status);
+	}
+	free(marker);
+	free(path);
+	free(dir);
 }
