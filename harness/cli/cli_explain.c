@@ -182,6 +182,11 @@ static int explain_one(const char *arg)
 	}
 	if (!strncmp(arg, "0x", 2) || !strncmp(arg, "0X", 2))
 		return hil_parse_hex32(arg, &value) ? !explain_rss(value) : 2;
+	/* the tool's own RSS lines ("RSS complete Value = 0x16", "... returned
+	 * value = 0xF5F5F5F5") explain as their value */
+	const char *v = strstr(arg, "alue = 0x");
+	if (v && !hil_catalogue_message(arg) && hil_parse_hex32(v + strlen("alue = "), &value))
+		return explain_rss(value) ? 0 : 1;
 	return explain_message(arg, "") ? 0 : 1;
 }
 

@@ -488,3 +488,15 @@ Test(cli, a_run_with_stdout_and_stdin_closed_keeps_its_journal_clean)
 	free(outdir);
 	free(dir);
 }
+
+Test(cli, explain_takes_the_tools_own_rss_line)
+{
+	char *out = NULL;
+	char *argv[] = { HIL_BINARY, "explain", "RSS complete Value = 0x16", NULL };
+
+	/* the line as the tool prints it explains as its value, like "0x16" */
+	cr_assert_eq(test_spawn(argv, &out), 0, "%s", out);
+	cr_assert(strstr(out, "RSS value 0x16"), "%s", out);
+	cr_assert_null(strstr(out, "no catalogue entry"), "%s", out);
+	free(out);
+}
