@@ -1,5 +1,6 @@
 /* Test helpers; see support.h. */
 #include "support.h"
+#include "harness/util/fileutil.h"
 #include "harness/cli/cli.h"
 #include "reports/results.h"
 #include "reports/summary_json.h"
@@ -253,4 +254,18 @@ const json_t *test_cell(const json_t *results, const char *board, const char *la
 			return c;
 	cr_assert_fail("no cell %s / %s", board, label);
 	return NULL;
+}
+
+size_t test_cases_in(const char *out)
+{
+	char *path = NULL, *text = NULL;
+	size_t len = 0, n = 0;
+
+	cr_assert(asprintf(&path, "%s/journal.jsonl", out) > 0);
+	if (hil_read_file(&text, &len, path, 16 << 20) == 0)
+		for (char *p = text; (p = strstr(p, "\"type\":\"case\"")); p++)
+			n++;
+	free(text);
+	free(path);
+	return n;
 }

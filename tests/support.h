@@ -68,4 +68,8 @@ int test_run_summary(char *const argv[], const char *out_dir, json_t **summary, 
  * or summary.json; the test fails when there is none. */
 const json_t *test_cell(const json_t *results, const char *board, const char *label);
 
+/* How many install (case) records the journal of results folder @out
+ * holds now (0 while it has none). */
+size_t test_cases_in(const char *out);
+
 #endif

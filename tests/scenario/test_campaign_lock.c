@@ -34,20 +34,6 @@ static void init(void)
 
 TestSuite(campaign_lock, .init = init, .timeout = 180);
 
-static size_t cases_in(const char *out)
-{
-	char *path = NULL, *text = NULL;
-	size_t len = 0, n = 0;
-
-	cr_assert(asprintf(&path, "%s/journal.jsonl", out) > 0);
-	if (hil_read_file(&text, &len, path, 16 << 20) == 0)
-		for (char *p = text; (p = strstr(p, "\"type\":\"case\"")); p++)
-			n++;
-	free(text);
-	free(path);
-	return n;
-}
-
 Test(campaign_lock, a_resume_or_a_second_run_into_a_live_folder_is_refused_and_adds_nothing)
 {
 	char *out = NULL, *output = NULL, *journal = NULL;
@@ -70,7 +56,7 @@ Test(campaign_lock, a_resume_or_a_second_run_into_a_live_folder_is_refused_and_a
 	free(output);
 	cr_assert_eq(waitpid(live, &status, 0), live);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the live run's exit: %d", status);
-	cr_assert_eq(cases_in(out), 6, "every install once, none added by the refused commands");
+	cr_assert_eq(test_cases_in(out), 6, "every install once, none added by the refused commands");
 	free(journal);
 	free(out);
 }
@@ -84,7 +70,7 @@ Test(campaign_lock, two_resumes_at_once_run_the_missing_installs_once)
 	cr_assert(asprintf(&journal, "%s/journal.jsonl", out) > 0);
 	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
 	pid_t pid = test_spawn_quiet(run);
-	for (int i = 0; i < 5000 && cases_in(out) < 2; i++)
+	for (int i = 0; i < 5000 && test_cases_in(out) < 2; i++)
 		usleep(2000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -96,11 +82,11 @@ Test(campaign_lock, two_resumes_at_once_run_the_missing_installs_once)
 	cr_assert(WEXITSTATUS(sa) == 0 || WEXITSTATUS(sb) == 0, "neither resume finished: %d %d",
 		  WEXITSTATUS(sa), WEXITSTATUS(sb));
 	/* the one that lost the race was refused (3) or found it complete (0) */
-	if (cases_in(out) < 6) {
+	if (test_cases_in(out) < 6) {
 		cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
 		free(output);
 	}
-	cr_assert_eq(cases_in(out), 6, "installs duplicated or lost by two resumes");
+	cr_assert_eq(test_cases_in(out), 6, "installs duplicated or lost by two resumes");
 	free(journal);
 	free(out);
 }
@@ -221,19 +207,19 @@ Test(campaign_lock, resume_refuses_a_scenario_that_changed_since_the_campaign_st
 	cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0);
 	char *run[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, edited, NULL };
 	pid_t pid = test_spawn_quiet(run);
-	for (int i = 0; i < 5000 && cases_in(out) < 1; i++)
+	for (int i = 0; i < 5000 && test_cases_in(out) < 1; i++)
 		usleep(2000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	f = fopen(edited, "a");
 	cr_assert(f && fputs("  - reset: {}\n    irreversible: true\n", f) >= 0 && fclose(f) == 0);
-	size_t before = cases_in(out);
+	size_t before = test_cases_in(out);
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	/* the scenario changed since the campaign started: resume refuses it
 	 * before the interlock would even look (its hash is recorded) */
 	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
 	cr_assert(strstr(output, "changed since the campaign started"), "%s", output);
-	cr_assert_eq(cases_in(out), before, "resume ran installs past the interlock");
+	cr_assert_eq(test_cases_in(out), before, "resume ran installs past the interlock");
 	free(output);
 	free(text);
 	free(edited);
@@ -249,7 +235,7 @@ static void run_and_kill(const char *rack_file, const char *scenario, const char
 			(char *)scenario, NULL };
 	pid_t pid = test_spawn_quiet(run);
 
-	for (int i = 0; i < 5000 && cases_in(out) < 1; i++)
+	for (int i = 0; i < 5000 && test_cases_in(out) < 1; i++)
 		usleep(2000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -266,12 +252,12 @@ Test(campaign_lock, resume_refuses_a_rack_that_changed_and_says_which)
 	run_and_kill(mine, scen, out);
 	FILE *f = fopen(mine, "a");
 	cr_assert(f && fputs("# a board moved\n", f) >= 0 && fclose(f) == 0);
-	size_t before = cases_in(out);
+	size_t before = test_cases_in(out);
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
 	cr_assert(strstr(output, "the rack"), "%s", output);
 	cr_assert(strstr(output, "changed since the campaign started"), "%s", output);
-	cr_assert_eq(cases_in(out), before);
+	cr_assert_eq(test_cases_in(out), before);
 	free(output);
 	free(mine);
 	free(text);
@@ -304,11 +290,11 @@ Test(campaign_lock, resume_runs_the_interlock_on_an_image_swapped_after_the_star
 	char *scenario = test_write(dir, "swap.yaml", swap_scen);
 	run_and_kill(rack, scenario, out);
 	cr_assert_eq(rename(rdp2, image), 0);
-	size_t before = cases_in(out);
+	size_t before = test_cases_in(out);
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	cr_assert_eq(test_spawn(resume, &output), 2, "%s", output);
 	cr_assert(strstr(output, "cannot be undone"), "%s", output);
-	cr_assert_eq(cases_in(out), before, "resume ran installs past the interlock");
+	cr_assert_eq(test_cases_in(out), before, "resume ran installs past the interlock");
 	free(output);
 	free(scenario);
 	free(swap_scen);

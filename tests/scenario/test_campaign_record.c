@@ -51,14 +51,17 @@ static char *path_in(const char *folder, const char *name)
 	return p;
 }
 
-static size_t cases_in(const char *out)
+/* The installs of board @board in @out's journal. */
+static size_t cases_of(const char *out, const char *board)
 {
-	char *path = path_in(out, "journal.jsonl"), *text = NULL;
+	char *path = path_in(out, "journal.jsonl"), *text = NULL, *needle = NULL;
 	size_t len = 0, n = 0;
 
+	cr_assert(asprintf(&needle, "\"type\":\"case\",\"board\":\"%s\"", board) > 0);
 	if (hil_read_file(&text, &len, path, 16 << 20) == 0)
-		for (char *p = text; (p = strstr(p, "\"type\":\"case\"")); p++)
+		for (char *p = text; (p = strstr(p, needle)); p++)
 			n++;
+	free(needle);
 	free(text);
 	free(path);
 	return n;
@@ -95,7 +98,7 @@ static void run_and_kill(const char *out, const char *shard, size_t after)
 			 shard ? "--shard" : scen, (char *)shard, shard ? scen : NULL, NULL };
 	pid_t pid = test_spawn_quiet(argv);
 
-	for (int i = 0; i < 10000 && cases_in(out) < after; i++)
+	for (int i = 0; i < 10000 && test_cases_in(out) < after; i++)
 		usleep(1000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -119,7 +122,7 @@ Test(campaign_record, the_campaign_record_keeps_the_plan)
 	cr_assert_eq(strlen(json_string_value(json_object_get(rec, "rack_sha256"))), 64);
 	/* cells are dealt over board x cell: with one cell per board, shard 2
 	 * of 3 gets board b (index 1), 6 installs */
-	cr_assert_eq(json_integer_value(json_object_get(rec, "installs_planned")), (long long)cases_in(out));
+	cr_assert_eq(json_integer_value(json_object_get(rec, "installs_planned")), (long long)test_cases_in(out));
 	json_decref(rec);
 	free(text);
 	free(journal);
@@ -133,13 +136,13 @@ Test(campaign_record, resume_of_a_finished_shard_says_complete_and_runs_nothing)
 
 	cr_assert_eq(run_to(out, "1/2", &output), 0, "%s", output);
 	free(output);
-	size_t before = cases_in(out);
+	size_t before = test_cases_in(out);
 	cr_assert_eq(before, INSTALLS / 2);
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
 	cr_assert(strstr(output, "the campaign is complete"), "%s", output);
 	cr_assert(strstr(output, "Exit code 0"), "%s", output);
-	cr_assert_eq(cases_in(out), before, "resume ran another shard's installs");
+	cr_assert_eq(test_cases_in(out), before, "resume ran another shard's installs");
 	free(output);
 	free(out);
 }
@@ -149,10 +152,10 @@ Test(campaign_record, resume_of_a_killed_shard_runs_only_that_shard_and_ends_lik
 	char *out = path_in(dir, "k1"), *output = NULL;
 
 	run_and_kill(out, "1/2", 1);
-	cr_assert_lt(cases_in(out), INSTALLS / 2, "the kill came too late to test anything");
+	cr_assert_lt(test_cases_in(out), INSTALLS / 2, "the kill came too late to test anything");
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
-	cr_assert_eq(cases_in(out), INSTALLS / 2, "resume did not keep to shard 1 of 2");
+	cr_assert_eq(test_cases_in(out), INSTALLS / 2, "resume did not keep to shard 1 of 2");
 	/* like run: the table, the totals, the reports and the exit line */
 	cr_assert(strstr(output, "Totals (installs, not cells): "), "%s", output);
 	cr_assert(strstr(output, "/report.html"), "%s", output);
@@ -171,7 +174,7 @@ Test(campaign_record, report_of_a_killed_run_is_incomplete_and_never_exit_0)
 	char *out = path_in(dir, "killed"), *output = NULL;
 
 	run_and_kill(out, NULL, 2);
-	size_t done = cases_in(out);
+	size_t done = test_cases_in(out);
 	cr_assert_lt(done, INSTALLS);
 	char *report[] = { HIL_BINARY, "report", out, NULL };
 	cr_assert_eq(test_spawn(report, &output), 3, "%s", output);
@@ -202,7 +205,7 @@ Test(campaign_record, report_of_a_folder_a_run_is_writing_is_refused)
 	char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, scen, NULL };
 	pid_t pid = test_spawn_quiet(argv);
 
-	for (int i = 0; i < 10000 && cases_in(out) < 1; i++)
+	for (int i = 0; i < 10000 && test_cases_in(out) < 1; i++)
 		usleep(1000);
 	char *report[] = { HIL_BINARY, "report", out, NULL };
 	int code = test_spawn(report, &output);
@@ -444,14 +447,14 @@ Test(campaign_record, resume_with_install_names_over_any_key_bound_runs_each_onc
 	int status;
 	char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", rack, "--out", out, s, NULL };
 	pid_t pid = test_spawn_quiet(argv);
-	for (int i = 0; i < 10000 && cases_in(out) < 3; i++)
+	for (int i = 0; i < 10000 && test_cases_in(out) < 3; i++)
 		usleep(1000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	cr_assert_lt(cases_in(out), 12, "the kill came too late to test anything");
+	cr_assert_lt(test_cases_in(out), 12, "the kill came too late to test anything");
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
-	cr_assert_eq(cases_in(out), 12, "2 boards x 2 cells x 3 runs, each once:\n%s", output);
+	cr_assert_eq(test_cases_in(out), 12, "2 boards x 2 cells x 3 runs, each once:\n%s", output);
 	free(output);
 	free(out);
 	free(s);
@@ -470,7 +473,7 @@ Test(campaign_record, the_junit_of_an_incomplete_campaign_says_so_and_validates)
 		char *argv[] = { HIL_BINARY, "run", "--quiet", "--junit-profile", (char *)profiles[p],
 				 "--rack", rack, "--out", out, scen, NULL };
 		pid_t pid = test_spawn_quiet(argv);
-		for (int i = 0; i < 10000 && cases_in(out) < 2; i++)
+		for (int i = 0; i < 10000 && test_cases_in(out) < 2; i++)
 			usleep(1000);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
@@ -497,7 +500,7 @@ Test(campaign_record, resume_keeps_a_cell_that_had_stopped_at_its_failure_limit_
 {
 	/* BL 0x91 fails every install: until {failures: 2} stops its cell at 2 */
 	char *text = NULL, *output = NULL;
-	cr_assert(asprintf(&text, "campaign: until\nmax_runs: 8\nuntil: {failures: 2}\nsfi_key: {key: "
+	cr_assert(asprintf(&text, "campaign: until\nmax_runs: 40\nuntil: {failures: 2}\nsfi_key: {key: "
 			   HIL_SOURCE_DIR "/fixtures/keys/test-key.hex, nonce: " HIL_SOURCE_DIR
 			   "/fixtures/keys/test-nonce.hex}\nsteps:\n  - power: cycle\n  - sfi_install: {image: "
 			   HIL_SOURCE_DIR "/fixtures/images/sbsfu_bb.sfi, license: {hsm_slot: 1}}\n") > 0);
@@ -512,11 +515,14 @@ Test(campaign_record, resume_keeps_a_cell_that_had_stopped_at_its_failure_limit_
 	int status;
 	char *argv[] = { HIL_BINARY, "run", "--quiet", "--rack", r, "--out", out, s, NULL };
 	pid_t pid = test_spawn_quiet(argv);
-	/* killed once board a's cell has stopped (2 installs) and b is still going */
-	for (int i = 0; i < 20000 && cases_in(out) < 4; i++)
+	/* killed once board a's cell has stopped (2 installs) while b, which
+	 * passes and so runs all 40, is still going */
+	for (int i = 0; i < 40000 && cases_of(out, "a") < 2; i++)
 		usleep(500);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
+	cr_assert_eq(cases_of(out, "a"), 2, "the kill missed board a's stop");
+	cr_assert_lt(cases_of(out, "b"), 40, "the kill came after the campaign ended");
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	cr_assert_eq(test_spawn(resume, &output), 1, "%s", output);
 	json_t *sum = summary_of(out);
@@ -714,14 +720,14 @@ Test(campaign_record, resume_of_a_selected_run_runs_only_the_selection)
 			 NULL };
 	pid_t pid = test_spawn_quiet(argv);
 
-	for (int i = 0; i < 10000 && cases_in(out) < 1; i++)
+	for (int i = 0; i < 10000 && test_cases_in(out) < 1; i++)
 		usleep(1000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	cr_assert_lt(cases_in(out), INSTALLS / 2, "the kill came too late to test anything");
+	cr_assert_lt(test_cases_in(out), INSTALLS / 2, "the kill came too late to test anything");
 	char *resume[] = { HIL_BINARY, "resume", out, NULL };
 	cr_assert_eq(test_spawn(resume, &output), 0, "%s", output);
-	cr_assert_eq(cases_in(out), INSTALLS / 2, "resume ran board b, which --board a left out:\n%s",
+	cr_assert_eq(test_cases_in(out), INSTALLS / 2, "resume ran board b, which --board a left out:\n%s",
 		     output);
 	free(output);
 	free(out);
